@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/**
+ * Every setting with its default. Each limit carries the reason for its default;
+ * docs/configuration.md renders the same table for users.
+ */
+export const configSchema = z.object({
+  server: z
+    .object({
+      host: z.string().min(1).default("127.0.0.1"),
+      port: z.number().int().min(0).max(65535).default(9292),
+      /** Bearer token for ingest and API; required when host is not loopback. */
+      token: z.string().min(8).nullable().default(null),
+      /** Extra Host header names accepted besides the bound address and localhost (DNS-rebinding guard). */
+      allowedHosts: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  limits: z
+    .object({
+      // A hook payload is rarely above 500 KB (a 200 KB Write carries its content twice); 1 MiB
+      // keeps those while bounding what one request can make the server buffer.
+      bodyBytes: z.number().int().min(KIB).default(MIB),
+      // 10 KB per event x 10,000 events stays well inside the 64 MiB ring budget.
+      eventBytes: z
+        .number()
+        .int()
+        .min(KIB)
+        .default(10 * KIB),
+      // No single string (before the event budget applies) is kept beyond this many characters.
+      stringChars: z.number().int().min(64).default(4096),
+      // Real payloads nest < 10 deep; deeper JSON is a mistake or an attack on recursive code.
+      jsonDepth: z.number().int().min(4).default(64),
+      // Items in one JSON-array or NDJSON batch; the hook spool flushes in batches of at most 500.
+      batchItems: z.number().int().min(1).default(1000),
+    })
+    .prefault({}),
+  store: z
+    .object({
+      // seed 000's ring size; a busy session makes ~1,000 events an hour.
+      maxEvents: z.number().int().min(10).default(10_000),
+      maxBytes: z
+        .number()
+        .int()
+        .min(MIB)
+        .default(64 * MIB),
+      // Session summaries outlive the ring; the oldest idle ones go first past this count.
+      maxSessions: z.number().int().min(1).default(1000),
+      // Per-session bounded lists, so one endless session cannot grow without bound.
+      maxTurnsPerSession: z.number().int().min(1).default(500),
+      maxToolCallsPerSession: z.number().int().min(1).default(5000),
+      maxFilesPerSession: z.number().int().min(1).default(2000),
+      // A running turn with no event for this long is marked interrupted (Esc fires no hook).
+      turnIdleTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(10 * 60_000),
+      // Idempotency keys remembered for duplicate detection (hook spool redelivery).
+      idempotencyKeys: z.number().int().min(0).default(20_000),
+    })
+    .prefault({}),
+  stream: z
+    .object({
+      maxClients: z.number().int().min(1).default(100),
+      // Messages queued for one SSE client before it counts as too slow and is disconnected.
+      clientQueue: z.number().int().min(8).default(2000),
+      heartbeatMs: z.number().int().min(1000).default(15_000),
+      statsIntervalMs: z.number().int().min(100).default(1000),
+      retryMs: z.number().int().min(100).default(2000),
+    })
+    .prefault({}),
+  otel: z
+    .object({
+      export: z
+        .object({
+          enabled: z.boolean().default(false),
+          endpoint: z.string().url().default("http://localhost:4318/v1/traces"),
+          headers: z.record(z.string(), z.string()).default({}),
+          protocol: z.enum(["http/json", "http/protobuf"]).default("http/protobuf"),
+          batchSize: z.number().int().min(1).default(512),
+          delayMs: z.number().int().min(0).default(1000),
+          // Spans waiting for export; past this they are dropped and counted, never blocking ingest.
+          maxQueue: z.number().int().min(1).default(20_000),
+          timeoutMs: z.number().int().min(100).default(10_000),
+        })
+        .prefault({}),
+      capture: z
+        .object({
+          prompts: z.boolean().default(false),
+          toolInput: z.boolean().default(false),
+          toolOutput: z.boolean().default(false),
+        })
+        .prefault({}),
+      serviceName: z.string().min(1).default("claude-code"),
+      resourceAttributes: z.record(z.string(), z.string()).default({}),
+      jaegerUrl: z.string().url().nullable().default("http://localhost:16686"),
+      // Open spans are ended as incomplete after these; long builds and subagents need minutes.
+      toolTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(30 * 60_000),
+      turnTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(60 * 60_000),
+      maxOpenSpans: z.number().int().min(16).default(10_000),
+      // Attribute string values are capped (backends reject or truncate huge attributes).
+      maxAttributeChars: z.number().int().min(16).default(4096),
+      // Forward Claude Code's own OTLP spans to the export endpoint (issue: native OTLP).
+      forwardNative: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
+/** The resolved configuration: every field present. */
+export type Config = z.infer<typeof configSchema>;
+/** What a config file, env or flags may give: any subset. */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** Seed 000's `TelemetryEventType`; other strings are accepted and kept (as in hook names). */
+export const TELEMETRY_EVENT_TYPES = [
+  "agent_start",
+  "agent_complete",
+  "agent_error",
+  "tool_call",
+  "bash_command",
+  "metric",
+  "custom",
+] as const;
+
+export const LIFECYCLE_STAGES = ["start", "stepStart", "stepComplete", "finalized", "error"] as const;
+
+const id = z.string().min(1).max(256);
+
+/**
+ * The generic envelope for agents other than Claude Code (seed 000, camelCase).
+ * Required: id, type, agentId, timestamp, data. Unknown fields are kept.
+ */
+export const telemetryEventSchema = z.looseObject({
+  id,
+  type: z.string().min(1).max(128),
+  agentId: id,
+  timestamp: z.iso.datetime({ offset: true }),
+  data: z.unknown(),
+  sessionId: id.optional(),
+  containerId: id.optional(),
+  workflowId: id.optional(),
+  nodeId: id.optional(),
+  toolName: z.string().max(512).optional(),
+  toolInputSummary: z.string().optional(),
+  filePaths: z.array(z.string()).optional(),
+  toolResultSummary: z.string().optional(),
+  toolExitCode: z.number().int().optional(),
+  command: z.string().optional(),
+  commandExitCode: z.number().int().optional(),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
+  stepIndex: z.number().int().nonnegative().optional(),
+  stepName: z.string().optional(),
+  errorMessage: z.string().optional(),
+  tokenUsage: z
+    .object({
+      inputTokens: z.number().int().nonnegative(),
+      outputTokens: z.number().int().nonnegative(),
+      estimatedCostUsd: z.number().nonnegative(),
+      model: z.string(),
+    })
+    .optional(),
+});
+
+export type TelemetryEvent = z.infer<typeof telemetryEventSchema>;

@@ -1,0 +1,174 @@
+import { z } from "zod";
+import { normalizedEventSchema } from "./normalized-event.ts";
+import { sessionStatusSchema, sessionSummarySchema, tokenTotalsSchema } from "./session.ts";
+
+/**
+ * The wire contract: every JSON body the API returns and every SSE message.
+ * The dashboard imports these types only (`import type`), so zod never reaches the bundle.
+ */
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    /** Stable machine-readable code; the table is in src/server/error-codes.ts and the README. */
+    code: z.string(),
+    message: z.string(),
+    /** Field-level problems: `path` is the JSON path (`tokenUsage.inputTokens`, `[3].session_id`). */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Per-item result of a batch POST. */
+export const itemResultSchema = z.union([
+  z.object({ index: z.number().int(), status: z.literal("accepted"), seq: z.number().int() }),
+  z.object({ index: z.number().int(), status: z.literal("duplicate"), seq: z.number().int().nullable() }),
+  z.object({ index: z.number().int(), status: z.literal("rejected"), error: errorBodySchema.shape.error }),
+]);
+export type ItemResult = z.infer<typeof itemResultSchema>;
+
+export const ingestResponseSchema = z.object({
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  duplicates: z.number().int(),
+  /** Present for batches (JSON array or NDJSON); in the order of the input. */
+  results: z.array(itemResultSchema).optional(),
+  /** Sequence id of a single accepted event. */
+  seq: z.number().int().optional(),
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+export const eventsPageSchema = z.object({
+  /** Newest first. */
+  events: z.array(normalizedEventSchema),
+  /** Pass as `cursor` to get the next (older) page; null when there is none. */
+  nextCursor: z.string().nullable(),
+  /** Sequence id of the oldest event still in the ring (0 when empty). */
+  oldestSeq: z.number().int(),
+  newestSeq: z.number().int(),
+});
+export type EventsPage = z.infer<typeof eventsPageSchema>;
+
+export const bufferStatsSchema = z.object({
+  events: z.number().int(),
+  bytes: z.number().int(),
+  /** Configured maximum number of events. */
+  capacity: z.number().int(),
+  capacityBytes: z.number().int(),
+  /** Events dropped from the ring since start (oldest first). */
+  evicted: z.number().int(),
+  oldestSeq: z.number().int(),
+  newestSeq: z.number().int(),
+});
+export type BufferStats = z.infer<typeof bufferStatsSchema>;
+
+export const toolStatsSchema = z.object({
+  toolName: z.string(),
+  count: z.number().int(),
+  failures: z.number().int(),
+  /** failures / finished calls, 0..1. */
+  failureRate: z.number(),
+  running: z.number().int(),
+  /** Milliseconds over the last finished calls (a bounded window per tool); null before any. */
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+});
+export type ToolStats = z.infer<typeof toolStatsSchema>;
+
+export const exportStatsSchema = z.object({
+  enabled: z.boolean(),
+  exported: z.number().int(),
+  dropped: z.number().int(),
+  failed: z.number().int(),
+  queued: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type ExportStats = z.infer<typeof exportStatsSchema>;
+
+export const statsSchema = z.object({
+  totalEvents: z.number().int(),
+  /** Error events / all events, 0..1. */
+  errorRate: z.number(),
+  /** Events received in the last 60 s. */
+  eventsPerMinute: z.number().int(),
+  activeSessions: z.number().int(),
+  waitingSessions: z.number().int(),
+  sessions: z.number().int(),
+  byType: z.record(z.string(), z.number().int()),
+  totalCostUsd: z.number(),
+  tokens: tokenTotalsSchema,
+  tools: z.array(toolStatsSchema),
+  /** Most frequent error messages, most frequent first. */
+  topErrors: z.array(z.object({ message: z.string(), count: z.number().int(), lastAt: z.string() })),
+  /** Events per minute for the last 15 minutes, oldest first (15 buckets). */
+  perMinute: z.array(z.object({ at: z.string(), count: z.number().int() })),
+  buffer: bufferStatsSchema,
+  /** Ingest requests rejected (4xx) since start. */
+  rejected: z.number().int(),
+  export: exportStatsSchema,
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const agentSchema = z.object({
+  /** Agent id, or `container:<id>` for a container without an agent id. */
+  key: z.string(),
+  agentId: z.string().nullable(),
+  containerId: z.string().nullable(),
+  hostName: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  currentSessionId: z.string().nullable(),
+  status: sessionStatusSchema,
+  currentStepIndex: z.number().int().nullable(),
+  currentStepName: z.string().nullable(),
+  currentTool: z.string().nullable(),
+  lastEventAt: z.string(),
+  eventCount: z.number().int(),
+  eventsPerMinute: z.number().int(),
+  sessionIds: z.array(z.string()),
+});
+export type Agent = z.infer<typeof agentSchema>;
+
+export const healthSchema = z.object({
+  status: z.literal("ok"),
+  /** Seconds since start. */
+  uptime: z.number(),
+  /** Open SSE connections. */
+  connections: z.number().int(),
+  version: z.string(),
+  buffer: z.object({ events: z.number().int(), bytes: z.number().int(), capacity: z.number().int() }),
+  export: exportStatsSchema,
+});
+export type Health = z.infer<typeof healthSchema>;
+
+/** SSE messages: `event:` is `kind`, `data:` is `data`; only `event` messages carry an `id:`. */
+export const streamMessageSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("hello"),
+    data: z.object({
+      bootId: z.string(),
+      version: z.string(),
+      oldestSeq: z.number().int(),
+      newestSeq: z.number().int(),
+      heartbeatMs: z.number().int(),
+    }),
+  }),
+  z.object({ kind: z.literal("event"), data: normalizedEventSchema }),
+  z.object({ kind: z.literal("sessions"), data: z.array(sessionSummarySchema) }),
+  z.object({ kind: z.literal("stats"), data: statsSchema }),
+  /** The requested Last-Event-ID fell out of the ring: refetch; replay continues from `oldestSeq`. */
+  z.object({
+    kind: z.literal("gap"),
+    data: z.object({ lastEventId: z.number().int(), oldestSeq: z.number().int(), missed: z.number().int() }),
+  }),
+  /** The Last-Event-ID is from another server run (ids restart at 1): drop local state and refetch. */
+  z.object({
+    kind: z.literal("reset"),
+    data: z.object({ lastEventId: z.number().int(), newestSeq: z.number().int(), bootId: z.string() }),
+  }),
+  /** The client read too slowly; the server closes the stream after this message. */
+  z.object({ kind: z.literal("overflow"), data: z.object({ queued: z.number().int(), limit: z.number().int() }) }),
+]);
+export type StreamMessage = z.infer<typeof streamMessageSchema>;
+export type StreamMessageKind = StreamMessage["kind"];
