@@ -16,7 +16,8 @@ const RULES = [
   {
     why: "only otel/sdk-tracer.ts imports the OpenTelemetry SDK and exporters",
     pattern: /from\s+["']@opentelemetry\/(sdk-|exporter-|resources|core)/,
-    allowed: (f) => f === "otel/sdk-tracer.ts" || f.startsWith("test/") || f.startsWith("bench/") || f.startsWith("src/otlp/"),
+    allowed: (f) =>
+      f === "otel/sdk-tracer.ts" || f.startsWith("test/") || f.startsWith("bench/") || f.startsWith("src/otlp/"),
   },
   {
     why: "Deno APIs only in the Deno entry",

@@ -32,7 +32,12 @@ else process.stdout.write("  ok\n");
 
 const dir = mkdtempSync(join(tmpdir(), "spanlight-check-"));
 const report = join(dir, "vitest.json");
-step("tests (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs], quick ? { SPANLIGHT_QUICK: "1" } : {});
+step(
+  "tests (vitest)",
+  bin("vitest"),
+  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs],
+  quick ? { SPANLIGHT_QUICK: "1" } : {},
+);
 
 let passed = 0;
 let failed = 0;

@@ -1,0 +1,66 @@
+import type { EventDraft, TelemetryEvent } from "../schema/mod.ts";
+import type { Received } from "./normalize-hook.ts";
+import { firstLine, oneLine } from "./summarize.ts";
+import type { Sanitized } from "./trim.ts";
+
+function telemetrySummary(e: Record<string, unknown>, error: string | null): string {
+  const str = (k: string) => (typeof e[k] === "string" && e[k] !== "" ? (e[k] as string) : null);
+  if (error) return oneLine(`${str("toolName") ?? str("stepName") ?? str("type")}: ${firstLine(error)}`);
+  const parts = [
+    str("toolName"),
+    str("command") ?? str("toolInputSummary"),
+    str("stepName") ? `step ${e.stepIndex ?? ""} ${str("stepName")}`.replace("  ", " ") : null,
+    str("lifecycleStage"),
+  ].filter(Boolean);
+  return oneLine(parts.join(" · ") || str("type") || "");
+}
+
+/** A validated TelemetryEvent (seed 000 envelope) → the normalized event. */
+export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Received): EventDraft {
+  const e = clean.value as Record<string, unknown>;
+  const exit = event.commandExitCode ?? event.toolExitCode;
+  const error =
+    (typeof e.errorMessage === "string" ? e.errorMessage : null) ??
+    (exit !== undefined && exit !== 0 ? `exit code ${exit}` : null) ??
+    (event.type === "agent_error" || event.lifecycleStage === "error" ? "agent error" : null);
+  const usage = event.tokenUsage
+    ? {
+        inputTokens: event.tokenUsage.inputTokens,
+        outputTokens: event.tokenUsage.outputTokens,
+        cacheReadTokens: 0,
+        cacheCreationTokens: 0,
+        costUsd: event.tokenUsage.estimatedCostUsd,
+        model: event.tokenUsage.model,
+      }
+    : null;
+  return {
+    id: event.id,
+    receivedAt: rx.receivedAt,
+    sourceTime: new Date(event.timestamp).toISOString(),
+    source: "telemetry",
+    type: event.type,
+    sessionId: event.sessionId ?? null,
+    agentId: event.agentId,
+    hostName: rx.context.hostName,
+    containerId: event.containerId ?? rx.context.containerId,
+    workflowId: event.workflowId ?? rx.context.workflowId,
+    nodeId: event.nodeId ?? rx.context.nodeId,
+    subagentId: null,
+    subagentType: null,
+    promptId: null,
+    cwd: null,
+    toolName: event.toolName ?? (event.type === "bash_command" ? "Bash" : null),
+    toolUseId: null,
+    filePaths: Array.isArray(e.filePaths) ? (e.filePaths as string[]) : [],
+    command: typeof e.command === "string" ? e.command : null,
+    durationMs: null,
+    status: error ? "error" : event.type === "agent_complete" || exit === 0 ? "ok" : null,
+    error,
+    summary: telemetrySummary(e, error),
+    usage,
+    model: event.tokenUsage?.model ?? null,
+    payload: clean.value,
+    trimmed: clean.trimmed,
+    bytes: clean.bytes,
+  };
+}

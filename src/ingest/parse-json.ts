@@ -1,0 +1,105 @@
+import { ApiError } from "../server/api-error.ts";
+
+export type ParsedItem = { ok: true; value: unknown } | { ok: false; error: ApiError };
+export type ParsedBody = { kind: "single"; value: unknown } | { kind: "batch"; items: ParsedItem[] };
+
+export type ParseLimits = { jsonDepth: number; batchItems: number };
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes UTF-8 strictly: replacement characters would silently corrupt ids and paths. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new ApiError("invalid_utf8", "Body is not valid UTF-8.");
+  }
+}
+
+/**
+ * Scans JSON text for a raw NUL and for nesting deeper than `maxDepth`, before JSON.parse,
+ * so deep input never reaches recursive code and the error can say where.
+ */
+function scanJson(text: string, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) throw new ApiError("invalid_body", `Raw NUL byte at offset ${i}; escape it as \\u0000.`);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) {
+        throw new ApiError("too_deep", `JSON is nested deeper than ${maxDepth} levels (limits.jsonDepth).`);
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+}
+
+/** `__proto__` as a key is refused: JSON.parse makes it an own property, but any later copy would not. */
+function findProtoKey(value: unknown, path: string): string | null {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findProtoKey(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") return path ? `${path}.__proto__` : "__proto__";
+      const hit = findProtoKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+export function parseJsonText(text: string, limits: ParseLimits): unknown {
+  scanJson(text, limits.jsonDepth);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError("invalid_json", `Body is not valid JSON: ${(err as Error).message}`);
+  }
+  const proto = findProtoKey(value, "");
+  if (proto) throw new ApiError("forbidden_key", `Key "__proto__" is not accepted (at ${proto}).`);
+  return value;
+}
+
+function isNdjson(contentType: string | null): boolean {
+  return !!contentType && /application\/(x-)?ndjson|application\/jsonl|application\/x-jsonlines/i.test(contentType);
+}
+
+/**
+ * Parses a body as one JSON value, a JSON array (batch) or NDJSON (batch, one value per line).
+ * A bad NDJSON line rejects only that item.
+ */
+export function parseBody(bytes: Uint8Array, contentType: string | null, limits: ParseLimits): ParsedBody {
+  const text = decodeUtf8(bytes);
+  if (text.trim() === "") throw new ApiError("invalid_body", "Body is empty; send a JSON object, array or NDJSON.");
+  if (isNdjson(contentType)) {
+    const lines = text.split("\n").filter((l) => l.trim() !== "");
+    if (lines.length > limits.batchItems) {
+      throw new ApiError("too_many_items", `Batch has ${lines.length} items; the limit is ${limits.batchItems}.`);
+    }
+    const items = lines.map((line): ParsedItem => {
+      try {
+        return { ok: true, value: parseJsonText(line, limits) };
+      } catch (err) {
+        if (err instanceof ApiError) return { ok: false, error: err };
+        throw err;
+      }
+    });
+    return { kind: "batch", items };
+  }
+  const value = parseJsonText(text, limits);
+  if (Array.isArray(value)) {
+    if (value.length > limits.batchItems) {
+      throw new ApiError("too_many_items", `Batch has ${value.length} items; the limit is ${limits.batchItems}.`);
+    }
+    return { kind: "batch", items: value.map((v) => ({ ok: true, value: v })) };
+  }
+  return { kind: "single", value };
+}

@@ -1,0 +1,33 @@
+import { ApiError } from "../server/api-error.ts";
+
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it keeps reading (and discarding)
+ * to the end before throwing 413: a server that answers before the client finished sending
+ * makes most clients see a connection reset instead of the JSON error.
+ */
+export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = Number.isFinite(declared) && declared > limit;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) over = true;
+    if (!over) chunks.push(value);
+  }
+  if (over) {
+    throw new ApiError("payload_too_large", `Body is ${size} bytes; the limit is ${limit} (limits.bodyBytes).`);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}

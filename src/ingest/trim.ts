@@ -1,0 +1,127 @@
+import { createHash } from "node:crypto";
+import type { TrimMark } from "../schema/mod.ts";
+import { isSecretKey, REDACTED, redactString } from "./redact.ts";
+
+export type TrimLimits = { eventBytes: number; stringChars: number };
+export type Sanitized = { value: unknown; trimmed: TrimMark[]; bytes: number };
+
+const encoder = new TextEncoder();
+
+function utf8Bytes(text: string): number {
+  // Exact for ASCII; encode only when the string may hold multi-byte characters.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: range check
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).byteLength;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function joinPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return path === "" ? key : `${path}.${key}`;
+}
+
+function cutString(text: string, keep: number, path: string, marks: TrimMark[]): string {
+  const originalBytes = utf8Bytes(text);
+  marks.push({ path, originalBytes, sha256: sha256(text) });
+  // Do not split a surrogate pair: a lone surrogate is invalid UTF-8 on the way out.
+  let end = Math.max(0, keep);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}… [trimmed: ${originalBytes} bytes]`;
+}
+
+/**
+ * Pass 1: every string is cleaned of NUL characters, redacted, and capped at `stringChars`.
+ * Objects are rebuilt with null prototypes avoided: keys are plain data (`__proto__` was refused).
+ */
+function sanitize(value: unknown, path: string, limits: TrimLimits, marks: TrimMark[], secretKey: boolean): unknown {
+  if (typeof value === "string") {
+    if (secretKey && value !== "") return REDACTED;
+    let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+    s = redactString(s);
+    return s.length > limits.stringChars ? cutString(s, limits.stringChars, path, marks) : s;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => sanitize(v, joinPath(path, i), limits, marks, false));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = sanitize(v, joinPath(path, k), limits, marks, isSecretKey(k));
+    return out;
+  }
+  return value;
+}
+
+type Leaf = { parent: Record<string, unknown> | unknown[]; key: string | number; path: string; size: number };
+
+function collectStrings(value: unknown, path: string, out: Leaf[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      if (typeof v === "string") out.push({ parent: value, key: i, path: joinPath(path, i), size: v.length });
+      else collectStrings(v, joinPath(path, i), out);
+    });
+  } else if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      if (typeof v === "string") out.push({ parent: obj, key: k, path: joinPath(path, k), size: v.length });
+      else collectStrings(v, joinPath(path, k), out);
+    }
+  }
+}
+
+function setLeaf(leaf: Leaf, value: unknown): void {
+  (leaf.parent as Record<string | number, unknown>)[leaf.key] = value;
+}
+
+/**
+ * Makes a payload safe to store: redacted, strings capped, and the whole event within
+ * `eventBytes` by cutting the largest strings first (tool_response, file contents, base64
+ * images), then — for payloads made of many small parts — replacing the largest subtrees.
+ * The event is never dropped; each cut leaves a mark with the original size and sha256.
+ */
+export function sanitizePayload(raw: unknown, limits: TrimLimits): Sanitized {
+  const marks: TrimMark[] = [];
+  let value = sanitize(raw, "", limits, marks, false);
+  let text = JSON.stringify(value) ?? "null";
+  let bytes = utf8Bytes(text);
+  if (bytes <= limits.eventBytes) return { value, trimmed: marks, bytes };
+
+  const leaves: Leaf[] = [];
+  collectStrings(value, "", leaves);
+  leaves.sort((a, b) => b.size - a.size);
+  const keep = 256;
+  for (const leaf of leaves) {
+    if (bytes <= limits.eventBytes || leaf.size <= keep * 2) break;
+    const s = (leaf.parent as Record<string | number, unknown>)[leaf.key] as string;
+    const before = utf8Bytes(JSON.stringify(s));
+    const cut = cutString(s, keep, leaf.path, marks);
+    setLeaf(leaf, cut);
+    bytes -= before - utf8Bytes(JSON.stringify(cut));
+  }
+  if (bytes > limits.eventBytes) value = replaceSubtrees(value, limits.eventBytes, marks);
+  text = JSON.stringify(value) ?? "null";
+  bytes = utf8Bytes(text);
+  return { value, trimmed: marks, bytes };
+}
+
+/** Replaces the largest top-level-first subtrees with a marker until the payload fits. */
+function replaceSubtrees(value: unknown, budget: number, marks: TrimMark[]): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const entries = Object.keys(obj)
+    .map((k) => ({ k, text: JSON.stringify(obj[k]) ?? "" }))
+    .sort((a, b) => b.text.length - a.text.length);
+  let size = utf8Bytes(JSON.stringify(obj));
+  for (const { k, text } of entries) {
+    if (size <= budget) break;
+    // Identity fields stay: the event must still say which session and event type it is.
+    if (k === "session_id" || k === "hook_event_name" || k === "type" || k === "id") continue;
+    const originalBytes = utf8Bytes(text);
+    marks.push({ path: k, originalBytes, sha256: sha256(text) });
+    const marker = { $trimmed: true, originalBytes };
+    obj[k] = marker;
+    size -= originalBytes - JSON.stringify(marker).length;
+  }
+  return obj;
+}

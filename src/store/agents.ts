@@ -1,0 +1,85 @@
+import type { Agent, NormalizedEvent, SessionStatus } from "../schema/mod.ts";
+import { RateWindow } from "./rate-window.ts";
+
+// Sessions listed per agent card; older ones are still reachable from the session list.
+const MAX_SESSIONS_PER_AGENT = 50;
+
+type AgentState = Omit<Agent, "status" | "eventsPerMinute"> & { rate: RateWindow };
+
+/** The agent key: agent id, else the container, else the host; events with none have no agent card. */
+export function agentKey(e: Pick<NormalizedEvent, "agentId" | "containerId" | "hostName">): string | null {
+  if (e.agentId) return e.agentId;
+  if (e.containerId) return `container:${e.containerId}`;
+  if (e.hostName) return `host:${e.hostName}`;
+  return null;
+}
+
+/** Agents and containers seen (seed 000's agent selector), bounded like sessions. */
+export class AgentIndex {
+  readonly #agents = new Map<string, AgentState>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  record(e: NormalizedEvent, at: string, nowMs: number): void {
+    const key = agentKey(e);
+    if (!key) return;
+    let a = this.#agents.get(key);
+    if (!a) {
+      a = {
+        key,
+        agentId: e.agentId,
+        containerId: e.containerId,
+        hostName: e.hostName,
+        workflowId: e.workflowId,
+        nodeId: e.nodeId,
+        currentSessionId: null,
+        currentStepIndex: null,
+        currentStepName: null,
+        currentTool: null,
+        lastEventAt: at,
+        eventCount: 0,
+        sessionIds: [],
+        rate: new RateWindow(60, 1000),
+      };
+      if (this.#agents.size >= this.#max) this.#agents.delete(this.#agents.keys().next().value as string);
+    } else this.#agents.delete(key); // re-insert: Map order is least recently active first
+    this.#agents.set(key, a);
+    a.eventCount++;
+    a.rate.add(nowMs);
+    if (at > a.lastEventAt) a.lastEventAt = at;
+    a.containerId ??= e.containerId;
+    a.hostName ??= e.hostName;
+    if (e.workflowId) a.workflowId = e.workflowId;
+    if (e.nodeId) a.nodeId = e.nodeId;
+    if (e.sessionId) {
+      a.currentSessionId = e.sessionId;
+      if (!a.sessionIds.includes(e.sessionId)) {
+        a.sessionIds.push(e.sessionId);
+        if (a.sessionIds.length > MAX_SESSIONS_PER_AGENT) a.sessionIds.shift();
+      }
+    }
+  }
+
+  list(
+    nowMs: number,
+    session: (
+      id: string,
+    ) => { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null } | null,
+  ): Agent[] {
+    return [...this.#agents.values()].reverse().map(({ rate, ...a }) => {
+      const s = a.currentSessionId ? session(a.currentSessionId) : null;
+      return {
+        ...a,
+        sessionIds: [...a.sessionIds],
+        status: s?.status ?? "idle",
+        currentTool: s?.tool ?? null,
+        currentStepIndex: s?.stepIndex ?? null,
+        currentStepName: s?.stepName ?? null,
+        eventsPerMinute: rate.total(nowMs),
+      };
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import type { NormalizedEvent, SessionSummary } from "../schema/mod.ts";
+import { applySessionEvent, expireIdleTurn, type SessionEffects } from "./session-reducer.ts";
+import { createSessionState, type SessionLimits, type SessionState, toSessionSummary } from "./session-state.ts";
+
+const STATUS_RANK: Record<SessionSummary["status"], number> = {
+  waiting: 0,
+  active: 1,
+  error: 2,
+  interrupted: 3,
+  idle: 4,
+  ended: 5,
+};
+
+/**
+ * Sessions by id. Outlives the event ring (summaries are small); bounded by `maxSessions`,
+ * evicting the least recently active session that is not working right now.
+ * Map insertion order doubles as the recency order: each event re-inserts its session.
+ */
+export class SessionIndex {
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #limits: SessionLimits & { maxSessions: number };
+  #evicted = 0;
+
+  constructor(limits: SessionLimits & { maxSessions: number }) {
+    this.#limits = limits;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+  get evicted(): number {
+    return this.#evicted;
+  }
+
+  get(id: string): SessionState | undefined {
+    return this.#sessions.get(id);
+  }
+
+  apply(e: NormalizedEvent): SessionEffects | null {
+    if (!e.sessionId) return null;
+    let state = this.#sessions.get(e.sessionId);
+    const at = e.sourceTime ?? e.receivedAt;
+    if (state) this.#sessions.delete(e.sessionId);
+    else {
+      state = createSessionState(e.sessionId, at, Date.parse(at), e.source);
+      this.#evictIfFull();
+    }
+    this.#sessions.set(e.sessionId, state);
+    return applySessionEvent(state, e, this.#limits);
+  }
+
+  #evictIfFull(): void {
+    if (this.#sessions.size < this.#limits.maxSessions) return;
+    let victim: string | null = null;
+    for (const [id, s] of this.#sessions) {
+      if (s.status !== "active" && s.status !== "waiting") {
+        victim = id;
+        break;
+      }
+    }
+    victim ??= this.#sessions.keys().next().value as string;
+    this.#sessions.delete(victim);
+    this.#evicted++;
+  }
+
+  /** Interrupts turns silent for longer than the idle timeout; returns the sessions it changed. */
+  sweep(nowMs: number, timeoutMs: number): Array<{ state: SessionState; effects: SessionEffects }> {
+    const changed: Array<{ state: SessionState; effects: SessionEffects }> = [];
+    for (const state of this.#sessions.values()) {
+      const effects = expireIdleTurn(state, nowMs, timeoutMs);
+      if (effects) changed.push({ state, effects });
+    }
+    return changed;
+  }
+
+  /** Active and waiting first, then by most recent activity. */
+  list(): SessionSummary[] {
+    return [...this.#sessions.values()].map(toSessionSummary).sort((a, b) => {
+      const live = (s: SessionSummary) => (s.status === "waiting" || s.status === "active" ? 0 : 1);
+      return (
+        live(a) - live(b) || b.lastEventAt.localeCompare(a.lastEventAt) || STATUS_RANK[a.status] - STATUS_RANK[b.status]
+      );
+    });
+  }
+
+  *all(): Generator<SessionState> {
+    yield* this.#sessions.values();
+  }
+}

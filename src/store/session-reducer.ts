@@ -1,0 +1,389 @@
+import { toFileOps } from "../ingest/file-paths.ts";
+import { oneLine } from "../ingest/summarize.ts";
+import type { NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
+import { MAX_NOTICES, projectName, type SessionLimits, type SessionState } from "./session-state.ts";
+
+/** What an event changed beyond the session itself (for store-wide stats). */
+export type SessionEffects = { finishedCalls: ToolCall[] };
+
+// Notification types that mean "the agent waits for you" (Claude Code 2.1.x).
+const WAITING_NOTIFICATIONS = new Set(["permission_prompt", "idle_prompt", "agent_needs_input", "elicitation_dialog"]);
+
+function payloadField(e: NormalizedEvent, key: string): unknown {
+  return e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>)[key] : undefined;
+}
+
+function isAgentTool(name: string): boolean {
+  return name === "Agent" || name === "Task";
+}
+
+function currentTurn(state: SessionState): Turn | null {
+  const last = state.turns[state.turns.length - 1];
+  return last && (last.status === "running" || last.status === "waiting") ? last : null;
+}
+
+function turnFor(state: SessionState, promptId: string | null): Turn | null {
+  if (promptId) {
+    for (let i = state.turns.length - 1; i >= 0; i--) if (state.turns[i]!.promptId === promptId) return state.turns[i]!;
+  }
+  return currentTurn(state);
+}
+
+function hasRunningSubagents(state: SessionState): boolean {
+  for (const s of state.subagents.values()) if (s.status === "running") return true;
+  return false;
+}
+
+function settleStatus(state: SessionState): void {
+  if (state.status === "ended") return;
+  const turn = currentTurn(state);
+  if (turn?.status === "waiting") state.status = "waiting";
+  else if (turn || hasRunningSubagents(state)) state.status = "active";
+}
+
+/** Ends a turn that never got its Stop (Esc, crash, SessionEnd mid-turn); its running calls with it. */
+export function interruptTurn(state: SessionState, turn: Turn, at: string, why: string, effects: SessionEffects): void {
+  turn.status = "interrupted";
+  turn.endedAt = at;
+  turn.outcome = why;
+  for (const call of state.toolCalls.values()) {
+    if (call.status === "running" && call.turnIndex === turn.index && !call.subagentId) {
+      finishCall(call, at, null, "interrupted", why);
+      effects.finishedCalls.push(call);
+    }
+  }
+}
+
+function finishCall(
+  call: ToolCall,
+  at: string,
+  durationMs: number | null,
+  status: ToolCall["status"],
+  error: string | null,
+) {
+  call.endedAt = at;
+  call.durationMs = durationMs ?? Math.max(0, Date.parse(at) - Date.parse(call.startedAt));
+  call.status = status;
+  call.error = error;
+}
+
+function startTurn(
+  state: SessionState,
+  e: NormalizedEvent,
+  at: string,
+  effects: SessionEffects,
+  limits: SessionLimits,
+) {
+  const open = currentTurn(state);
+  if (open) interruptTurn(state, open, at, "new prompt without Stop", effects);
+  const prompt = payloadField(e, "prompt");
+  state.turnCount++;
+  state.turns.push({
+    index: state.turnCount,
+    promptId: e.promptId,
+    promptPreview: oneLine(typeof prompt === "string" ? prompt : e.summary, 200),
+    startedAt: at,
+    endedAt: null,
+    status: "running",
+    outcome: null,
+    toolCallCount: 0,
+    errorCount: 0,
+    traceId: null,
+    traceUrl: null,
+  });
+  if (state.turns.length > limits.maxTurnsPerSession) {
+    state.turns.shift();
+    state.truncated.turns++;
+  }
+  state.status = "active";
+  state.waitingFor = null;
+}
+
+function addNotice(state: SessionState, type: string, at: string, message: string, toolName: string | null) {
+  state.notices.push({ type, at, message, toolName, resolvedAt: null });
+  if (state.notices.length > MAX_NOTICES) {
+    state.notices.shift();
+    state.truncated.notices++;
+  }
+}
+
+function resolveWaits(state: SessionState, at: string) {
+  for (const n of state.notices) if (n.resolvedAt === null) n.resolvedAt = at;
+  const turn = currentTurn(state);
+  if (turn?.status === "waiting") turn.status = "running";
+  if (state.status === "waiting") state.waitingFor = null;
+}
+
+function startCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits): ToolCall {
+  const turn = turnFor(state, e.promptId);
+  const call: ToolCall = {
+    toolUseId: e.toolUseId ?? `${e.id}`,
+    toolName: e.toolName ?? "unknown",
+    turnIndex: turn?.index ?? null,
+    promptId: e.promptId,
+    subagentId: e.subagentId,
+    startedAt: at,
+    endedAt: null,
+    durationMs: null,
+    status: "running",
+    error: null,
+    filePaths: e.filePaths,
+    command: e.command,
+    summary: e.summary.replace(/^[^:]*:\s*/, ""),
+    startSeq: e.seq,
+    endSeq: null,
+  };
+  state.toolCalls.set(call.toolUseId, call);
+  state.toolCallCount++;
+  if (turn) turn.toolCallCount++;
+  if (e.subagentId) {
+    const sub = state.subagents.get(e.subagentId);
+    if (sub) sub.toolCallCount++;
+  }
+  if (state.toolCalls.size > limits.maxToolCallsPerSession) {
+    const oldest = state.toolCalls.keys().next().value as string;
+    state.toolCalls.delete(oldest);
+    state.truncated.toolCalls++;
+  }
+  if (isAgentTool(call.toolName)) {
+    const input = payloadField(e, "tool_input") as Record<string, unknown> | undefined;
+    // run_in_background defaults to true in Claude Code 2.1.x.
+    state.pendingAgentCalls.push({ toolUseId: call.toolUseId, background: input?.run_in_background !== false });
+  }
+  return call;
+}
+
+function touchFiles(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
+  for (const { path, op } of toFileOps(e.toolName, payloadField(e, "tool_input"))) {
+    let f = state.files.get(path);
+    if (!f) {
+      if (state.files.size >= limits.maxFilesPerSession) continue;
+      f = { path, reads: 0, writes: 0, edits: 0, searches: 0, lastAt: at };
+      state.files.set(path, f);
+    }
+    if (op === "read") f.reads++;
+    else if (op === "write") f.writes++;
+    else if (op === "edit") f.edits++;
+    else f.searches++;
+    f.lastAt = at;
+  }
+}
+
+function endCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits, effects: SessionEffects) {
+  let call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
+  // The Pre may have been lost (hook not installed for it, evicted, out of order): rebuild from the Post.
+  if (!call) {
+    const startedAt = new Date(Date.parse(at) - (e.durationMs ?? 0)).toISOString();
+    call = startCall(state, e, startedAt, limits);
+    call.startSeq = null;
+  }
+  const interrupted = payloadField(e, "is_interrupt") === true;
+  const status = e.type === "PostToolUseFailure" ? (interrupted ? "interrupted" : "error") : "ok";
+  finishCall(call, at, e.durationMs, status, e.error);
+  call.endSeq = e.seq;
+  if (status !== "ok") {
+    const turn = turnFor(state, e.promptId);
+    if (turn) turn.errorCount++;
+  }
+  effects.finishedCalls.push(call);
+  touchFiles(state, e, at, limits);
+}
+
+/** PostToolBatch lists every call of a batch, including those that never got a Post (denied, invalid). */
+function closeBatch(state: SessionState, e: NormalizedEvent, at: string, effects: SessionEffects) {
+  const calls = payloadField(e, "tool_calls");
+  if (!Array.isArray(calls)) return;
+  const denied = state.notices.some((n) => n.type === "PermissionRequest" && n.resolvedAt === null);
+  for (const item of calls) {
+    const id = item && typeof item === "object" ? (item as Record<string, unknown>).tool_use_id : undefined;
+    const call = typeof id === "string" ? state.toolCalls.get(id) : undefined;
+    if (!call || call.status !== "running") continue;
+    const response = (item as Record<string, unknown>).tool_response;
+    finishCall(
+      call,
+      at,
+      null,
+      denied ? "denied" : "error",
+      typeof response === "string" ? oneLine(response, 500) : null,
+    );
+    effects.finishedCalls.push(call);
+  }
+}
+
+function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string) {
+  if (!e.subagentId || state.subagents.has(e.subagentId)) return;
+  // Claude Code does not say which Agent call started a subagent: match them in launch order.
+  const pending = state.pendingAgentCalls.shift();
+  state.subagents.set(e.subagentId, {
+    agentId: e.subagentId,
+    agentType: e.subagentType || "subagent",
+    parentToolUseId: pending?.toolUseId ?? null,
+    turnIndex: turnFor(state, e.promptId)?.index ?? null,
+    startedAt: at,
+    endedAt: null,
+    status: "running",
+    background: pending?.background ?? false,
+    toolCallCount: 0,
+  });
+}
+
+/** Applies one event to its session. Mutates `state`; returns what changed for store-wide stats. */
+export function applySessionEvent(state: SessionState, e: NormalizedEvent, limits: SessionLimits): SessionEffects {
+  const at = e.sourceTime ?? e.receivedAt;
+  const effects: SessionEffects = { finishedCalls: [] };
+  state.eventCount++;
+  state.lastEventAt = at > state.lastEventAt ? at : state.lastEventAt;
+  state.lastEventMs = Date.parse(state.lastEventAt);
+  if (e.status === "error") state.errorCount++;
+  state.agentId ??= e.agentId;
+  state.hostName ??= e.hostName;
+  state.containerId ??= e.containerId;
+  state.workflowId ??= e.workflowId;
+  state.nodeId ??= e.nodeId;
+  if (e.cwd) {
+    state.cwd = e.cwd;
+    state.project ??= projectName(e.cwd);
+  }
+  if (e.model) state.model = e.model;
+  const mode = payloadField(e, "permission_mode");
+  if (typeof mode === "string" && !e.subagentId) state.permissionMode = mode;
+  if (e.usage) {
+    state.tokens.inputTokens += e.usage.inputTokens;
+    state.tokens.outputTokens += e.usage.outputTokens;
+    state.tokens.cacheReadTokens += e.usage.cacheReadTokens;
+    state.tokens.cacheCreationTokens += e.usage.cacheCreationTokens;
+    state.totalCostUsd += e.usage.costUsd ?? 0;
+  }
+  if (state.status === "ended" && e.type !== "SessionEnd" && e.type !== "agent_complete") {
+    state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
+    state.completedAt = null;
+  }
+
+  switch (e.type) {
+    case "UserPromptSubmit":
+      startTurn(state, e, at, effects, limits);
+      break;
+    case "PreToolUse":
+      resolveWaits(state, at);
+      startCall(state, e, at, limits);
+      break;
+    case "PostToolUse":
+    case "PostToolUseFailure":
+      resolveWaits(state, at);
+      endCall(state, e, at, limits, effects);
+      break;
+    case "PostToolBatch":
+      closeBatch(state, e, at, effects);
+      resolveWaits(state, at);
+      break;
+    case "PermissionRequest": {
+      addNotice(state, e.type, at, e.summary, e.toolName);
+      const turn = currentTurn(state);
+      if (turn) turn.status = "waiting";
+      state.status = "waiting";
+      state.waitingFor = `permission: ${e.toolName ?? "tool"}`;
+      break;
+    }
+    case "PermissionDenied": {
+      addNotice(state, e.type, at, e.summary, e.toolName);
+      const call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
+      if (call?.status === "running") {
+        finishCall(call, at, null, "denied", oneLine(String(payloadField(e, "reason") ?? "denied"), 500));
+        effects.finishedCalls.push(call);
+      }
+      break;
+    }
+    case "Notification":
+    case "Elicitation": {
+      const kind = payloadField(e, "notification_type");
+      addNotice(state, e.type, at, e.summary, null);
+      if (e.type === "Elicitation" || (typeof kind === "string" && WAITING_NOTIFICATIONS.has(kind))) {
+        const turn = currentTurn(state);
+        if (turn) turn.status = "waiting";
+        state.status = "waiting";
+        state.waitingFor = e.type === "Elicitation" ? "input: MCP elicitation" : `input: ${kind}`;
+      }
+      break;
+    }
+    case "ElicitationResult":
+      resolveWaits(state, at);
+      break;
+    case "Stop":
+    case "StopFailure": {
+      if (e.subagentId) break;
+      const turn = turnFor(state, e.promptId);
+      resolveWaits(state, at);
+      if (turn && (turn.status === "running" || turn.status === "waiting")) {
+        turn.status = e.type === "Stop" ? "completed" : "error";
+        turn.endedAt = at;
+        turn.outcome = e.type === "Stop" ? "stop" : `stop_failure: ${e.error ?? ""}`.trim();
+      }
+      state.status = e.type === "StopFailure" ? "error" : hasRunningSubagents(state) ? "active" : "idle";
+      break;
+    }
+    case "SubagentStart":
+      onSubagentStart(state, e, at);
+      break;
+    case "SubagentStop": {
+      const sub = e.subagentId ? state.subagents.get(e.subagentId) : undefined;
+      if (sub) {
+        sub.status = "completed";
+        sub.endedAt = at;
+      }
+      break;
+    }
+    case "SessionEnd":
+    case "agent_complete": {
+      const turn = currentTurn(state);
+      if (turn) interruptTurn(state, turn, at, "session ended", effects);
+      for (const sub of state.subagents.values()) {
+        if (sub.status === "running") {
+          sub.status = "interrupted";
+          sub.endedAt = at;
+        }
+      }
+      state.status = "ended";
+      state.completedAt = at;
+      state.waitingFor = null;
+      break;
+    }
+    case "agent_start":
+      state.status = "active";
+      break;
+    case "agent_error":
+      state.status = "error";
+      break;
+    case "tool_call":
+    case "bash_command": {
+      const call = startCall(state, e, at, limits);
+      finishCall(call, at, 0, e.status === "error" ? "error" : "ok", e.error);
+      call.endSeq = e.seq;
+      effects.finishedCalls.push(call);
+      touchFiles(state, e, at, limits);
+      break;
+    }
+  }
+  const stage = payloadField(e, "lifecycleStage");
+  if (e.source === "telemetry" && typeof stage === "string") {
+    const index = payloadField(e, "stepIndex");
+    const name = payloadField(e, "stepName");
+    if (typeof index === "number") state.currentStepIndex = index;
+    if (typeof name === "string") state.currentStepName = name;
+    if (stage === "error") state.status = "error";
+    else if (stage === "finalized") state.status = "ended";
+    else if (state.status !== "ended") state.status = "active";
+  }
+  if (e.type !== "Stop" && e.type !== "StopFailure") settleStatus(state);
+  return effects;
+}
+
+/** Marks a running turn interrupted when its session has been silent for `timeoutMs` (Esc fires no hook). */
+export function expireIdleTurn(state: SessionState, nowMs: number, timeoutMs: number): SessionEffects | null {
+  const turn = currentTurn(state);
+  if (!turn || nowMs - state.lastEventMs < timeoutMs) return null;
+  const effects: SessionEffects = { finishedCalls: [] };
+  interruptTurn(state, turn, new Date(state.lastEventMs + timeoutMs).toISOString(), "idle timeout", effects);
+  state.status = "interrupted";
+  state.waitingFor = null;
+  return effects;
+}

@@ -1,0 +1,90 @@
+import type { BufferStats, ExportStats, NormalizedEvent, Stats } from "../schema/mod.ts";
+import { RateWindow } from "./rate-window.ts";
+import { emptyTokens } from "./session-state.ts";
+import { ToolStatsTable } from "./tool-stats.ts";
+
+// Distinct error messages tracked for "top errors"; past this the rarest is forgotten.
+const MAX_ERROR_KINDS = 200;
+const TOP_ERRORS = 10;
+
+/** Store-wide counters behind `GET /api/stats` (seed 000's TelemetryStats and more). */
+export class StatsCounters {
+  readonly tools = new ToolStatsTable();
+  readonly #byType = new Map<string, number>();
+  readonly #perSecond = new RateWindow(60, 1000);
+  readonly #perMinute = new RateWindow(15, 60_000);
+  readonly #errors = new Map<string, { count: number; lastAt: string }>();
+  readonly #tokens = emptyTokens();
+  #total = 0;
+  #errorEvents = 0;
+  #cost = 0;
+  #rejected = 0;
+
+  record(e: NormalizedEvent, nowMs: number): void {
+    this.#total++;
+    this.#byType.set(e.type, (this.#byType.get(e.type) ?? 0) + 1);
+    this.#perSecond.add(nowMs);
+    this.#perMinute.add(nowMs);
+    if (e.usage) {
+      this.#tokens.inputTokens += e.usage.inputTokens;
+      this.#tokens.outputTokens += e.usage.outputTokens;
+      this.#tokens.cacheReadTokens += e.usage.cacheReadTokens;
+      this.#tokens.cacheCreationTokens += e.usage.cacheCreationTokens;
+      this.#cost += e.usage.costUsd ?? 0;
+    }
+    if (e.status === "error") {
+      this.#errorEvents++;
+      const key = (e.error ?? e.summary).split("\n")[0]!.slice(0, 200);
+      const entry = this.#errors.get(key);
+      if (entry) {
+        entry.count++;
+        entry.lastAt = e.receivedAt;
+      } else {
+        if (this.#errors.size >= MAX_ERROR_KINDS) this.#forgetRarestError();
+        this.#errors.set(key, { count: 1, lastAt: e.receivedAt });
+      }
+    }
+  }
+
+  rejected(n: number): void {
+    this.#rejected += n;
+  }
+
+  #forgetRarestError(): void {
+    let rarest: string | null = null;
+    let min = Number.POSITIVE_INFINITY;
+    for (const [k, v] of this.#errors) {
+      if (v.count < min) {
+        min = v.count;
+        rarest = k;
+      }
+    }
+    if (rarest !== null) this.#errors.delete(rarest);
+  }
+
+  snapshot(
+    nowMs: number,
+    extra: { active: number; waiting: number; sessions: number; buffer: BufferStats; exportStats: ExportStats },
+  ): Stats {
+    return {
+      totalEvents: this.#total,
+      errorRate: this.#total === 0 ? 0 : this.#errorEvents / this.#total,
+      eventsPerMinute: this.#perSecond.total(nowMs),
+      activeSessions: extra.active,
+      waitingSessions: extra.waiting,
+      sessions: extra.sessions,
+      byType: Object.fromEntries(this.#byType),
+      totalCostUsd: this.#cost,
+      tokens: { ...this.#tokens },
+      tools: this.tools.list(),
+      topErrors: [...this.#errors.entries()]
+        .map(([message, v]) => ({ message, count: v.count, lastAt: v.lastAt }))
+        .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt))
+        .slice(0, TOP_ERRORS),
+      perMinute: this.#perMinute.series(nowMs),
+      buffer: extra.buffer,
+      rejected: this.#rejected,
+      export: extra.exportStats,
+    };
+  }
+}

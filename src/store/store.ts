@@ -1,0 +1,172 @@
+import type { Config } from "../config/config-schema.ts";
+import type {
+  Agent,
+  BufferStats,
+  EventDraft,
+  EventsPage,
+  ExportStats,
+  NormalizedEvent,
+  SessionSummary,
+  Stats,
+  ToolStats,
+} from "../schema/mod.ts";
+import { AgentIndex } from "./agents.ts";
+import { compileFilter, type EventFilter } from "./event-filter.ts";
+import { IdempotencyKeys } from "./idempotency.ts";
+import { RingBuffer } from "./ring-buffer.ts";
+import { SessionIndex } from "./session-index.ts";
+import type { SessionEffects } from "./session-reducer.ts";
+import { currentTool, type SessionState, toSessionSummary } from "./session-state.ts";
+import { StatsCounters } from "./stats-counters.ts";
+
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type StoreListener = (event: NormalizedEvent) => void;
+export type AppendResult = { status: "accepted"; event: NormalizedEvent } | { status: "duplicate"; seq: number | null };
+
+export type StoreOptions = { store: Config["store"]; clock?: Clock };
+
+export type Store = ReturnType<typeof createStore>;
+
+/**
+ * The store stage: sequence ids, the event ring, sessions, agents, stats and pub/sub.
+ * Everything is in memory and bounded; append is synchronous and O(1) apart from listeners,
+ * which only enqueue (SSE clients, span mapping) so ingest never waits on fan-out.
+ */
+export function createStore({ store: limits, clock = systemClock }: StoreOptions) {
+  const ring = new RingBuffer<NormalizedEvent>(limits.maxEvents, limits.maxBytes);
+  const sessions = new SessionIndex(limits);
+  const agents = new AgentIndex(limits.maxSessions);
+  const counters = new StatsCounters();
+  const keys = new IdempotencyKeys(limits.idempotencyKeys);
+  const listeners = new Set<StoreListener>();
+  const changed = new Set<string>();
+  let seq = 0;
+
+  function applyEffects(effects: SessionEffects | null) {
+    if (!effects) return;
+    for (const call of effects.finishedCalls) counters.tools.finished(call);
+  }
+
+  function append(draft: EventDraft, idempotencyKey: string | null = null): AppendResult {
+    if (idempotencyKey) {
+      const seen = keys.get(idempotencyKey);
+      if (seen !== undefined) return { status: "duplicate", seq: seen };
+    }
+    const event: NormalizedEvent = { seq: ++seq, ...draft };
+    if (idempotencyKey) keys.set(idempotencyKey, event.seq);
+    ring.push(event);
+    const nowMs = clock.now();
+    counters.record(event, nowMs);
+    if (event.type === "PreToolUse" && event.toolName) counters.tools.started(event.toolName);
+    applyEffects(sessions.apply(event));
+    agents.record(event, event.sourceTime ?? event.receivedAt, nowMs);
+    if (event.sessionId) changed.add(event.sessionId);
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must never lose or block an accepted event.
+      }
+    }
+    return { status: "accepted", event };
+  }
+
+  function query(filter: EventFilter): EventsPage {
+    const match = compileFilter(filter);
+    const events: NormalizedEvent[] = [];
+    const before = filter.cursor ? Number(filter.cursor) : undefined;
+    let last: NormalizedEvent | null = null;
+    let more = false;
+    for (const e of ring.newestFirst(before)) {
+      if (!match(e)) continue;
+      if (events.length === filter.limit) {
+        more = true;
+        break;
+      }
+      events.push(e);
+      last = e;
+    }
+    return {
+      events,
+      nextCursor: more && last ? String(last.seq) : null,
+      oldestSeq: ring.oldestSeq,
+      newestSeq: ring.newestSeq,
+    };
+  }
+
+  function buffer(): BufferStats {
+    return {
+      events: ring.size,
+      bytes: ring.bytes,
+      capacity: ring.capacity,
+      capacityBytes: ring.maxBytes,
+      evicted: ring.evicted,
+      oldestSeq: ring.oldestSeq,
+      newestSeq: ring.newestSeq,
+    };
+  }
+
+  function sessionView(id: string) {
+    const s = sessions.get(id);
+    if (!s) return null;
+    const tool = currentTool(s);
+    return {
+      status: s.status,
+      tool: tool?.toolName ?? null,
+      stepIndex: s.currentStepIndex,
+      stepName: s.currentStepName,
+    };
+  }
+
+  return {
+    append,
+    query,
+    buffer,
+    /** Events after `seq`, oldest first (SSE replay). */
+    after: (afterSeq: number) => ring.oldestFirst(afterSeq),
+    event: (s: number) => ring.get(s),
+    subscribe(listener: StoreListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    session: (id: string): SessionState | undefined => sessions.get(id),
+    sessions: (): SessionSummary[] => sessions.list(),
+    tools: (): ToolStats[] => counters.tools.list(),
+    agents: (): Agent[] => agents.list(clock.now(), sessionView),
+    countRejected: (n: number) => counters.rejected(n),
+    stats(exportStats: ExportStats): Stats {
+      let active = 0;
+      let waiting = 0;
+      for (const s of sessions.all()) {
+        if (s.status === "active") active++;
+        else if (s.status === "waiting") waiting++;
+      }
+      return counters.snapshot(clock.now(), {
+        active,
+        waiting,
+        sessions: sessions.size,
+        buffer: buffer(),
+        exportStats,
+      });
+    },
+    /** Interrupts silent turns (idle timeout); call periodically. */
+    sweep(): void {
+      for (const { state, effects } of sessions.sweep(clock.now(), limits.turnIdleTimeoutMs)) {
+        applyEffects(effects);
+        changed.add(state.sessionId);
+      }
+    },
+    /** Session ids changed since the last call (for coalesced `sessions` SSE messages). */
+    drainChanged(): SessionSummary[] {
+      const out: SessionSummary[] = [];
+      for (const id of changed) {
+        const state = sessions.get(id);
+        if (state) out.push(toSessionSummary(state));
+      }
+      changed.clear();
+      return out;
+    },
+  };
+}

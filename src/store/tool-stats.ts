@@ -1,0 +1,74 @@
+import type { ToolCall, ToolStats } from "../schema/mod.ts";
+
+// Durations kept per tool for p50/p95: recent behaviour matters more than all-time, and memory stays flat.
+const DURATION_WINDOW = 1000;
+
+type Acc = {
+  started: number;
+  finished: number;
+  failures: number;
+  durations: number[];
+  next: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+};
+
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  // Nearest-rank: the smallest value with at least p% of the values at or below it.
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+export class ToolStatsTable {
+  readonly #tools = new Map<string, Acc>();
+
+  #acc(name: string): Acc {
+    let acc = this.#tools.get(name);
+    if (!acc) {
+      acc = { started: 0, finished: 0, failures: 0, durations: [], next: 0, lastError: null, lastErrorAt: null };
+      this.#tools.set(name, acc);
+    }
+    return acc;
+  }
+
+  started(toolName: string): void {
+    this.#acc(toolName).started++;
+  }
+
+  finished(call: ToolCall): void {
+    const acc = this.#acc(call.toolName);
+    // A call rebuilt from its Post (Pre never seen) counts as started too.
+    if (call.startSeq === null) acc.started++;
+    acc.finished++;
+    if (call.status !== "ok") {
+      acc.failures++;
+      acc.lastError = call.error;
+      acc.lastErrorAt = call.endedAt;
+    }
+    if (call.durationMs !== null && call.status !== "interrupted") {
+      if (acc.durations.length < DURATION_WINDOW) acc.durations.push(call.durationMs);
+      else acc.durations[acc.next] = call.durationMs;
+      acc.next = (acc.next + 1) % DURATION_WINDOW;
+    }
+  }
+
+  list(): ToolStats[] {
+    return [...this.#tools.entries()]
+      .map(([toolName, acc]) => {
+        const sorted = [...acc.durations].sort((a, b) => a - b);
+        return {
+          toolName,
+          count: acc.started,
+          failures: acc.failures,
+          failureRate: acc.finished === 0 ? 0 : acc.failures / acc.finished,
+          running: Math.max(0, acc.started - acc.finished),
+          p50Ms: percentile(sorted, 50),
+          p95Ms: percentile(sorted, 95),
+          lastError: acc.lastError,
+          lastErrorAt: acc.lastErrorAt,
+        };
+      })
+      .sort((a, b) => b.count - a.count || a.toolName.localeCompare(b.toolName));
+  }
+}
