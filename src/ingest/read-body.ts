@@ -31,3 +31,14 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   }
   return out;
 }
+
+/** Reads and discards a body so the client sees the error response, not a reset. */
+export async function drainBody(req: Request): Promise<void> {
+  if (!req.body || req.bodyUsed) return;
+  try {
+    const reader = req.body.getReader();
+    for (;;) if ((await reader.read()).done) break;
+  } catch {
+    // The client went away; nothing to drain.
+  }
+}

@@ -172,3 +172,16 @@ export const streamMessageSchema = z.discriminatedUnion("kind", [
 ]);
 export type StreamMessage = z.infer<typeof streamMessageSchema>;
 export type StreamMessageKind = StreamMessage["kind"];
+
+export type { NormalizedEvent, Usage } from "./normalized-event.ts";
+export type {
+  FileTouch,
+  Notice,
+  SessionDetail,
+  SessionStatus,
+  SessionSummary,
+  Subagent,
+  TokenTotals,
+  ToolCall,
+  Turn,
+} from "./session.ts";

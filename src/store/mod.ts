@@ -1,5 +1,5 @@
 export { agentKey } from "./agents.ts";
-export { compileFilter, type EventFilter, eventFilterSchema } from "./event-filter.ts";
+export { type CompiledFilter, compileFilter, type EventFilter, eventFilterSchema } from "./event-filter.ts";
 export { RingBuffer } from "./ring-buffer.ts";
 export { type SessionState, type TraceLinker, toSessionDetail, toSessionSummary } from "./session-state.ts";
 export { type AppendResult, type Clock, createStore, type Store, type StoreListener, systemClock } from "./store.ts";

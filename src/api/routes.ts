@@ -1,0 +1,98 @@
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { ExportStats, Health } from "../schema/mod.ts";
+import { ApiError, formatPath } from "../server/api-error.ts";
+import { eventFilterSchema, type Store, type TraceLinker, toSessionDetail } from "../store/mod.ts";
+import type { StreamHub } from "../stream/mod.ts";
+
+export type ApiOptions = {
+  store: Store;
+  hub: StreamHub;
+  version: string;
+  startedAtMs: number;
+  now: () => number;
+  exportStats: () => ExportStats;
+  linkTrace?: TraceLinker;
+};
+
+function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  throw new ApiError("invalid_query", `${issues[0]?.path}: ${issues[0]?.message}`, issues);
+}
+
+const streamFilterSchema = eventFilterSchema.omit({ limit: true, cursor: true });
+
+/** The query API (seed 003) and the SSE stream: read-only views of the store. */
+export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, linkTrace }: ApiOptions): Hono {
+  const app = new Hono();
+
+  app.get("/api/events", (c) => c.json(store.query(parseQuery(eventFilterSchema, c.req.query()))));
+
+  app.get("/api/events/:seq", (c) => {
+    const seq = Number(c.req.param("seq"));
+    const event = Number.isInteger(seq) ? store.event(seq) : undefined;
+    if (!event)
+      throw new ApiError("not_found", `No event ${c.req.param("seq")} in the ring (evicted or never stored).`);
+    return c.json(event);
+  });
+
+  app.get("/api/sessions", (c) => c.json(store.sessions()));
+
+  app.get("/api/sessions/:id", (c) => {
+    const state = store.session(c.req.param("id"));
+    if (!state) throw new ApiError("not_found", `No session "${c.req.param("id")}".`);
+    return c.json(toSessionDetail(state, linkTrace));
+  });
+
+  app.get("/api/stats", (c) => c.json(store.stats(exportStats())));
+  app.get("/api/tools", (c) => c.json(store.tools()));
+  app.get("/api/agents", (c) => c.json(store.agents()));
+
+  app.get("/api/stream", (c) => {
+    const { lastEventId: lastQuery, bootId, token: _token, ...rest } = c.req.query();
+    const filter = parseQuery(streamFilterSchema, rest);
+    const raw = c.req.header("last-event-id") ?? lastQuery ?? null;
+    if (raw !== null && !/^\d+$/.test(raw)) {
+      throw new ApiError("invalid_query", "Last-Event-ID must be a sequence id.", [
+        { path: "lastEventId", message: "expected an integer" },
+      ]);
+    }
+    return hub.connect(filter, raw === null ? null : Number(raw), bootId ?? null);
+  });
+
+  app.get("/status", (c) => {
+    const stats = store.stats(exportStats());
+    return c.json({
+      status: "ok",
+      version,
+      uptime: Math.round((now() - startedAtMs) / 1000),
+      ingest: { totalEvents: stats.totalEvents, eventsPerMinute: stats.eventsPerMinute, rejected: stats.rejected },
+      sessions: { total: stats.sessions, active: stats.activeSessions, waiting: stats.waitingSessions },
+      stream: { connections: hub.connections, overflows: hub.overflows },
+      buffer: stats.buffer,
+      export: stats.export,
+    });
+  });
+
+  return app;
+}
+
+/** `GET /health` (seed 001's shape plus the buffer and export counters); never requires a token. */
+export function healthRoute({ store, hub, version, startedAtMs, now, exportStats }: ApiOptions): Hono {
+  const app = new Hono();
+  app.get("/health", (c) => {
+    const b = store.buffer();
+    const body: Health = {
+      status: "ok",
+      uptime: Math.round((now() - startedAtMs) / 1000),
+      connections: hub.connections,
+      version,
+      buffer: { events: b.events, bytes: b.bytes, capacity: b.capacity },
+      export: exportStats(),
+    };
+    return c.json(body);
+  });
+  return app;
+}

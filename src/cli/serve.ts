@@ -1,0 +1,101 @@
+import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
+import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
+import { createSpanlight } from "../server/compose.ts";
+import { parseArgs, UsageError } from "./args.ts";
+
+export const SERVE_HELP = `Usage: spanlight serve [options]
+
+Receives agent events, keeps them in memory, serves the dashboard, API and live stream.
+
+Options:
+  --port <n>        port to listen on (default 9292; env SPANLIGHT_PORT)
+  --host <addr>     address to bind (default 127.0.0.1; env SPANLIGHT_HOST); anything
+                    beyond loopback needs a token
+  --token <t>       require "Authorization: Bearer <t>" for ingest and API (env SPANLIGHT_TOKEN)
+  --config <file>   JSON config file (env SPANLIGHT_CONFIG); see docs/configuration.md
+  --help            show this help
+
+Precedence: flags > environment > config file > defaults.`;
+
+/** Builds the config layers (file < env < flags); reading the file is the runtime's job. */
+export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "readTextFile">) {
+  const { flags } = parseArgs(args, { values: ["port", "host", "token", "config"], switches: ["help"] });
+  const layers: ConfigLayer[] = [];
+  const file = typeof flags.config === "string" ? flags.config : rt.env.SPANLIGHT_CONFIG;
+  if (file) {
+    let text: string;
+    try {
+      text = await rt.readTextFile(file);
+    } catch (err) {
+      return { ok: false as const, error: `Cannot read config file ${file}: ${(err as Error).message}` };
+    }
+    try {
+      layers.push({ source: file, values: JSON.parse(text) });
+    } catch (err) {
+      return { ok: false as const, error: `Config file ${file} is not valid JSON: ${(err as Error).message}` };
+    }
+  }
+  layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
+  const fromFlags: ConfigInput = { server: {} };
+  if (typeof flags.port === "string")
+    fromFlags.server!.port = /^\d+$/.test(flags.port) ? Number(flags.port) : (flags.port as never);
+  if (typeof flags.host === "string") fromFlags.server!.host = flags.host;
+  if (typeof flags.token === "string") fromFlags.server!.token = flags.token;
+  layers.push({ source: "command-line flags", values: fromFlags });
+  return { ...resolveConfig(layers), help: flags.help === true };
+}
+
+export async function serveCommand(args: string[], rt: Runtime): Promise<number> {
+  let loaded: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    loaded = await loadConfig(args, rt);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      rt.err(`spanlight serve: ${err.message} (see spanlight serve --help)`);
+      return 2;
+    }
+    throw err;
+  }
+  if ("help" in loaded && loaded.help) {
+    rt.out(SERVE_HELP);
+    return 0;
+  }
+  if (!loaded.ok) {
+    rt.err(`spanlight: ${loaded.error}`);
+    return 2;
+  }
+  const config = loaded.config;
+  const spanlight = createSpanlight({
+    config,
+    log: (line) => rt.err(`spanlight: ${line}`),
+    ui: await rt.dashboard?.(),
+  });
+  let listener: Awaited<ReturnType<Runtime["serve"]>>;
+  try {
+    listener = await rt.serve(spanlight.fetch, { host: config.server.host, port: config.server.port });
+  } catch (err) {
+    if (err instanceof AddressInUseError) {
+      rt.err(
+        `spanlight: port ${err.port} on ${err.host} is already in use (another Spanlight?). Pick another with --port ${err.port + 1} or SPANLIGHT_PORT=${err.port + 1}.`,
+      );
+      return 2;
+    }
+    throw err;
+  }
+  spanlight.start();
+  const base = `http://${config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host}:${listener.port}`;
+  rt.out(`Spanlight ${spanlight.version} listening on ${base}`);
+  rt.out(`  dashboard  ${base}/`);
+  rt.out(`  hooks      POST ${base}/v1/hooks/claude-code   (spanlight init installs them)`);
+  if (config.server.token) rt.out("  auth       bearer token required");
+  return new Promise<number>((resolve) => {
+    rt.onShutdown(async (signal) => {
+      rt.err(`spanlight: ${signal}, shutting down`);
+      // Stop accepting first, then end the streams so open SSE connections let the server close.
+      const closing = listener.close();
+      await spanlight.close();
+      await closing;
+      resolve(0);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { type Config, type ConfigInput, configSchema } from "./config-schema.ts";
+
+export type ConfigLayer = { source: string; values: ConfigInput | Record<string, unknown> };
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
+
+type Plain = Record<string, unknown>;
+
+function isPlain(v: unknown): v is Plain {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function merge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined || k === "__proto__") continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
+  }
+  return out;
+}
+
+function lookup(values: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = values;
+  for (const p of path) v = isPlain(v) ? v[String(p)] : undefined;
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing";
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/**
+ * Merges layers (lowest precedence first: file, env, flags; defaults come from the schema)
+ * and validates. A bad value gives one line: what, expected, actual, and where it came from.
+ */
+export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
+  const merged = layers.reduce<Plain>((acc, l) => merge(acc, l.values as Plain), {});
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join(".");
+    const from = [...layers].reverse().find((l) => lookup(l.values, issue.path) !== undefined)?.source ?? "defaults";
+    return {
+      ok: false,
+      error: `Invalid setting ${path || "(config)"}: ${issue.message}; got ${describe(lookup(merged, issue.path))} (from ${from}).`,
+    };
+  }
+  const config = parsed.data;
+  if (!isLoopbackHost(config.server.host) && !config.server.token) {
+    return {
+      ok: false,
+      error: `Refusing to listen on ${config.server.host} without a token: anyone who can reach it could read your agents' prompts and commands. Set --token or SPANLIGHT_TOKEN (8+ characters), or bind to 127.0.0.1.`,
+    };
+  }
+  return { ok: true, config };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+}
+
+function num(v: string | undefined): number | string | undefined {
+  if (v === undefined || v === "") return undefined;
+  return /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+}
+
+/** `SPANLIGHT_*` environment variables → a config layer (docs/configuration.md lists them). */
+export function envToConfig(env: Record<string, string | undefined>): ConfigInput {
+  const list = (v: string | undefined) =>
+    v
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
+  return {
+    server: {
+      host: env.SPANLIGHT_HOST || undefined,
+      port: num(env.SPANLIGHT_PORT) as number,
+      token: env.SPANLIGHT_TOKEN || undefined,
+      allowedHosts: list(env.SPANLIGHT_ALLOWED_HOSTS),
+    },
+    limits: {
+      bodyBytes: num(env.SPANLIGHT_BODY_BYTES) as number,
+      eventBytes: num(env.SPANLIGHT_EVENT_BYTES) as number,
+    },
+    store: {
+      maxEvents: num(env.SPANLIGHT_MAX_EVENTS) as number,
+      maxBytes: num(env.SPANLIGHT_MAX_BYTES) as number,
+      maxSessions: num(env.SPANLIGHT_MAX_SESSIONS) as number,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { readFile, writeFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import { homedir, hostname } from "node:os";
+import { createAdaptorServer } from "@hono/node-server";
+import { runCli } from "../cli/main.ts";
+import { type ConfigInput, resolveConfig } from "../config/mod.ts";
+import { createSpanlight } from "../server/compose.ts";
+import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+
+/** Listens with Node's http server; the app itself is the same Web-standard fetch everywhere. */
+function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
+  const server = createAdaptorServer({ fetch, hostname: host }) as Server;
+  // Hook clients post one small request per event over keep-alive; Node's 5 s default is fine,
+  // but headers must not be awaited forever from a stalled client.
+  server.headersTimeout = 30_000;
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      reject(err.code === "EADDRINUSE" ? new AddressInUseError(host, port) : err);
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      const bound = typeof address === "object" && address ? address.port : port;
+      resolve({
+        port: bound,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
+
+export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & { args: string[] } {
+  return {
+    name: "node",
+    args,
+    env: process.env,
+    cwd: process.cwd(),
+    home: homedir(),
+    hostName: () => hostname(),
+    readTextFile: (path) => readFile(path, "utf8"),
+    writeTextFile: (path, text) => writeFile(path, text),
+    serve: (fetch, { host, port }) => listen(fetch, host, port),
+    onShutdown(handler) {
+      let done = false;
+      const once = (signal: string) => {
+        if (done) return;
+        done = true;
+        handler(signal);
+      };
+      process.once("SIGINT", () => once("SIGINT"));
+      process.once("SIGTERM", () => once("SIGTERM"));
+    },
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
+/**
+ * Starts a real listening server in-process (tests, benchmarks). Port 0 picks a free port.
+ * The config is resolved like the CLI's, minus env and file.
+ */
+export async function startNodeServer(options: { config?: ConfigInput; log?: (line: string) => void } = {}) {
+  const resolved = resolveConfig([{ source: "startNodeServer", values: { server: { port: 0 }, ...options.config } }]);
+  if (!resolved.ok) throw new Error(resolved.error);
+  const spanlight = createSpanlight({ config: resolved.config, log: options.log });
+  const listener = await listen(spanlight.fetch, resolved.config.server.host, resolved.config.server.port);
+  spanlight.start();
+  const host = resolved.config.server.host;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${listener.port}`,
+    port: listener.port,
+    spanlight,
+    async close(): Promise<void> {
+      const closing = listener.close();
+      await spanlight.close();
+      await closing;
+    },
+  };
+}
+
+/** Entry for `node bin/spanlight.js`: runs the CLI and exits with its code. */
+export async function main(): Promise<void> {
+  const rt = nodeRuntime();
+  try {
+    const code = await runCli(rt.args, rt);
+    process.exit(code);
+  } catch (err) {
+    process.stderr.write(`spanlight: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  }
+}

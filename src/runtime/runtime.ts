@@ -1,0 +1,36 @@
+import type { Hono } from "hono";
+
+/** What the CLI needs from the runtime it runs on (Node, Deno, the compiled binary). */
+export type Listener = { port: number; close(): Promise<void> };
+
+export class AddressInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`address in use: ${host}:${port}`);
+    this.name = "AddressInUseError";
+  }
+}
+
+/** What every CLI command gets: output, environment and the usual places. */
+export type CliIo = {
+  out(line: string): void;
+  err(line: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  home: string;
+};
+
+export type Runtime = CliIo & {
+  name: string;
+  hostName(): string;
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  /** Listens; rejects with AddressInUseError when the port is taken. */
+  serve(fetch: (req: Request) => Response | Promise<Response>, opts: { host: string; port: number }): Promise<Listener>;
+  /** Calls `handler` once on SIGINT or SIGTERM. */
+  onShutdown(handler: (signal: string) => void): void;
+  /** The dashboard sub-app for this runtime's asset source; undefined when no build is available. */
+  dashboard?(): Promise<Hono | undefined>;
+};

@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import { apiRoutes, healthRoute } from "../api/routes.ts";
+import type { Config } from "../config/config-schema.ts";
+import { ingestRoutes } from "../ingest/routes.ts";
+import type { ExportStats } from "../schema/mod.ts";
+import type { Store, TraceLinker } from "../store/mod.ts";
+import type { StreamHub } from "../stream/mod.ts";
+import { ApiError } from "./api-error.ts";
+import { PLACEHOLDER_PAGE } from "./placeholder-page.ts";
+import { checkHost, requireToken } from "./security.ts";
+
+export type AppOptions = {
+  config: Config;
+  store: Store;
+  hub: StreamHub;
+  version: string;
+  startedAtMs: number;
+  now: () => number;
+  exportStats: () => ExportStats;
+  linkTrace?: TraceLinker;
+  /** Serves the dashboard (static assets + SPA fallback); a placeholder page when absent. */
+  ui?: Hono;
+  log?: (line: string) => void;
+};
+
+/**
+ * The Hono app: Web-standard Request → Response, the same on Node, Deno and the compiled binary.
+ * One error path: handlers throw ApiError; `onError` renders `{ error: { code, message, issues? } }`.
+ */
+export function createApp(options: AppOptions): Hono {
+  const { config, store, now, log = () => {} } = options;
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(err.toBody(), err.status);
+    log(`internal error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    return c.json(new ApiError("internal", "Internal error; the server logged it and keeps serving.").toBody(), 500);
+  });
+  app.notFound((c) => c.json(new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`).toBody(), 404));
+
+  app.use("*", async function securityHeaders(c, next) {
+    await next();
+    c.header("x-content-type-options", "nosniff");
+    c.header("referrer-policy", "no-referrer");
+  });
+  app.use("*", checkHost({ host: config.server.host, allowedHosts: config.server.allowedHosts }));
+
+  app.route("/", healthRoute(options));
+
+  const token = config.server.token;
+  const guard = requireToken({ token, queryTokenPaths: ["/api/stream"] });
+  for (const path of ["/api/*", "/status", "/v1/*", "/hooks", "/telemetry"]) app.use(path, guard);
+
+  app.route("/", ingestRoutes({ limits: config.limits, sink: store, now }));
+  app.route("/", apiRoutes(options));
+  // Unknown /api routes are JSON 404s, never the dashboard's SPA fallback.
+  app.all("/api/*", (c) => {
+    throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
+  });
+
+  if (options.ui) app.route("/", options.ui);
+  else app.get("/", (c) => c.html(PLACEHOLDER_PAGE));
+  return app;
+}

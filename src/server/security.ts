@@ -1,0 +1,65 @@
+import type { MiddlewareHandler } from "hono";
+import { drainBody } from "../ingest/read-body.ts";
+import { ApiError } from "./api-error.ts";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith("127.");
+}
+
+/** Constant-time string comparison: the time taken does not depend on where the strings differ. */
+export function safeEqual(a: string, b: string): boolean {
+  const enc = new TextEncoder();
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * Requires `Authorization: Bearer <token>` when a token is configured. SSE may pass `?token=`
+ * because EventSource cannot set headers.
+ */
+export function requireToken({
+  token,
+  queryTokenPaths = [],
+}: {
+  token: string | null;
+  queryTokenPaths?: string[];
+}): MiddlewareHandler {
+  return async function tokenGuard(c, next) {
+    if (!token) return next();
+    const header = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    const given = m?.[1]?.trim() ?? (queryTokenPaths.includes(c.req.path) ? (c.req.query("token") ?? "") : "");
+    if (!safeEqual(given, token)) {
+      // Ingest may have a body in flight: drain it so the client reads the 401 instead of a reset.
+      await drainBody(c.req.raw);
+      throw new ApiError("unauthorized", "Missing or invalid bearer token (Authorization: Bearer <token>).");
+    }
+    return next();
+  };
+}
+
+/**
+ * DNS-rebinding guard: a page on evil.example that resolves to 127.0.0.1 still sends
+ * `Host: evil.example`. Enforced while the server is loopback-only; a server bound beyond
+ * loopback requires a token, which a rebinding page does not have.
+ */
+export function checkHost({ host, allowedHosts }: { host: string; allowedHosts: string[] }): MiddlewareHandler {
+  const names = new Set([...LOOPBACK, host, ...allowedHosts].map((h) => h.toLowerCase()));
+  const enforce = isLoopback(host);
+  return async function hostGuard(c, next) {
+    if (!enforce) return next();
+    const raw = (c.req.header("host") ?? "").toLowerCase();
+    const name = raw.startsWith("[") ? raw.slice(0, raw.indexOf("]") + 1) : raw.split(":")[0]!;
+    // No Host header (HTTP/1.0, some test clients): nothing to rebind.
+    if (raw !== "" && !names.has(name)) {
+      await drainBody(c.req.raw);
+      throw new ApiError("forbidden_host", `Host "${raw}" is not this server; add it to server.allowedHosts if it is.`);
+    }
+    return next();
+  };
+}

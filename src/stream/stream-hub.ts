@@ -1,0 +1,146 @@
+import type { Config } from "../config/config-schema.ts";
+import type { NormalizedEvent, Stats } from "../schema/mod.ts";
+import { ApiError } from "../server/api-error.ts";
+import { compileFilter, type EventFilter, type Store } from "../store/mod.ts";
+import { SseClient } from "./sse-client.ts";
+import { HEARTBEAT_FRAME, retryFrame, toFrame } from "./sse-format.ts";
+
+export type StreamHubOptions = {
+  store: Store;
+  config: Config["stream"];
+  version: string;
+  bootId: string;
+  stats: () => Stats;
+};
+
+export type StreamHub = ReturnType<typeof createStreamHub>;
+
+/**
+ * Fan-out of the store to SSE clients. `GET /api/stream` is a view of the store: ids are store
+ * sequence ids and Last-Event-ID replays from the ring. Ingest only enqueues into each client's
+ * bounded queue, so a slow client never slows ingest or the other clients.
+ */
+export function createStreamHub({ store, config, version, bootId, stats }: StreamHubOptions) {
+  const clients = new Set<SseClient>();
+  let overflows = 0;
+  let lastStats = "";
+
+  const unsubscribe = store.subscribe((event: NormalizedEvent) => {
+    if (clients.size === 0) return;
+    let frame: string | null = null;
+    for (const client of clients) {
+      if (!client.filter(event)) continue;
+      frame ??= toFrame({ kind: "event", data: event });
+      client.push(frame);
+    }
+  });
+
+  function connect(
+    filter: Omit<EventFilter, "limit" | "cursor">,
+    lastEventId: number | null,
+    clientBootId: string | null,
+  ): Response {
+    if (clients.size >= config.maxClients) {
+      throw new ApiError("too_many_clients", `${config.maxClients} stream clients are connected (stream.maxClients).`);
+    }
+    const buffer = store.buffer();
+    const initial = [
+      retryFrame(config.retryMs),
+      toFrame({
+        kind: "hello",
+        data: {
+          bootId,
+          version,
+          oldestSeq: buffer.oldestSeq,
+          newestSeq: buffer.newestSeq,
+          heartbeatMs: config.heartbeatMs,
+        },
+      }),
+      // A new client gets the current stats at once instead of waiting for the next change.
+      toFrame({ kind: "stats", data: stats() }),
+    ];
+    let replay: { from: number; to: number } | null = null;
+    if (lastEventId !== null) {
+      const otherRun = (clientBootId !== null && clientBootId !== bootId) || lastEventId > buffer.newestSeq;
+      if (otherRun) {
+        initial.push(toFrame({ kind: "reset", data: { lastEventId, newestSeq: buffer.newestSeq, bootId } }));
+      } else {
+        let from = lastEventId + 1;
+        if (buffer.events > 0 && from < buffer.oldestSeq) {
+          initial.push(
+            toFrame({
+              kind: "gap",
+              data: { lastEventId, oldestSeq: buffer.oldestSeq, missed: buffer.oldestSeq - from },
+            }),
+          );
+          from = buffer.oldestSeq;
+        }
+        replay = { from, to: buffer.newestSeq };
+      }
+    } else if (filter.since && /^\d+$/.test(filter.since)) {
+      replay = { from: Math.max(buffer.oldestSeq, Number(filter.since) + 1), to: buffer.newestSeq };
+    }
+    const client = new SseClient(initial, {
+      filter: compileFilter({ ...filter, since: undefined }),
+      sessionId: filter.sessionId ?? null,
+      queueLimit: config.clientQueue,
+      replay,
+      lookup: (seq) => store.event(seq),
+      onClose: (c, reason) => {
+        clients.delete(c);
+        if (reason === "overflow") overflows++;
+      },
+    });
+    clients.add(client);
+    return new Response(client.stream, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        "x-accel-buffering": "no",
+      },
+    });
+  }
+
+  function broadcast(frame: string, sessionOf?: (client: SseClient) => boolean) {
+    for (const client of clients) if (!sessionOf || sessionOf(client)) client.push(frame);
+  }
+
+  return {
+    connect,
+    get connections(): number {
+      return clients.size;
+    },
+    /** Clients disconnected for reading too slowly, since start. */
+    get overflows(): number {
+      return overflows;
+    },
+    /** Sends coalesced session summaries, and stats when they changed (seed 002's change detection). */
+    tick(): void {
+      const changed = store.drainChanged();
+      if (clients.size === 0) return;
+      if (changed.length > 0) {
+        const all = toFrame({ kind: "sessions", data: changed });
+        for (const client of clients) {
+          if (client.sessionId === null) client.push(all);
+          else {
+            const mine = changed.filter((s) => s.sessionId === client.sessionId);
+            if (mine.length > 0) client.push(toFrame({ kind: "sessions", data: mine }));
+          }
+        }
+      }
+      const snapshot = JSON.stringify(stats());
+      if (snapshot !== lastStats) {
+        lastStats = snapshot;
+        broadcast(`event: stats\ndata: ${snapshot}\n\n`);
+      }
+    },
+    heartbeat(): void {
+      broadcast(HEARTBEAT_FRAME);
+    },
+    close(): void {
+      unsubscribe();
+      for (const client of [...clients]) client.close();
+      clients.clear();
+    },
+  };
+}
