@@ -7,6 +7,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Two cores here: run files in parallel but keep heavy suites (browser, real CLI) few.
     pool: "forks",
+    // vite-plugin-solid would default every file to jsdom; server tests run in node, UI tests opt into happy-dom.
+    environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
