@@ -24,9 +24,9 @@ const TOKEN_PATTERNS: RegExp[] = [
 const BEARER = /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
 // scheme://user:password@host
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
-// KEY=value / key: value / "key": "value" where the name says secret
+// KEY=value / key: value / "key": "value" where the name says secret; a quoted value is redacted whole.
 const ASSIGNMENT =
-  /((?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passw(?:or)?d|passwd|pwd|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_.-]*["']?\s*[:=]\s*)(["']?)([^\s"',;]{4,})/gi;
+  /((?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passw(?:or)?d|passwd|pwd|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_.-]*["']?\s*[:=]\s*)(?:"([^"\n]+)"|'([^'\n]+)'|([^\s"',;]{4,}))/gi;
 
 const SECRET_KEY_NAME =
   /(?:api[_-]?key|secret|token|passw(?:or)?d|passwd|access[_-]?key|private[_-]?key|credential|authorization)/i;
@@ -41,9 +41,14 @@ export function redactString(text: string): string {
   for (const re of TOKEN_PATTERNS) out = out.replace(re, REDACTED);
   out = out.replace(BEARER, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   out = out.replace(URL_PASSWORD, (_m, head: string, _pw: string, at: string) => `${head}${REDACTED}${at}`);
-  out = out.replace(ASSIGNMENT, (m, head: string, quote: string, value: string) =>
-    value === REDACTED || value.startsWith("[REDACTED") ? m : `${head}${quote}${REDACTED}`,
-  );
+  out = out.replace(ASSIGNMENT, (m, head: string, dq?: string, sq?: string, bare?: string) => {
+    const value = dq ?? sq ?? bare ?? "";
+    // Already handled (a redacted token, or an auth scheme whose credential was redacted above).
+    if (value.startsWith(REDACTED) || /^(Bearer|Basic|Token)$/i.test(value)) return m;
+    if (dq !== undefined) return `${head}"${REDACTED}"`;
+    if (sq !== undefined) return `${head}'${REDACTED}'`;
+    return `${head}${REDACTED}`;
+  });
   return out;
 }
 

@@ -23,7 +23,9 @@ describe("hook payload schema", () => {
   });
 
   it("accepts an unknown event name", () => {
-    expect(hookPayloadSchema.safeParse({ session_id: "s", hook_event_name: "SomethingNew", extra: { a: 1 } }).success).toBe(true);
+    expect(
+      hookPayloadSchema.safeParse({ session_id: "s", hook_event_name: "SomethingNew", extra: { a: 1 } }).success,
+    ).toBe(true);
   });
 
   it.each([
@@ -60,7 +62,10 @@ describe("TelemetryEvent schema", () => {
   it.each([
     [{ ...valid, timestamp: "yesterday" }, "timestamp"],
     [{ ...valid, agentId: undefined }, "agentId"],
-    [{ ...valid, tokenUsage: { inputTokens: "ten", outputTokens: 1, estimatedCostUsd: 0, model: "m" } }, "tokenUsage.inputTokens"],
+    [
+      { ...valid, tokenUsage: { inputTokens: "ten", outputTokens: 1, estimatedCostUsd: 0, model: "m" } },
+      "tokenUsage.inputTokens",
+    ],
     [{ ...valid, lifecycleStage: "middle" }, "lifecycleStage"],
   ])("rejects %j naming %s", (event, path) => {
     const parsed = telemetryEventSchema.safeParse(event);

@@ -24,7 +24,11 @@ export function testSpanlight(config: ConfigInput = {}, clock = fixedClock()) {
   return { ...spanlight, clock, config: resolved.config };
 }
 
-export function postHook(app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, payload: unknown, headers: Record<string, string> = {}) {
+export function postHook(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.request("/v1/hooks/claude-code", {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -33,7 +37,11 @@ export function postHook(app: { request: (path: string, init: RequestInit) => Re
 }
 
 /** Replays a captured scenario through the HTTP ingest path with the real arrival times. */
-export async function replayScenario(app: Parameters<typeof postHook>[0], scenario: string, headers: Record<string, string> = {}) {
+export async function replayScenario(
+  app: Parameters<typeof postHook>[0],
+  scenario: string,
+  headers: Record<string, string> = {},
+) {
   for (const h of loadHooks(scenario)) {
     const res = await postHook(app, h.line, { "x-spanlight-time": h.receivedAt, ...headers });
     if (res.status !== 204) throw new Error(`replay ${scenario}: ${res.status} ${await res.text()}`);

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import type { SessionDetail } from "../../src/schema/mod.ts";
+import { toSessionDetail } from "../../src/store/mod.ts";
+import { fixedClock, postHook, testSpanlight } from "../helpers/app.ts";
+
+const SID = "sess-1";
+
+function session() {
+  const clock = fixedClock();
+  const s = testSpanlight({ store: { turnIdleTimeoutMs: 60_000 } }, clock);
+  const send = async (payload: Record<string, unknown>) => {
+    const res = await postHook(s.app, { session_id: SID, cwd: "/work/app", ...payload });
+    expect(res.status).toBe(204);
+    clock.advance(1000);
+  };
+  const detail = (): SessionDetail => toSessionDetail(s.store.session(SID)!);
+  return { s, clock, send, detail };
+}
+
+describe("session and turn state machine", () => {
+  it("goes active on a prompt, waiting on a permission request, active again when the tool runs, idle on Stop", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "SessionStart", source: "startup" });
+    expect(detail().status).toBe("idle");
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "fix the bug", prompt_id: "p1" });
+    expect(detail().status).toBe("active");
+    await send({
+      hook_event_name: "PreToolUse",
+      prompt_id: "p1",
+      tool_name: "Bash",
+      tool_use_id: "t1",
+      tool_input: { command: "rm -rf build" },
+    });
+    await send({
+      hook_event_name: "PermissionRequest",
+      prompt_id: "p1",
+      tool_name: "Bash",
+      tool_input: { command: "rm -rf build" },
+    });
+    expect(detail()).toMatchObject({ status: "waiting", waitingFor: "permission: Bash" });
+    expect(detail().turns[0]!.status).toBe("waiting");
+    await send({
+      hook_event_name: "PostToolUse",
+      prompt_id: "p1",
+      tool_name: "Bash",
+      tool_use_id: "t1",
+      duration_ms: 120,
+    });
+    expect(detail().status).toBe("active");
+    expect(detail().notices[0]!.resolvedAt).not.toBeNull();
+    await send({ hook_event_name: "Stop", prompt_id: "p1" });
+    expect(detail()).toMatchObject({ status: "idle", currentTool: null });
+    expect(detail().turns[0]).toMatchObject({ status: "completed", outcome: "stop", promptPreview: "fix the bug" });
+  });
+
+  it("waits on a notification that asks for input", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    await send({
+      hook_event_name: "Notification",
+      notification_type: "idle_prompt",
+      message: "Claude is waiting for your input",
+    });
+    expect(detail()).toMatchObject({ status: "waiting", waitingFor: "input: idle_prompt" });
+  });
+
+  it("marks a turn interrupted when a new prompt arrives without its Stop (Esc fires no hook)", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "first", prompt_id: "p1" });
+    await send({
+      hook_event_name: "PreToolUse",
+      prompt_id: "p1",
+      tool_name: "Read",
+      tool_use_id: "t1",
+      tool_input: { file_path: "/a" },
+    });
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "second", prompt_id: "p2" });
+    const d = detail();
+    expect(d.turns.map((t) => t.status)).toEqual(["interrupted", "running"]);
+    expect(d.turns[0]!.outcome).toBe("new prompt without Stop");
+    expect(d.toolCalls[0]).toMatchObject({ status: "interrupted" });
+    expect(d.status).toBe("active");
+  });
+
+  it("marks a silent turn interrupted after the idle timeout", async () => {
+    const { s, clock, send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "long", prompt_id: "p1" });
+    clock.advance(58_000); // 59 s after the prompt
+    s.store.sweep();
+    expect(detail().status).toBe("active");
+    clock.advance(2_000);
+    s.store.sweep();
+    expect(detail()).toMatchObject({ status: "interrupted" });
+    expect(detail().turns[0]).toMatchObject({ status: "interrupted", outcome: "idle timeout" });
+  });
+
+  it("ends in error on StopFailure and recovers on the next prompt", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "x", prompt_id: "p1" });
+    await send({
+      hook_event_name: "StopFailure",
+      prompt_id: "p1",
+      error: "rate_limit",
+      last_assistant_message: "API Error",
+    });
+    expect(detail()).toMatchObject({ status: "error", errorCount: 1 });
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "y", prompt_id: "p2" });
+    expect(detail().status).toBe("active");
+  });
+
+  it("ends on SessionEnd (interrupting an open turn) and reopens on resume", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "x", prompt_id: "p1" });
+    await send({ hook_event_name: "SessionEnd", reason: "other" });
+    expect(detail()).toMatchObject({ status: "ended" });
+    expect(detail().completedAt).not.toBeNull();
+    expect(detail().turns[0]).toMatchObject({ status: "interrupted", outcome: "session ended" });
+    await send({ hook_event_name: "SessionStart", source: "resume" });
+    expect(detail()).toMatchObject({ status: "idle", completedAt: null });
+  });
+
+  it("rebuilds a tool call whose PreToolUse was never seen from its PostToolUse", async () => {
+    const { send, detail } = session();
+    await send({
+      hook_event_name: "PostToolUse",
+      tool_name: "Write",
+      tool_use_id: "t9",
+      duration_ms: 40,
+      tool_input: { file_path: "/w.txt", content: "x" },
+    });
+    expect(detail().toolCalls[0]).toMatchObject({ toolName: "Write", status: "ok", durationMs: 40, startSeq: null });
+    expect(detail().files[0]).toMatchObject({ path: "/w.txt", writes: 1 });
+  });
+
+  it("bounds per-session lists and says how much it dropped", async () => {
+    const clock = fixedClock();
+    const s = testSpanlight({ store: { maxTurnsPerSession: 3 } }, clock);
+    for (let i = 0; i < 5; i++)
+      await postHook(s.app, { session_id: SID, hook_event_name: "UserPromptSubmit", prompt: `p${i}` });
+    const d = toSessionDetail(s.store.session(SID)!);
+    expect(d.turns.map((t) => t.index)).toEqual([3, 4, 5]);
+    expect(d.truncated.turns).toBe(2);
+    expect(d.turnCount).toBe(5);
+  });
+});
+
+describe("session index", () => {
+  it("survives ring eviction and evicts the oldest idle session first when full", async () => {
+    const clock = fixedClock();
+    const s = testSpanlight({ store: { maxEvents: 10, maxSessions: 3 } }, clock);
+    const post = async (body: Record<string, unknown>) => {
+      clock.advance(1000);
+      await postHook(s.app, body, { "x-spanlight-time": new Date(clock.now()).toISOString() });
+    };
+    await post({ session_id: "busy", hook_event_name: "UserPromptSubmit", prompt: "work" });
+    for (const id of ["a", "b", "c"]) await post({ session_id: id, hook_event_name: "SessionStart" });
+    for (let i = 0; i < 20; i++) await post({ session_id: "c", hook_event_name: "Notification", message: `n${i}` });
+    const ids = s.store.sessions().map((x) => x.sessionId);
+    expect(ids).toEqual(["busy", "c", "b"]);
+    expect(s.store.buffer().events).toBe(10);
+    expect(s.store.session("busy")!.eventCount).toBe(1);
+  });
+});

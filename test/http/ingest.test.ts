@@ -1,0 +1,276 @@
+import { describe, expect, it } from "vitest";
+import { postHook, testSpanlight } from "../helpers/app.ts";
+import { loadHooks } from "../helpers/fixtures.ts";
+
+const hook = {
+  session_id: "s1",
+  hook_event_name: "PreToolUse",
+  tool_name: "Bash",
+  tool_use_id: "t1",
+  tool_input: { command: "ls" },
+};
+const telemetry = {
+  id: "e1",
+  type: "tool_call",
+  agentId: "agent-7",
+  timestamp: "2026-11-21T10:00:00Z",
+  data: {},
+  sessionId: "s9",
+  toolName: "Read",
+  filePaths: ["/x"],
+};
+
+async function errorOf(res: Response) {
+  const body = (await res.json()) as { error: { code: string; message: string; issues?: Array<{ path: string }> } };
+  return body.error;
+}
+
+describe("POST /v1/hooks/claude-code", () => {
+  it("stores a hook payload and answers 204 with an empty body (Claude Code reads a 2xx body as a decision)", async () => {
+    const s = testSpanlight();
+    const res = await postHook(s.app, hook);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    const page = s.store.query({ limit: 10 });
+    expect(page.events[0]).toMatchObject({
+      seq: 1,
+      type: "PreToolUse",
+      toolName: "Bash",
+      command: "ls",
+      sessionId: "s1",
+    });
+  });
+
+  it("answers the same on the /hooks alias", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("/hooks", { method: "POST", body: JSON.stringify(hook) });
+    expect(res.status).toBe(204);
+    expect(s.store.buffer().events).toBe(1);
+  });
+
+  it("keeps unknown events and fields", async () => {
+    const s = testSpanlight();
+    await postHook(s.app, { session_id: "s", hook_event_name: "BrandNewEvent", shiny: { a: [1, 2] } });
+    expect(s.store.query({ limit: 1 }).events[0]).toMatchObject({
+      type: "BrandNewEvent",
+      payload: { shiny: { a: [1, 2] } },
+    });
+  });
+
+  it("takes context from the X-Spanlight-* headers", async () => {
+    const s = testSpanlight();
+    await postHook(s.app, hook, {
+      "x-spanlight-agent": "worker-3",
+      "x-spanlight-container": "3f2a9c1b7d4e",
+      "x-spanlight-host": "build-box",
+      "x-spanlight-workflow": "wf-1",
+      "x-spanlight-node": "node-a",
+      "x-spanlight-time": "2026-11-21T09:00:00.000Z",
+    });
+    expect(s.store.query({ limit: 1 }).events[0]).toMatchObject({
+      agentId: "worker-3",
+      containerId: "3f2a9c1b7d4e",
+      hostName: "build-box",
+      workflowId: "wf-1",
+      nodeId: "node-a",
+      sourceTime: "2026-11-21T09:00:00.000Z",
+    });
+    expect(s.store.agents()[0]).toMatchObject({ key: "worker-3", containerId: "3f2a9c1b7d4e", currentSessionId: "s1" });
+  });
+
+  it("stores a payload once per idempotency key (spool redelivery)", async () => {
+    const s = testSpanlight();
+    expect((await postHook(s.app, hook, { "idempotency-key": "k1" })).status).toBe(204);
+    expect((await postHook(s.app, hook, { "idempotency-key": "k1" })).status).toBe(204);
+    expect(s.store.buffer().events).toBe(1);
+  });
+
+  it("accepts a JSON array batch with per-item results", async () => {
+    const s = testSpanlight();
+    const res = await postHook(s.app, [hook, { hook_event_name: "Stop" }, { ...hook, tool_use_id: "t2" }]);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ status: string; error?: { issues: Array<{ path: string }> } }>;
+    };
+    expect(body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(body.results.map((r) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
+    expect(body.results[1]!.error!.issues[0]!.path).toBe("[1].session_id");
+  });
+
+  it("accepts NDJSON with per-item idempotency keys and rejects only the bad line", async () => {
+    const s = testSpanlight();
+    const lines = loadHooks("bash-echo").map((h) => h.line);
+    const body = [...lines.slice(0, 3), "{not json", lines[3]].join("\n");
+    const res = await s.app.request("/v1/hooks/claude-code", {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson", "idempotency-key": "a,b,c,d,e" },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const out = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ status: string; error?: { code: string } }>;
+    };
+    expect(out).toMatchObject({ accepted: 4, rejected: 1 });
+    expect(out.results[3]!.error!.code).toBe("invalid_json");
+    const again = await s.app.request("/v1/hooks/claude-code", {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson", "idempotency-key": "a,b,c" },
+      body: lines.slice(0, 3).join("\n"),
+    });
+    expect(((await again.json()) as { duplicates: number }).duplicates).toBe(3);
+    expect(s.store.buffer().events).toBe(4);
+  });
+});
+
+describe("POST /telemetry", () => {
+  it("stores a TelemetryEvent and answers 202 with its sequence id", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("/telemetry", { method: "POST", body: JSON.stringify(telemetry) });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 1, rejected: 0, duplicates: 0, seq: 1 });
+    expect(s.store.query({ limit: 1 }).events[0]).toMatchObject({
+      source: "telemetry",
+      agentId: "agent-7",
+      toolName: "Read",
+      filePaths: ["/x"],
+      sourceTime: "2026-11-21T10:00:00.000Z",
+    });
+  });
+
+  it("treats a repeated event id as a duplicate", async () => {
+    const s = testSpanlight();
+    await s.app.request("/telemetry", { method: "POST", body: JSON.stringify(telemetry) });
+    const res = await s.app.request("/telemetry", { method: "POST", body: JSON.stringify(telemetry) });
+    expect(await res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
+  it("adds token usage and cost to the session", async () => {
+    const s = testSpanlight();
+    const usage = { inputTokens: 100, outputTokens: 20, estimatedCostUsd: 0.25, model: "m1" };
+    await s.app.request("/telemetry", {
+      method: "POST",
+      body: JSON.stringify({ ...telemetry, type: "metric", tokenUsage: usage }),
+    });
+    expect(s.store.sessions()[0]).toMatchObject({ totalCostUsd: 0.25, tokens: { inputTokens: 100, outputTokens: 20 } });
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    ["invalid JSON", '{"session_id": ', 400, "invalid_json", undefined],
+    ["wrong types", JSON.stringify({ ...hook, tool_name: 5 }), 400, "validation_failed", "tool_name"],
+    ["missing session id", JSON.stringify({ hook_event_name: "Stop" }), 400, "validation_failed", "session_id"],
+    ["a bare string", '"hello"', 400, "invalid_body", undefined],
+    ["an empty body", "", 400, "invalid_body", undefined],
+    [
+      "deeply nested JSON",
+      `{"session_id":"s","hook_event_name":"X","a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+      400,
+      "too_deep",
+      undefined,
+    ],
+    [
+      "a __proto__ key",
+      '{"session_id":"s","hook_event_name":"X","tool_input":{"__proto__":{"polluted":1}}}',
+      400,
+      "forbidden_key",
+      undefined,
+    ],
+    ["a raw NUL byte", '{"session_id":"s\u0000","hook_event_name":"X"}', 400, "invalid_body", undefined],
+  ])("rejects %s with a clear 4xx and keeps serving", async (_name, body, status, code, path) => {
+    const s = testSpanlight();
+    await postHook(s.app, hook);
+    const res = await s.app.request("/v1/hooks/claude-code", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(res.status).toBe(status);
+    const error = await errorOf(res);
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(5);
+    if (path) expect(error.issues?.[0]?.path).toBe(path);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Nothing already accepted is lost, and the next good event is stored.
+    expect((await postHook(s.app, { ...hook, tool_use_id: "t2" })).status).toBe(204);
+    expect(s.store.buffer().events).toBe(2);
+    expect(
+      s.store.stats({ enabled: false, exported: 0, dropped: 0, failed: 0, queued: 0, lastError: null }).rejected,
+    ).toBe(1);
+  });
+
+  it("rejects invalid UTF-8", async () => {
+    const s = testSpanlight();
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"session_id":"'),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode('","hook_event_name":"X"}'),
+    ]);
+    const res = await s.app.request("/v1/hooks/claude-code", { method: "POST", body: bytes });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).code).toBe("invalid_utf8");
+  });
+
+  it("rejects a body over the limit with 413", async () => {
+    const s = testSpanlight({ limits: { bodyBytes: 2048 } });
+    const res = await postHook(s.app, { ...hook, tool_input: { content: "x".repeat(5000) } });
+    expect(res.status).toBe(413);
+    expect(await errorOf(res)).toMatchObject({ code: "payload_too_large" });
+  });
+
+  it("stores an oversized event trimmed, never dropped", async () => {
+    const s = testSpanlight();
+    await postHook(s.app, { ...hook, hook_event_name: "PostToolUse", tool_response: { stdout: "y".repeat(300_000) } });
+    const e = s.store.query({ limit: 1 }).events[0]!;
+    expect(e.bytes).toBeLessThanOrEqual(10 * 1024);
+    expect(e.trimmed[0]).toMatchObject({ path: "tool_response.stdout", originalBytes: 300_000 });
+  });
+
+  it("redacts secrets before storage", async () => {
+    const s = testSpanlight();
+    await postHook(s.app, {
+      ...hook,
+      tool_input: { command: "curl -H 'Authorization: Bearer sk-ant-api03-SECRETSECRET' https://api" },
+    });
+    const e = s.store.query({ limit: 1 }).events[0]!;
+    expect(JSON.stringify(e)).not.toContain("SECRETSECRET");
+    expect(e.command).toContain("[REDACTED]");
+  });
+});
+
+describe("auth and host checks", () => {
+  it("requires the bearer token on ingest and API when configured, not on /health", async () => {
+    const s = testSpanlight({ server: { token: "s3cret-token" } });
+    expect((await postHook(s.app, hook)).status).toBe(401);
+    expect((await errorOf(await postHook(s.app, hook, { authorization: "Bearer wrong-token" }))).code).toBe(
+      "unauthorized",
+    );
+    expect((await postHook(s.app, hook, { authorization: "Bearer s3cret-token" })).status).toBe(204);
+    expect((await s.app.request("/api/sessions")).status).toBe(401);
+    expect((await s.app.request("/api/sessions", { headers: { authorization: "Bearer s3cret-token" } })).status).toBe(
+      200,
+    );
+    expect((await s.app.request("/health")).status).toBe(200);
+  });
+
+  it("refuses a foreign Host header on a loopback server (DNS rebinding)", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("http://evil.example/api/sessions", { headers: { host: "evil.example" } });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).code).toBe("forbidden_host");
+    expect(
+      (await s.app.request("http://localhost:9292/api/sessions", { headers: { host: "localhost:9292" } })).status,
+    ).toBe(200);
+  });
+
+  it("never sends Access-Control-Allow-Origin", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("/api/sessions", { headers: { origin: "http://evil.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
