@@ -85,6 +85,9 @@ export const configSchema = z.object({
           // Spans waiting for export; past this they are dropped and counted, never blocking ingest.
           maxQueue: z.number().int().min(1).default(20_000),
           timeoutMs: z.number().int().min(100).default(10_000),
+          // Extra attempts for a batch after a retryable failure (backoff 1 s, 2 s, 4 s, 8 s): rides
+          // out a collector restart; a longer outage counts the batch as failed and moves on.
+          retries: z.number().int().min(0).max(10).default(4),
         })
         .prefault({}),
       capture: z

@@ -1,0 +1,128 @@
+/**
+ * Environment → a partial `otel` config section (input shape), pure. Spanlight's own
+ * SPANLIGHT_OTEL_* variables and the standard OTEL_* exporter variables
+ * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/) are read; the caller merges the
+ * result as flag > env > file > default, and the config schema validates it.
+ */
+type Env = Record<string, string | undefined>;
+type Json = Record<string, unknown>;
+
+const TRUE = /^(1|true|yes|on)$/i;
+const FALSE = /^(0|false|no|off)$/i;
+const PROTOCOLS = new Set(["http/json", "http/protobuf"]);
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** Booleans and numbers as typed values; anything else passes through so validation names it. */
+function flag(v: string): boolean | string {
+  return TRUE.test(v) ? true : FALSE.test(v) ? false : v;
+}
+
+function num(v: string): number | string {
+  const n = Number(v);
+  return v !== "" && Number.isFinite(n) ? n : v;
+}
+
+/** `k1=v1,k2=v2` with percent-encoded values (W3C baggage style, as the OTel spec defines it). */
+export function parseKeyValueList(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const i = part.indexOf("=");
+    if (i <= 0) continue;
+    const key = part.slice(0, i).trim();
+    const raw = part.slice(i + 1).trim();
+    if (!key) continue;
+    try {
+      out[key] = decodeURIComponent(raw);
+    } catch {
+      out[key] = raw;
+    }
+  }
+  return out;
+}
+
+/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the traces path is appended (spec rule). */
+function tracesUrlFromBase(base: string): string {
+  return `${base.replace(/\/+$/, "")}/v1/traces`;
+}
+
+export function otelEnvToConfig(env: Env): Json {
+  const out: Json = {};
+  const exp: Json = {};
+  const capture: Json = {};
+
+  const enabled = value(env, "SPANLIGHT_OTEL_ENABLED") ?? value(env, "SPANLIGHT_OTEL_EXPORT");
+  if (enabled !== undefined) exp.enabled = flag(enabled);
+
+  const endpoint =
+    value(env, "SPANLIGHT_OTEL_ENDPOINT") ??
+    value(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
+    (value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")
+      ? tracesUrlFromBase(value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")!)
+      : undefined);
+  if (endpoint) exp.endpoint = endpoint;
+
+  const headers = {
+    ...parseKeyValueList(value(env, "OTEL_EXPORTER_OTLP_HEADERS") ?? ""),
+    ...parseKeyValueList(value(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS") ?? ""),
+    ...parseKeyValueList(value(env, "SPANLIGHT_OTEL_HEADERS") ?? ""),
+  };
+  if (Object.keys(headers).length > 0) exp.headers = headers;
+
+  // Spanlight's own variable is passed as given (a typo should fail at start-up); the standard
+  // ones are often set for Claude Code itself (e.g. grpc), so values Spanlight cannot speak are ignored.
+  const standardProtocol =
+    value(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? value(env, "OTEL_EXPORTER_OTLP_PROTOCOL");
+  const protocol =
+    value(env, "SPANLIGHT_OTEL_PROTOCOL") ??
+    (standardProtocol && PROTOCOLS.has(standardProtocol) ? standardProtocol : undefined);
+  if (protocol) exp.protocol = protocol;
+
+  const timeout =
+    value(env, "SPANLIGHT_OTEL_TIMEOUT_MS") ??
+    value(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ??
+    value(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
+  if (timeout) exp.timeoutMs = num(timeout);
+
+  const numbers: Array<[string, Json, string]> = [
+    ["SPANLIGHT_OTEL_BATCH_SIZE", exp, "batchSize"],
+    ["SPANLIGHT_OTEL_DELAY_MS", exp, "delayMs"],
+    ["SPANLIGHT_OTEL_MAX_QUEUE", exp, "maxQueue"],
+    ["SPANLIGHT_OTEL_RETRIES", exp, "retries"],
+    ["SPANLIGHT_OTEL_TOOL_TIMEOUT_MS", out, "toolTimeoutMs"],
+    ["SPANLIGHT_OTEL_TURN_TIMEOUT_MS", out, "turnTimeoutMs"],
+    ["SPANLIGHT_OTEL_MAX_OPEN_SPANS", out, "maxOpenSpans"],
+    ["SPANLIGHT_OTEL_MAX_ATTRIBUTE_CHARS", out, "maxAttributeChars"],
+  ];
+  for (const [name, target, key] of numbers) {
+    const v = value(env, name);
+    if (v !== undefined) target[key] = num(v);
+  }
+
+  const flags: Array<[string, string]> = [
+    ["SPANLIGHT_OTEL_CAPTURE_PROMPTS", "prompts"],
+    ["SPANLIGHT_OTEL_CAPTURE_TOOL_INPUT", "toolInput"],
+    ["SPANLIGHT_OTEL_CAPTURE_TOOL_OUTPUT", "toolOutput"],
+  ];
+  for (const [name, key] of flags) {
+    const v = value(env, name);
+    if (v !== undefined) capture[key] = flag(v);
+  }
+
+  const resource = parseKeyValueList(value(env, "OTEL_RESOURCE_ATTRIBUTES") ?? "");
+  if (Object.keys(resource).length > 0) out.resourceAttributes = resource;
+  // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (spec rule).
+  const service =
+    value(env, "SPANLIGHT_OTEL_SERVICE_NAME") ?? value(env, "OTEL_SERVICE_NAME") ?? resource["service.name"];
+  if (service) out.serviceName = service;
+
+  const jaeger = env.SPANLIGHT_OTEL_JAEGER_URL;
+  if (jaeger !== undefined) out.jaegerUrl = jaeger.trim() === "" || FALSE.test(jaeger.trim()) ? null : jaeger.trim();
+
+  if (Object.keys(exp).length > 0) out.export = exp;
+  if (Object.keys(capture).length > 0) out.capture = capture;
+  return out;
+}

@@ -1,0 +1,146 @@
+import type { Config } from "../src/config/config-schema.ts";
+import type { ExportStats, NormalizedEvent, Turn } from "../src/schema/mod.ts";
+import type { Scheduler } from "./export-queue.ts";
+import { createRateLimitedLog } from "./rate-limited-log.ts";
+import { createOtlpSpanExporter, createSdkTracer, type SpanExporter } from "./sdk-tracer.ts";
+import { createSpanAssembler } from "./span-assembler.ts";
+import type { SpanCommand } from "./span-command.ts";
+import { toPromptKey, toTurnTraceId } from "./span-ids.ts";
+import { createSpanMapper } from "./span-mapper.ts";
+
+export { otelEnvToConfig } from "./env-config.ts";
+export { createOtlpSpanExporter, type ReadableSpan, type SpanExporter } from "./sdk-tracer.ts";
+export type { FinishedSpan, SpanCommand } from "./span-command.ts";
+
+export type OtelPipelineOptions = {
+  config: Config["otel"];
+  /** Epoch ms; default Date.now. Drives timeouts only — span times come from the events. */
+  clock?: { now(): number };
+  /** Spanlight's version, exported as the resource attribute spanlight.version. */
+  version: string;
+  hostName: string | null;
+  log?: (line: string) => void;
+  /** Default: OTLP/HTTP (JSON or protobuf per config) to otel.export.endpoint. */
+  exporter?: SpanExporter;
+  /** Timers for batching and retry backoff; tests pass a manual one. */
+  scheduler?: Scheduler;
+};
+
+export type OtelPipeline = {
+  /** Called synchronously for every stored event; cheap and never throws. */
+  onEvent(e: NormalizedEvent): void;
+  /** Ends spans past the configured timeouts (marked incomplete); call every few seconds. */
+  sweep(): void;
+  stats(): ExportStats;
+  /** The trace of a turn and its Jaeger link; null when export is off. */
+  linkTurn(sessionId: string, turn: Turn): { traceId: string; traceUrl: string | null } | null;
+  /** Ends open spans as incomplete (reason: shutdown) and flushes the export queue. */
+  shutdown(): Promise<void>;
+};
+
+// One line per kind of trouble per minute at most.
+const LOG_INTERVAL_MS = 60_000;
+
+function disabledPipeline(): OtelPipeline {
+  return {
+    onEvent() {},
+    sweep() {},
+    stats: () => ({ enabled: false, exported: 0, dropped: 0, failed: 0, queued: 0, lastError: null }),
+    linkTurn: () => null,
+    shutdown: async () => {},
+  };
+}
+
+/**
+ * Normalized events → OpenTelemetry spans → OTLP. When export is off nothing is mapped and
+ * nothing is sent. Failures of any stage are counted and logged (rate-limited), never thrown.
+ */
+export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
+  const { config, clock = { now: () => Date.now() }, version, hostName, log = () => {} } = options;
+  if (!config.export.enabled) return disabledPipeline();
+  const logLimited = createRateLimitedLog(log, clock, LOG_INTERVAL_MS);
+  const exporter =
+    options.exporter ??
+    createOtlpSpanExporter({
+      endpoint: config.export.endpoint,
+      headers: config.export.headers,
+      protocol: config.export.protocol,
+      timeoutMs: config.export.timeoutMs,
+    });
+  const sdk = createSdkTracer({
+    serviceName: config.serviceName,
+    version,
+    hostName,
+    resourceAttributes: config.resourceAttributes,
+    maxAttributeChars: config.maxAttributeChars,
+    exporter,
+    queue: config.export,
+    scheduler: options.scheduler,
+    onExportError(error, spans, final) {
+      logLimited(
+        "export",
+        final
+          ? `otel: export of ${spans} spans failed, giving up: ${error}`
+          : `otel: export of ${spans} spans failed, will retry: ${error}`,
+      );
+    },
+    onExportRecovered: () => logLimited("recovered", "otel: export works again"),
+  });
+  const assembler = createSpanAssembler((span) => sdk.record(span));
+  const mapper = createSpanMapper({
+    capture: config.capture,
+    maxAttributeChars: config.maxAttributeChars,
+    maxOpenSpans: config.maxOpenSpans,
+    toolTimeoutMs: config.toolTimeoutMs,
+    turnTimeoutMs: config.turnTimeoutMs,
+  });
+  let mappingErrors = 0;
+  let lastMappingError: string | null = null;
+  let stopped = false;
+
+  function guarded(what: string, produce: () => SpanCommand[]): void {
+    try {
+      assembler.applyAll(produce());
+    } catch (err) {
+      mappingErrors++;
+      lastMappingError = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+      logLimited("mapping", `otel: ${lastMappingError}`);
+    }
+  }
+
+  const jaegerUrl = config.jaegerUrl?.replace(/\/+$/, "") ?? null;
+
+  return {
+    onEvent(e) {
+      if (!stopped) guarded(`mapping ${e.type} #${e.seq} failed`, () => mapper.map(e, clock.now()));
+    },
+    sweep() {
+      if (!stopped) guarded("sweep failed", () => mapper.sweep(clock.now()));
+    },
+    stats() {
+      const s = sdk.stats();
+      return {
+        enabled: true,
+        exported: s.exported,
+        dropped: s.dropped + mappingErrors,
+        failed: s.failed,
+        queued: s.queued,
+        lastError: s.lastError ?? lastMappingError,
+      };
+    },
+    linkTurn(sessionId, turn) {
+      const traceId = toTurnTraceId(sessionId, toPromptKey(turn.promptId, turn.index));
+      return { traceId, traceUrl: jaegerUrl ? `${jaegerUrl}/trace/${traceId}` : null };
+    },
+    async shutdown() {
+      if (stopped) return;
+      guarded("ending open spans failed", () => mapper.endAll("shutdown"));
+      stopped = true;
+      try {
+        await sdk.shutdown();
+      } catch (err) {
+        logLimited("shutdown", `otel: flush at shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+}

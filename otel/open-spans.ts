@@ -1,0 +1,78 @@
+import type { SpanResource } from "./span-command.ts";
+
+export type SpanRole = "turn" | "tool" | "subagent" | "step";
+
+/** A span the mapper has started and not ended yet. */
+export type OpenSpan = {
+  key: string;
+  role: SpanRole;
+  sessionId: string;
+  traceId: string;
+  spanId: string;
+  parentKey: string | null;
+  /** Subagent (agent_id) whose work this span is part of; null on the main thread. */
+  agentCtx: string | null;
+  startMs: number;
+  /** Time of the latest event seen in this span or below it (event time). */
+  lastMs: number;
+  /** Wall clock when that happened: timeouts count from here, so replayed old events do not expire at once. */
+  touchedWall: number;
+  toolName: string | null;
+  /** A PermissionRequest was seen for this call (a missing Post then means it was denied). */
+  permissionAsked: boolean;
+  resource: SpanResource;
+};
+
+export type SpanRef = { traceId: string; spanId: string };
+
+/** An Agent/Task call not yet matched to the SubagentStart it launched. */
+export type AgentCall = { key: string; ref: SpanRef; subagentType: string | null };
+
+export type SessionCtx = {
+  id: string;
+  /** The open main-thread turn, if any. */
+  turnKey: string | null;
+  turnCount: number;
+  cwd: string | null;
+  permissionMode: string | null;
+  model: string | null;
+  /** Keys of this session's open spans, in start order (innermost = last). */
+  open: string[];
+  agentCalls: AgentCall[];
+  /** Open Pre…/Post… pairs (compact, model_switch) by name. */
+  steps: Map<string, string>;
+};
+
+/** A Map that forgets its oldest entries past `limit` (insertion order). */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as K);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export function createSessionCtx(id: string): SessionCtx {
+  return {
+    id,
+    turnKey: null,
+    turnCount: 0,
+    cwd: null,
+    permissionMode: null,
+    model: null,
+    open: [],
+    agentCalls: [],
+    steps: new Map(),
+  };
+}

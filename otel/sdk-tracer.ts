@@ -1,0 +1,246 @@
+/**
+ * The only module that touches the OpenTelemetry SDK and OTLP serializers (scripts/architecture-guards.mjs
+ * checks this). It turns finished span records into SDK spans — ids, parents and times exactly as
+ * the mapper chose them — and hands them to a bounded export queue in front of the exporter.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
+import { ExportResultCode } from "@opentelemetry/core";
+import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { type Resource, resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  type IdGenerator,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { createExportQueue, type QueueStats, realScheduler, type Scheduler, type SendResult } from "./export-queue.ts";
+import { postOtlp } from "./otlp-transport.ts";
+import type { FinishedSpan, SpanResource } from "./span-command.ts";
+
+export type { ReadableSpan, SpanExporter };
+
+export type OtlpExporterOptions = {
+  endpoint: string;
+  headers: Record<string, string>;
+  protocol: "http/json" | "http/protobuf";
+  timeoutMs: number;
+  fetch?: typeof fetch;
+};
+
+type ExportError = Error & { retryable?: boolean; retryAfterMs?: number };
+
+/** OTLP/HTTP span exporter (JSON or protobuf body) over fetch; failures say whether a retry can help. */
+export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter {
+  const json = opts.protocol === "http/json";
+  const serializer = json ? JsonTraceSerializer : ProtobufTraceSerializer;
+  return {
+    export(spans, done) {
+      let body: Uint8Array | undefined;
+      try {
+        body = serializer.serializeRequest(spans);
+      } catch (err) {
+        body = undefined;
+        done({ code: ExportResultCode.FAILED, error: Object.assign(toError(err), { retryable: false }) });
+        return;
+      }
+      if (!body) {
+        done({
+          code: ExportResultCode.FAILED,
+          error: Object.assign(new Error("serialization failed"), { retryable: false }),
+        });
+        return;
+      }
+      postOtlp({
+        url: opts.endpoint,
+        headers: opts.headers,
+        body,
+        contentType: json ? "application/json" : "application/x-protobuf",
+        timeoutMs: opts.timeoutMs,
+        fetch: opts.fetch,
+      }).then((r) => {
+        if (r.ok) done({ code: ExportResultCode.SUCCESS });
+        else {
+          const error: ExportError = Object.assign(new Error(r.error), {
+            retryable: r.retryable,
+            retryAfterMs: r.retryAfterMs,
+          });
+          done({ code: ExportResultCode.FAILED, error });
+        }
+      });
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  };
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export type SdkTracerOptions = {
+  serviceName: string;
+  version: string;
+  hostName: string | null;
+  resourceAttributes: Record<string, string>;
+  maxAttributeChars: number;
+  exporter: SpanExporter;
+  queue: { batchSize: number; delayMs: number; maxQueue: number; retries: number; timeoutMs: number };
+  scheduler?: Scheduler;
+  onExportError?(error: string, spans: number, final: boolean): void;
+  onExportRecovered?(): void;
+};
+
+// One tracer provider per sender (resource); a handful in practice, bounded for a hostile client.
+const MAX_RESOURCES = 64;
+
+/** Hands the SDK the ids the mapper chose: set right before each synchronous startSpan. */
+class PresetIdGenerator implements IdGenerator {
+  traceId = "";
+  spanId = "";
+  generateTraceId(): string {
+    return this.traceId;
+  }
+  generateSpanId(): string {
+    return this.spanId;
+  }
+}
+
+export function createSdkTracer(opts: SdkTracerOptions) {
+  const ids = new PresetIdGenerator();
+  const scheduler = opts.scheduler;
+  const queue = createExportQueue<ReadableSpan>({
+    ...opts.queue,
+    scheduler,
+    send: (batch) => sendBatch(opts.exporter, batch, opts.queue.timeoutMs, scheduler),
+    onError: opts.onExportError,
+    onRecovered: opts.onExportRecovered,
+  });
+  const processor: SpanProcessor = {
+    onStart() {},
+    onEnd: (span) => queue.push(span),
+    forceFlush: () => queue.flush(),
+    shutdown: async () => {},
+  };
+  const tracers = new Map<string, ReturnType<BasicTracerProvider["getTracer"]>>();
+  let recordErrors = 0;
+  let lastRecordError: string | null = null;
+
+  function resourceFor(r: SpanResource): Resource {
+    const attrs: Record<string, string> = { ...opts.resourceAttributes };
+    attrs["service.name"] = opts.serviceName;
+    attrs["spanlight.version"] = opts.version;
+    const host = r.hostName ?? opts.hostName;
+    if (host) attrs["host.name"] = host;
+    const instance = r.instanceId ?? opts.hostName;
+    if (instance) attrs["service.instance.id"] = instance;
+    if (r.containerId) attrs["container.id"] = r.containerId;
+    if (r.agentId) attrs["spanlight.agent.id"] = r.agentId;
+    return resourceFromAttributes(attrs);
+  }
+
+  function tracerFor(r: SpanResource) {
+    const key = `${r.instanceId}|${r.hostName}|${r.containerId}|${r.agentId}`;
+    let tracer = tracers.get(key);
+    if (!tracer) {
+      const provider = new BasicTracerProvider({
+        resource: resourceFor(r),
+        idGenerator: ids,
+        sampler: new AlwaysOnSampler(),
+        spanLimits: {
+          attributeValueLengthLimit: opts.maxAttributeChars,
+          attributeCountLimit: 128,
+          eventCountLimit: 128,
+          attributePerEventCountLimit: 32,
+          linkCountLimit: 8,
+          attributePerLinkCountLimit: 8,
+        },
+        spanProcessors: [processor],
+      });
+      tracer = provider.getTracer("spanlight", opts.version);
+      if (tracers.size >= MAX_RESOURCES) tracers.delete(tracers.keys().next().value as string);
+      tracers.set(key, tracer);
+    }
+    return tracer;
+  }
+
+  /** Records one finished span; never throws (a bad span is counted, not raised into ingest). */
+  function record(s: FinishedSpan): void {
+    try {
+      const tracer = tracerFor(s.resource);
+      ids.traceId = s.traceId;
+      ids.spanId = s.spanId;
+      const parent = s.parentSpanId
+        ? trace.setSpanContext(ROOT_CONTEXT, {
+            traceId: s.traceId,
+            spanId: s.parentSpanId,
+            traceFlags: TraceFlags.SAMPLED,
+          })
+        : ROOT_CONTEXT;
+      const span = tracer.startSpan(
+        s.name,
+        { kind: SpanKind.INTERNAL, startTime: s.startMs, attributes: s.attributes, root: !s.parentSpanId },
+        parent,
+      );
+      for (const ev of s.events) span.addEvent(ev.name, ev.attributes, ev.atMs);
+      if (s.status.code === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: s.status.message ?? "" });
+      else if (s.status.code === "ok") span.setStatus({ code: SpanStatusCode.OK });
+      span.end(s.endMs);
+    } catch (err) {
+      recordErrors++;
+      lastRecordError = `recording span ${s.name} failed: ${toError(err).message}`;
+    }
+  }
+
+  return {
+    record,
+    flush: () => queue.flush(),
+    stats(): QueueStats {
+      const q = queue.stats();
+      return { ...q, dropped: q.dropped + recordErrors, lastError: q.lastError ?? lastRecordError };
+    },
+    async shutdown(): Promise<void> {
+      await queue.flush();
+      await opts.exporter.shutdown();
+    },
+  };
+}
+
+/** One exporter call as a promise; an exporter that never answers counts as a retryable timeout. */
+function sendBatch(
+  exporter: SpanExporter,
+  batch: ReadableSpan[],
+  timeoutMs: number,
+  scheduler: Scheduler | undefined,
+): Promise<SendResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const timers = scheduler ?? realScheduler;
+    // The exporter has its own request timeout; this guards exporters that never call back.
+    const guard = timers.setTimeout(
+      () => finish({ ok: false, error: "exporter did not answer", retryable: true }),
+      timeoutMs * 2,
+    );
+    function finish(result: SendResult) {
+      if (settled) return;
+      settled = true;
+      timers.clearTimeout(guard);
+      resolve(result);
+    }
+    try {
+      exporter.export(batch, (r) => {
+        if (r.code === ExportResultCode.SUCCESS) return finish({ ok: true });
+        const error = r.error as ExportError | undefined;
+        finish({
+          ok: false,
+          error: error?.message ?? "export failed",
+          retryable: error?.retryable !== false,
+          retryAfterMs: error?.retryAfterMs,
+        });
+      });
+    } catch (err) {
+      finish({ ok: false, error: toError(err).message, retryable: false });
+    }
+  });
+}

@@ -1,0 +1,261 @@
+import type { NormalizedEvent } from "../src/schema/mod.ts";
+import type { Attributes } from "./span-command.ts";
+import { toSha256 } from "./span-ids.ts";
+
+/** What may leave the machine besides lengths and hashes (otel.capture.*). */
+export type CaptureOptions = { prompts: boolean; toolInput: boolean; toolOutput: boolean };
+export type AttributeOptions = { capture: CaptureOptions; maxAttributeChars: number };
+
+export const AGENT_NAME = "claude-code";
+export const PROVIDER_NAME = "anthropic";
+
+const encoder = new TextEncoder();
+
+export function payloadOf(e: NormalizedEvent): Record<string, unknown> {
+  return e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>) : {};
+}
+
+export function str(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+export function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Do not split a surrogate pair: a lone surrogate is invalid UTF-8 on the wire.
+  let end = max - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+export function firstLine(text: string, max: number): string {
+  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
+  return cap(line.trim(), max);
+}
+
+function asText(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+}
+
+/**
+ * Content (a prompt, tool input or output) as attributes: the text itself only when captured,
+ * otherwise its size and sha256. Sizes and hashes are of the stored value — already redacted,
+ * so a hash never fingerprints a secret — except that a field the ingest cut keeps its
+ * original size and hash from the trim mark.
+ */
+export function contentAttributes(
+  e: NormalizedEvent,
+  path: string,
+  value: unknown,
+  names: { text: string; length: string; hash: string },
+  captured: boolean,
+  opts: AttributeOptions,
+): Attributes {
+  if (value === undefined || value === null) return {};
+  const text = asText(value);
+  const mark = e.trimmed.find((m) => m.path === path);
+  const out: Attributes = {
+    [names.length]: mark ? mark.originalBytes : encoder.encode(text).byteLength,
+    [names.hash]: mark ? mark.sha256 : toSha256(text),
+  };
+  if (captured) out[names.text] = cap(text, opts.maxAttributeChars);
+  return out;
+}
+
+/** Attributes every span of a session carries, so all its traces can be found together. */
+export function sessionAttributes(sessionId: string): Attributes {
+  return { "session.id": sessionId, "gen_ai.conversation.id": sessionId };
+}
+
+export function projectOf(cwd: string): string {
+  const parts = cwd.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? cwd;
+}
+
+export type TurnContext = { cwd: string | null; permissionMode: string | null; model: string | null };
+
+export function turnAttributes(
+  e: NormalizedEvent,
+  turnIndex: number,
+  ctx: TurnContext,
+  implicit: boolean,
+  opts: AttributeOptions,
+): Attributes {
+  const out: Attributes = {
+    "gen_ai.operation.name": "invoke_agent",
+    "gen_ai.agent.name": AGENT_NAME,
+    "gen_ai.provider.name": PROVIDER_NAME,
+    ...sessionAttributes(e.sessionId ?? ""),
+    "spanlight.turn.index": turnIndex,
+  };
+  if (e.promptId) out["prompt.id"] = e.promptId;
+  if (ctx.cwd) {
+    out["spanlight.cwd"] = cap(ctx.cwd, opts.maxAttributeChars);
+    out["spanlight.project"] = cap(projectOf(ctx.cwd), opts.maxAttributeChars);
+  }
+  if (ctx.permissionMode) out["spanlight.permission_mode"] = ctx.permissionMode;
+  if (ctx.model) out["gen_ai.request.model"] = ctx.model;
+  if (implicit) out["spanlight.turn.implicit"] = true;
+  const p = payloadOf(e);
+  if (!implicit && typeof p.prompt === "string") {
+    Object.assign(
+      out,
+      contentAttributes(
+        e,
+        "prompt",
+        p.prompt,
+        { text: "user_prompt", length: "user_prompt_length", hash: "spanlight.prompt.sha256" },
+        opts.capture.prompts,
+        opts,
+      ),
+    );
+  }
+  return out;
+}
+
+/** `mcp__server__tool` → `server` (Claude Code's MCP tool naming). */
+export function mcpServerOf(e: NormalizedEvent): string | null {
+  const p = payloadOf(e);
+  const given = p.mcp_server;
+  if (given && typeof given === "object") {
+    const name = str((given as Record<string, unknown>).name);
+    if (name) return name;
+  }
+  const m = /^mcp__(.+?)__/.exec(e.toolName ?? "");
+  return m ? m[1]! : null;
+}
+
+export function toolStartAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
+  const toolName = e.toolName ?? "unknown";
+  const mcp = mcpServerOf(e);
+  const out: Attributes = {
+    "gen_ai.operation.name": "execute_tool",
+    "gen_ai.tool.name": toolName,
+    "gen_ai.tool.type": mcp ? "extension" : "function",
+    ...sessionAttributes(e.sessionId ?? ""),
+  };
+  if (e.toolUseId) out["gen_ai.tool.call.id"] = e.toolUseId;
+  if (e.promptId) out["prompt.id"] = e.promptId;
+  if (e.subagentId) out["gen_ai.agent.id"] = e.subagentId;
+  if (mcp) out["mcp.server.name"] = mcp;
+  const paths = e.filePaths.map((path) => cap(path, opts.maxAttributeChars));
+  if (paths.length > 0) out["file.path"] = paths[0]!;
+  if (paths.length > 1) out["spanlight.tool.file_paths"] = paths.slice(0, 32);
+  const p = payloadOf(e);
+  Object.assign(
+    out,
+    contentAttributes(
+      e,
+      "tool_input",
+      p.tool_input,
+      {
+        text: "gen_ai.tool.call.arguments",
+        length: "spanlight.tool.input.length",
+        hash: "spanlight.tool.input.sha256",
+      },
+      opts.capture.toolInput,
+      opts,
+    ),
+  );
+  if (e.command && opts.capture.toolInput) out["process.command_line"] = cap(e.command, opts.maxAttributeChars);
+  if (isAgentTool(toolName) && p.tool_input && typeof p.tool_input === "object") {
+    const input = p.tool_input as Record<string, unknown>;
+    const type = str(input.subagent_type);
+    if (type) out["spanlight.subagent.type"] = type;
+    // run_in_background defaults to true in Claude Code 2.1.x.
+    out["spanlight.subagent.background"] = input.run_in_background !== false;
+  }
+  return out;
+}
+
+const EXIT_CODE = /^Exit code (\d+)/;
+
+/** Attributes known once a call returned (PostToolUse / PostToolUseFailure). */
+export function toolEndAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
+  const p = payloadOf(e);
+  const out: Attributes = {};
+  if (e.durationMs !== null) out["spanlight.tool.duration_ms"] = e.durationMs;
+  Object.assign(
+    out,
+    contentAttributes(
+      e,
+      "tool_response",
+      p.tool_response,
+      { text: "gen_ai.tool.call.result", length: "spanlight.tool.output.length", hash: "spanlight.tool.output.sha256" },
+      opts.capture.toolOutput,
+      opts,
+    ),
+  );
+  const response = p.tool_response && typeof p.tool_response === "object" ? p.tool_response : null;
+  const exit = response ? (response as Record<string, unknown>).exitCode : undefined;
+  const fromError = e.error ? EXIT_CODE.exec(e.error) : null;
+  if (typeof exit === "number") out["process.exit.code"] = exit;
+  else if (fromError) out["process.exit.code"] = Number(fromError[1]);
+  if (p.is_interrupt === true) out["spanlight.tool.interrupted"] = true;
+  return out;
+}
+
+export function isAgentTool(name: string | null): boolean {
+  return name === "Agent" || name === "Task";
+}
+
+// Payload fields that are never copied into generic hook-event attributes: content
+// (prompts, model output, file text) and fields every span already carries.
+const SKIPPED_FIELDS = new Set([
+  "session_id",
+  "transcript_path",
+  "agent_transcript_path",
+  "hook_event_name",
+  "cwd",
+  "prompt_id",
+  "permission_mode",
+  "agent_id",
+  "agent_type",
+  "prompt",
+  "delta",
+  "last_assistant_message",
+  "compact_summary",
+  "custom_instructions",
+  "task_description",
+  "tool_input",
+  "tool_response",
+  "tool_calls",
+  "requested_schema",
+  "content",
+]);
+
+/** A hook that becomes a span event or short span: its scalar, non-content fields as `claude_code.<field>`. */
+export function hookEventAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
+  const out: Attributes = { "spanlight.hook.event": e.type };
+  const max = Math.min(opts.maxAttributeChars, 1024);
+  for (const [key, value] of Object.entries(payloadOf(e))) {
+    if (SKIPPED_FIELDS.has(key)) continue;
+    if (typeof value === "string") out[`claude_code.${key}`] = cap(value, max);
+    else if (typeof value === "number" || typeof value === "boolean") out[`claude_code.${key}`] = value;
+  }
+  if (e.toolName && out["gen_ai.tool.name"] === undefined) out["gen_ai.tool.name"] = e.toolName;
+  if (e.type === "MessageDisplay" || e.type === "UserPromptExpansion") {
+    const p = payloadOf(e);
+    const field = e.type === "MessageDisplay" ? "delta" : "prompt";
+    Object.assign(
+      out,
+      contentAttributes(
+        e,
+        field,
+        p[field],
+        { text: `claude_code.${field}`, length: `claude_code.${field}_length`, hash: `spanlight.${field}.sha256` },
+        opts.capture.prompts,
+        opts,
+      ),
+    );
+  }
+  return out;
+}
+
+/** `PermissionRequest` → `permission_request`. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9_.]+/g, "_")
+    .toLowerCase();
+}
