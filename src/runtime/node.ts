@@ -7,6 +7,8 @@ import { type ConfigInput, resolveConfig } from "../config/mod.ts";
 import { createSpanlight } from "../server/compose.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
 
+const SHUTDOWN_GRACE_MS = 250;
+
 /** Listens with Node's http server; the app itself is the same Web-standard fetch everywhere. */
 function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
   const server = createAdaptorServer({ fetch, hostname: host }) as Server;
@@ -26,6 +28,9 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, host: str
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
+            // A client that vanished mid-stream can leave its socket open; give in-flight requests a
+            // moment, then cut whatever is left so shutdown never hangs.
+            setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
           }),
       });
     });

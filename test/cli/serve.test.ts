@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "spanlight.js");
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill("SIGKILL");
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    out: () => stdout,
+    err: () => stderr,
+    async waitForOutput(pattern: RegExp): Promise<RegExpMatchArray> {
+      for (;;) {
+        const m = stdout.match(pattern);
+        if (m) return m;
+        if (child.exitCode !== null) throw new Error(`exited: ${stderr}`);
+        await new Promise((r) => child.stdout!.once("data", r));
+      }
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe("spanlight serve", () => {
+  it("serves on the given port and exits 0 on SIGTERM", async () => {
+    const port = await freePort();
+    const p = run(["serve", "--port", String(port)]);
+    await p.waitForOutput(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
+  it("says the port is in use in one line and exits 2", async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const p = run(["serve"], { SPANLIGHT_PORT: String(port) });
+      expect(await p.exited).toBe(2);
+      expect(p.err()).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.each([
+    [["serve", "--port", "http"], {}, /Invalid setting server\.port: .*got "http" \(from command-line flags\)/],
+    [["serve"], { SPANLIGHT_PORT: "99999" }, /Invalid setting server\.port: .*got 99999 \(from environment/],
+    [["serve", "--host", "0.0.0.0"], {}, /Refusing to listen on 0\.0\.0\.0 without a token/],
+    [["serve", "--bogus"], {}, /unknown option --bogus/],
+  ])("refuses bad settings %j with one clear line and exit 2", async (args, env, message) => {
+    const p = run(args, env as Record<string, string>);
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toMatch(message);
+  });
+
+  it("prints help and the version", async () => {
+    const help = run(["--help"]);
+    expect(await help.exited).toBe(0);
+    expect(help.out()).toMatch(/Usage: spanlight <command>/);
+    const version = run(["--version"]);
+    expect(await version.exited).toBe(0);
+    expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
