@@ -16,12 +16,16 @@ export const NO_CONTEXT: IngestContext = {
  * A captured scenario as the store would hold it: every hook through the real ingest path
  * (validation, redaction, trimming, normalization) with its real arrival time, numbered 1, 2, 3, ….
  */
-export function replayEvents(scenario: string, context: Partial<IngestContext> = {}): NormalizedEvent[] {
+export function replayEvents(
+  scenario: string,
+  context: Partial<IngestContext> = {},
+  edit: (payload: Record<string, unknown>) => Record<string, unknown> = (p) => p,
+): NormalizedEvent[] {
   const limits = configSchema.parse({}).limits;
   return loadHooks(scenario).map((hook, i) => {
     const result = toDraft(
       "hook",
-      hook.payload,
+      edit(hook.payload),
       { id: `${scenario}-${i}`, receivedAt: hook.receivedAt, sourceTime: null, context: { ...NO_CONTEXT, ...context } },
       limits,
     );
