@@ -1,4 +1,4 @@
-export { applyWrites, type FileWrite, readIfExists, removeFile, writeFileAtomic } from "./apply-files.ts";
+export { applyWrites, readIfExists, removeFile, writeFileAtomic } from "./apply-files.ts";
 export { CONTAINER_HOOKS_DIR, toDockerSetup, toDockerText, toRunArgs } from "./docker-snippet.ts";
 export { HOOK_SCRIPT_NAMES, type HookScriptName, hookScript, hookScriptVersion, scriptFor } from "./hook-assets.ts";
 export {
@@ -16,6 +16,7 @@ export { COMMAND_ONLY_EVENTS, SKIPPED_EVENTS, spanlightEvents } from "./hook-eve
 export { backupPath, hooksDir, type Scope, settingsPath, spoolDir } from "./install-paths.ts";
 export {
   dockerEnvFile,
+  type FileWrite,
   type InitOptions,
   type InitPlan,
   planInit,

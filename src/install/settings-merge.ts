@@ -1,5 +1,6 @@
 import type { HookEntries } from "./hook-entries.ts";
 import { isSpanlightHandler } from "./hook-entries.ts";
+import { locateJsonError } from "./json-error.ts";
 import { SettingsError } from "./settings-error.ts";
 
 /**
@@ -16,15 +17,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function lineColumn(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split("\n").length;
-  const column = before.length - before.lastIndexOf("\n");
-  return `${message.replace(/ in JSON at position \d+.*/, "")} at line ${line}, column ${column}`;
-}
-
 /** Parses and checks the parts Spanlight edits; a missing file (`null`) is an empty settings object. */
 export function parseSettings(text: string | null, path: string): Settings {
   if (text === null || text.trim() === "") return {};
@@ -32,7 +24,7 @@ export function parseSettings(text: string | null, path: string): Settings {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new SettingsError(path, `not valid JSON (${lineColumn(text, (err as Error).message)})`);
+    throw new SettingsError(path, `not valid JSON (${locateJsonError(text) || (err as Error).message})`);
   }
   if (!isObject(value)) throw new SettingsError(path, "the top level is not a JSON object");
   if (value.hooks !== undefined) {

@@ -1,0 +1,315 @@
+#!/bin/sh
+# Spanlight command hook for Claude Code (POSIX sh + curl). spanlight-hook-version: 1
+#
+# Claude Code runs this for a hook event with the event's JSON on stdin. The hook never makes the
+# agent wait: it writes the payload to the spool directory and hands delivery to a detached
+# background process, then exits 0 with nothing on stdout (a hook's stdout can be read as a
+# decision). The background process delivers every spooled payload, oldest first, under a lock;
+# when the server cannot be reached the payloads stay spooled and the next hook delivers them.
+# Every payload keeps one idempotency key and its original time across retries, so a payload
+# sent twice is stored once and a late one keeps its real time.
+#
+# Environment (all optional):
+#   SPANLIGHT_URL      endpoint or base URL (default http://127.0.0.1:9292/v1/hooks/claude-code);
+#                      seed-era TELEMETRY_URL is honoured when SPANLIGHT_URL is unset
+#   SPANLIGHT_TOKEN    bearer token
+#   SPANLIGHT_ENABLED  0/false turns the hook off (TELEMETRY_ENABLED likewise)
+#   SPANLIGHT_SPOOL    spool directory (default ~/.spanlight/spool)
+#   SPANLIGHT_SPOOL_MAX_FILES / SPANLIGHT_SPOOL_MAX_KB   spool bound (default 5000 payloads / 102400 KiB);
+#                      past it the oldest payloads are dropped and counted in <spool>/.dropped
+#   SPANLIGHT_AGENT_ID (else CLAUDE_INSTANCE_ID, else the host name), SPANLIGHT_CONTAINER_ID,
+#   SPANLIGHT_WORKFLOW_ID, SPANLIGHT_NODE_ID   context sent as X-Spanlight-* headers
+#   SPANLIGHT_HOOK_LOG file that gets one line per delivery attempt (for `spanlight doctor`)
+
+export LC_ALL=C
+
+case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in
+  0 | false | FALSE | no | off)
+    cat >/dev/null 2>&1
+    exit 0
+    ;;
+esac
+
+spool=${SPANLIGHT_SPOOL:-${HOME:-/tmp}/.spanlight/spool}
+
+# ---- background delivery -------------------------------------------------------------------
+
+hook_log() {
+  [ -n "${SPANLIGHT_HOOK_LOG:-}" ] && printf '%s\n' "$*" >>"$SPANLIGHT_HOOK_LOG" 2>/dev/null
+  return 0
+}
+
+# Seconds.nanoseconds since the epoch → ISO 8601 UTC with milliseconds, without forking `date`
+# (days → civil date after H. Hinnant's algorithm; POSIX arithmetic is at least 64-bit in dash).
+iso_time() {
+  s=${1%?????????}
+  frac=${1#"$s"}
+  ms=${frac%??????}
+  s=${s#"${s%%[!0]*}"} # leading zeros would read as octal
+  s=${s:-0}
+  d=$((s / 86400))
+  t=$((s % 86400))
+  z=$((d + 719468))
+  era=$((z / 146097))
+  doe=$((z - era * 146097))
+  yoe=$(((doe - doe / 1460 + doe / 36524 - doe / 146096) / 365))
+  y=$((yoe + era * 400))
+  doy=$((doe - (365 * yoe + yoe / 4 - yoe / 100)))
+  mp=$(((5 * doy + 2) / 153))
+  day=$((doy - (153 * mp + 2) / 5 + 1))
+  if [ "$mp" -lt 10 ]; then mon=$((mp + 3)); else mon=$((mp - 9)); fi
+  [ "$mon" -le 2 ] && y=$((y + 1))
+  printf '%04d-%02d-%02dT%02d:%02d:%02d.%sZ' "$y" "$mon" "$day" $((t / 3600)) $((t % 3600 / 60)) $((t % 60)) "$ms"
+}
+
+# The file's modification time in nanoseconds: when the hook finished reading its payload.
+mtime_ns() {
+  ns=$(date -r "$1" +%s%N 2>/dev/null)
+  case $ns in
+    '' | *[!0-9]*) ns="$(date +%s 2>/dev/null)000000000" ;; # no %N (BSD, small BusyBox): second precision
+  esac
+  printf '%019d' "$ns"
+}
+
+# `.in.<pid>` (written by the hook with that pid) → `<mtime ns>-<pid>.json`, the sortable name.
+# File times tick coarsely (4 ms with HZ=250), so hooks fired one after another can share one;
+# the zero-padded pid then keeps them in the order they were started.
+adopt() {
+  pid=${1##*.in.}
+  mv -f "$1" "$spool/$(mtime_ns "$1")-$(printf '%07d' "$pid").json" 2>/dev/null
+}
+
+# In-flight files whose writer has exited are complete: name them so they are sent in order.
+adopt_finished() {
+  for f in "$spool"/.in.*; do
+    [ -f "$f" ] || continue
+    kill -0 "${f##*.in.}" 2>/dev/null || adopt "$f"
+  done
+}
+
+read_host() {
+  host=
+  read -r host </proc/sys/kernel/hostname 2>/dev/null || host=$(uname -n 2>/dev/null)
+  printf '%s' "$host"
+}
+
+# Docker / Podman: the 64-hex container id from the mount table (cgroup v2) or cgroup (v1), short form.
+read_container() {
+  if [ -n "${SPANLIGHT_CONTAINER_ID:-}" ]; then
+    printf '%s' "$SPANLIGHT_CONTAINER_ID"
+    return
+  fi
+  [ -f /.dockerenv ] || [ -f /run/.containerenv ] || [ -n "${container:-}" ] || return 0
+  id=$(sed -n 's|.*/containers/\([0-9a-f]\{64\}\)/.*|\1|p' /proc/self/mountinfo 2>/dev/null | head -n 1)
+  [ -n "$id" ] || id=$(sed -n 's|.*[/-]\([0-9a-f]\{64\}\).*|\1|p' /proc/self/cgroup 2>/dev/null | head -n 1)
+  if [ -n "$id" ]; then printf '%.12s' "$id"; else read_host; fi
+}
+
+resolve_url() {
+  u=${SPANLIGHT_URL:-${TELEMETRY_URL:-http://127.0.0.1:9292/v1/hooks/claude-code}}
+  case $u in
+    */v1/hooks/claude-code | */hooks) ;;
+    */telemetry) u="${u%/telemetry}/v1/hooks/claude-code" ;; # seed 000's URL names the old endpoint
+    *) u="${u%/}/v1/hooks/claude-code" ;;
+  esac
+  printf '%s' "$u"
+}
+
+# curl reads its options from stdin so the token never shows in the process list.
+curl_config_value() {
+  printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
+}
+
+# POST a body file with the given keys and times; prints the HTTP status (000: no answer).
+post() {
+  body=$1 keys=$2 times=$3 type=$4
+  {
+    echo "url = $(curl_config_value "$url")"
+    echo "header = \"Content-Type: $type\""
+    echo "header = $(curl_config_value "Idempotency-Key: $keys")"
+    echo "header = $(curl_config_value "X-Spanlight-Time: $times")"
+    [ -n "$agent" ] && echo "header = $(curl_config_value "X-Spanlight-Agent: $agent")"
+    [ -n "$host" ] && echo "header = $(curl_config_value "X-Spanlight-Host: $host")"
+    [ -n "$cont" ] && echo "header = $(curl_config_value "X-Spanlight-Container: $cont")"
+    [ -n "${SPANLIGHT_WORKFLOW_ID:-}" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $SPANLIGHT_WORKFLOW_ID")"
+    [ -n "${SPANLIGHT_NODE_ID:-}" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $SPANLIGHT_NODE_ID")"
+    [ -n "${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
+  } | curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \
+    --data-binary "@$body" -K - 2>/dev/null
+  return 0
+}
+
+key_of() {
+  n=${1##*/}
+  printf '%s-%s' "$host" "${n%.json}"
+}
+
+time_of() {
+  n=${1##*/}
+  iso_time "${n%%-*}"
+}
+
+count_in() {
+  c=0
+  [ -f "$1" ] && read -r c <"$1" 2>/dev/null
+  case $c in '' | *[!0-9]*) c=0 ;; esac
+  echo $((c + $2)) >"$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
+
+# Sends the given spool files (one request); 0 = handled (delivered or dropped), 1 = retry later.
+send() {
+  if [ $# -eq 1 ]; then
+    code=$(post "$1" "$(key_of "$1")" "$(time_of "$1")" application/json)
+  else
+    # A JSON array rather than NDJSON: payloads are sent byte for byte and may span lines.
+    batch="$spool/.batch.$$"
+    keys= times= sep=
+    for f in "$@"; do
+      keys="$keys$sep$(key_of "$f")"
+      times="$times$sep$(time_of "$f")"
+      sep=,
+    done
+    sep=
+    {
+      printf '['
+      for f in "$@"; do
+        printf '%s' "$sep"
+        cat "$f"
+        sep=,
+      done
+      printf ']'
+    } >"$batch"
+    code=$(post "$batch" "$keys" "$times" application/json)
+    rm -f "$batch"
+  fi
+  hook_log "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) sent=$# status=$code url=$url"
+  case $code in
+    2??)
+      rm -f "$@"
+      return 0
+      ;;
+    400 | 413 | 415 | 422)
+      # The server will never take this body. A batch is retried item by item so only the bad
+      # payload is dropped (and counted); one bad payload must not block the spool for ever.
+      if [ $# -gt 1 ]; then
+        for f in "$@"; do send "$f" || return 1; done
+        return 0
+      fi
+      rm -f "$1"
+      count_in "$spool/.rejected" 1
+      return 0
+      ;;
+  esac
+  return 1
+}
+
+# Past the bound, the oldest payloads go first: recent events matter most once the server returns.
+trim() {
+  max=${SPANLIGHT_SPOOL_MAX_FILES:-5000}
+  maxkb=${SPANLIGHT_SPOOL_MAX_KB:-102400}
+  n=0
+  for f in "$spool"/[0-9]*.json; do [ -f "$f" ] && n=$((n + 1)); done
+  dropped=0
+  for f in "$spool"/[0-9]*.json; do
+    [ "$n" -gt "$max" ] || break
+    rm -f "$f" && n=$((n - 1)) && dropped=$((dropped + 1))
+  done
+  kb=$(du -sk "$spool" 2>/dev/null | cut -f1)
+  for f in "$spool"/[0-9]*.json; do
+    [ "${kb:-0}" -gt "$maxkb" ] || break
+    size=$(wc -c <"$f" 2>/dev/null)
+    rm -f "$f" && kb=$((kb - ${size:-0} / 1024)) && dropped=$((dropped + 1))
+  done
+  [ "$dropped" -gt 0 ] && count_in "$spool/.dropped" "$dropped"
+  return 0
+}
+
+lock_acquire() {
+  lock="$spool/.lock"
+  if mkdir "$lock" 2>/dev/null; then
+    echo $$ >"$lock/pid"
+    return 0
+  fi
+  # A holder that died (killed mid-send) leaves its lock behind; a live holder keeps it.
+  holder=
+  read -r holder <"$lock/pid" 2>/dev/null
+  if [ -n "$holder" ]; then
+    kill -0 "$holder" 2>/dev/null && return 1
+  elif [ -z "$(find "$lock" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
+    return 1 # just created, pid not written yet
+  fi
+  mv -f "$lock" "$lock.stale.$$" 2>/dev/null && rm -rf "$lock.stale.$$"
+  mkdir "$lock" 2>/dev/null || return 1
+  echo $$ >"$lock/pid"
+  return 0
+}
+
+flush() {
+  url=$(resolve_url)
+  host=$(read_host)
+  cont=$(read_container)
+  agent=${SPANLIGHT_AGENT_ID:-${CLAUDE_INSTANCE_ID:-$host}}
+  batch_max=${SPANLIGHT_BATCH:-50}
+  while lock_acquire; do
+    failed=0
+    while :; do
+      adopt_finished
+      set --
+      for f in "$spool"/[0-9]*.json; do
+        [ -f "$f" ] || continue
+        set -- "$@" "$f"
+        [ $# -ge "$batch_max" ] && break
+      done
+      [ $# -gt 0 ] || break
+      if ! send "$@"; then
+        failed=1
+        break
+      fi
+    done
+    [ "$failed" -eq 1 ] && trim
+    rm -rf "$lock"
+    # A hook that found the lock taken left its payload to us; one that came after we looked
+    # last is picked up here (or by itself, if it wins the lock).
+    [ "$failed" -eq 1 ] && return 0
+    pending=0
+    for f in "$spool"/[0-9]*.json "$spool"/.in.*; do [ -f "$f" ] && pending=1 && break; done
+    [ "$pending" -eq 1 ] || return 0
+  done
+  return 0
+}
+
+if [ "${1:-}" = "--deliver" ]; then
+  trap '' HUP INT
+  [ -f "$2" ] && adopt "$2"
+  flush
+  exit 0
+fi
+
+if [ "${1:-}" = "--flush" ]; then
+  flush
+  exit 0
+fi
+
+# ---- foreground: what Claude Code waits for ------------------------------------------------
+
+[ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || {
+  cat >/dev/null 2>&1
+  exit 0
+}
+in="$spool/.in.$$"
+cat >"$in" 2>/dev/null || {
+  cat >/dev/null 2>&1
+  exit 0
+}
+if [ ! -s "$in" ]; then
+  rm -f "$in"
+  exit 0
+fi
+# The background process gets its own session (immune to the agent's terminal signals) and
+# /dev/null for its streams: Claude Code waits until the hook's stdout closes, not only for exit.
+if command -v setsid >/dev/null 2>&1; then
+  setsid sh "$0" --deliver "$in" </dev/null >/dev/null 2>&1 &
+else
+  sh "$0" --deliver "$in" </dev/null >/dev/null 2>&1 &
+fi
+exit 0
