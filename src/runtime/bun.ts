@@ -1,0 +1,114 @@
+import { homedir, hostname } from "node:os";
+import { runCli } from "../cli/main.ts";
+import { serveUi } from "../server/static.ts";
+import { createEmbeddedAssetSource, type EmbeddedFiles } from "./embedded-assets.ts";
+import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+
+/**
+ * The entry of the compiled `spanlight` binary (`bun build --compile`, see scripts/compile.mjs).
+ * Only listening, signals, env, files and the embedded dashboard live here; the Hono app is the
+ * same one Node and Deno run.
+ */
+
+// The slice of Bun's API this entry uses, declared here so `tsc` checks the file without Bun's types.
+type BunServer = {
+  port: number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+  timeout(req: Request, seconds: number): void;
+};
+type BunApi = {
+  serve(options: {
+    hostname: string;
+    port: number;
+    development: boolean;
+    fetch(req: Request, server: BunServer): Response | Promise<Response>;
+  }): BunServer;
+  file(path: string): { text(): Promise<string> };
+  write(path: string, text: string): Promise<number>;
+};
+declare const Bun: BunApi;
+
+// In-flight requests get this long after SIGTERM before their connections are cut.
+const SHUTDOWN_GRACE_MS = 250;
+
+function isStream(req: Request): boolean {
+  return (req.headers.get("accept") ?? "").includes("text/event-stream") || new URL(req.url).pathname === "/api/stream";
+}
+
+async function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+): Promise<Listener> {
+  let server: BunServer;
+  try {
+    server = Bun.serve({
+      hostname: host,
+      port,
+      // Development mode would answer uncaught errors with Bun's HTML error page.
+      development: false,
+      fetch(req, srv) {
+        // Bun closes connections idle for 10 s; an SSE stream is idle between heartbeats by design
+        // (heartbeatMs is configurable up to minutes), so streams are exempt.
+        if (isStream(req)) srv.timeout(req, 0);
+        return fetch(req);
+      },
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "EADDRINUSE") throw new AddressInUseError(host, port);
+    throw err;
+  }
+  return {
+    port: server.port,
+    close: async () => {
+      const graceful = server.stop();
+      const timer = setTimeout(() => void server.stop(true), SHUTDOWN_GRACE_MS);
+      await graceful;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function bunRuntime(
+  args: string[] = process.argv.slice(2),
+  ui: EmbeddedFiles | undefined = undefined,
+): Runtime & { args: string[] } {
+  return {
+    name: "bun",
+    args,
+    env: process.env,
+    cwd: process.cwd(),
+    home: homedir(),
+    hostName: () => hostname(),
+    readTextFile: (path) => Bun.file(path).text(),
+    writeTextFile: async (path, text) => {
+      await Bun.write(path, text);
+    },
+    serve: (fetch, { host, port }) => listen(fetch, host, port),
+    onShutdown(handler) {
+      let done = false;
+      const once = (signal: string) => {
+        if (done) return;
+        done = true;
+        handler(signal);
+      };
+      process.once("SIGINT", () => once("SIGINT"));
+      process.once("SIGTERM", () => once("SIGTERM"));
+    },
+    dashboard: async () =>
+      ui && Object.hasOwn(ui, "index.html") ? serveUi({ assets: createEmbeddedAssetSource(ui) }) : undefined,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
+/** Runs the CLI with the dashboard build compiled into the binary, and exits with its code. */
+export async function main({ ui }: { ui?: EmbeddedFiles } = {}): Promise<void> {
+  const rt = bunRuntime(process.argv.slice(2), ui);
+  try {
+    process.exit(await runCli(rt.args, rt));
+  } catch (err) {
+    rt.err(`spanlight: ${(err as Error)?.stack ?? err}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,122 @@
+import { runCli } from "../cli/main.ts";
+import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+import { fsDashboard } from "./ui-assets-fs.ts";
+
+/**
+ * The Deno entry: `deno task start` (or `deno run … src/runtime/deno.ts <command>`). Only listening,
+ * signals, env, files and output live here; the Hono app is the same one Node and the binary run.
+ */
+
+// The slice of the Deno namespace this entry uses. Declared here so `tsc` (which has no Deno
+// types) checks this file too; `deno check` sees the same shape, narrowed from the real one.
+type DenoServer = { shutdown(): Promise<void> };
+type DenoApi = {
+  args: string[];
+  build: { os: string };
+  env: { toObject(): Record<string, string> };
+  errors: { AddrInUse: new (...args: never[]) => Error };
+  cwd(): string;
+  hostname(): string;
+  exit(code: number): never;
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  stdout: { writeSync(bytes: Uint8Array): number };
+  stderr: { writeSync(bytes: Uint8Array): number };
+  serve(
+    options: {
+      hostname: string;
+      port: number;
+      onListen(addr: { port: number }): void;
+      onError(err: unknown): Response;
+    },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): DenoServer;
+};
+declare const Deno: DenoApi;
+
+// Shutdown waits for in-flight requests; a client that vanished mid-stream must not hold the
+// process open, so after this long the entry exits anyway (Deno.exit closes what is left).
+const SHUTDOWN_GRACE_MS = 1000;
+
+const encoder = new TextEncoder();
+
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  // writeSync may write fewer bytes than given (pipes); loop until all are out.
+  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    let server: DenoServer;
+    const close = () =>
+      new Promise<void>((done) => {
+        const timer = setTimeout(done, SHUTDOWN_GRACE_MS);
+        server.shutdown().then(() => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+    try {
+      server = Deno.serve(
+        {
+          hostname: host,
+          port,
+          // Giving onListen also silences Deno's own "Listening on" line; the CLI prints its own.
+          onListen: (addr) => resolve({ port: addr.port, close }),
+          // Only reached when the app itself fails to answer (it renders its own errors).
+          onError: (err) => {
+            writeAll(Deno.stderr, `spanlight: request failed: ${(err as Error)?.stack ?? err}\n`);
+            return new Response(null, { status: 500 });
+          },
+        },
+        fetch,
+      );
+    } catch (err) {
+      reject(err instanceof Deno.errors.AddrInUse ? new AddressInUseError(host, port) : err);
+    }
+  });
+}
+
+export function denoRuntime(args: string[] = Deno.args): Runtime & { args: string[] } {
+  const env = Deno.env.toObject();
+  return {
+    name: "deno",
+    args,
+    env,
+    cwd: Deno.cwd(),
+    home: env.HOME ?? env.USERPROFILE ?? "",
+    hostName: () => Deno.hostname(),
+    readTextFile: (path) => Deno.readTextFile(path),
+    writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+    serve: (fetch, { host, port }) => listen(fetch, host, port),
+    onShutdown(handler) {
+      let done = false;
+      const once = (signal: string) => {
+        if (done) return;
+        done = true;
+        handler(signal);
+      };
+      Deno.addSignalListener("SIGINT", () => once("SIGINT"));
+      // Windows delivers only SIGINT (and SIGBREAK); asking for SIGTERM there throws.
+      if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => once("SIGTERM"));
+    },
+    dashboard: () => fsDashboard(),
+    out: (line) => writeAll(Deno.stdout, `${line}\n`),
+    err: (line) => writeAll(Deno.stderr, `${line}\n`),
+  };
+}
+
+/** Runs the CLI and exits with its code. */
+export async function main(): Promise<void> {
+  const rt = denoRuntime();
+  try {
+    Deno.exit(await runCli(rt.args, rt));
+  } catch (err) {
+    rt.err(`spanlight: ${(err as Error)?.stack ?? err}`);
+    Deno.exit(1);
+  }
+}
+
+if ((import.meta as { main?: boolean }).main) await main();
