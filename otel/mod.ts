@@ -74,6 +74,7 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
     resourceAttributes: config.resourceAttributes,
     maxAttributeChars: config.maxAttributeChars,
     exporter,
+    ownsExporter: !options.exporter,
     queue: config.export,
     scheduler: options.scheduler,
     onExportError(error, spans, final) {

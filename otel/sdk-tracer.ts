@@ -86,6 +86,7 @@ export type SdkTracerOptions = {
   resourceAttributes: Record<string, string>;
   maxAttributeChars: number;
   exporter: SpanExporter;
+  ownsExporter: boolean;
   queue: { batchSize: number; delayMs: number; maxQueue: number; retries: number; timeoutMs: number };
   scheduler?: Scheduler;
   onExportError?(error: string, spans: number, final: boolean): void;
@@ -200,9 +201,10 @@ export function createSdkTracer(opts: SdkTracerOptions) {
       const q = queue.stats();
       return { ...q, dropped: q.dropped + recordErrors, lastError: q.lastError ?? lastRecordError };
     },
+    /** Flushes the queue; shuts the exporter down only when `ownsExporter` (an injected one stays usable). */
     async shutdown(): Promise<void> {
       await queue.flush();
-      await opts.exporter.shutdown();
+      if (opts.ownsExporter) await opts.exporter.shutdown();
     },
   };
 }

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { createExportQueue, retryDelayMs, type SendResult } from "../../otel/export-queue.ts";
+import { createManualScheduler, settle } from "./helpers/manual-scheduler.ts";
+
+type Call = { batch: number[]; resolve(result: SendResult): void };
+
+/** A queue whose sends are answered by the test, on a manual clock. */
+function setup(options: { batchSize?: number; delayMs?: number; maxQueue?: number; retries?: number } = {}) {
+  const clock = createManualScheduler();
+  const calls: Call[] = [];
+  const errors: Array<{ error: string; spans: number; final: boolean }> = [];
+  let recovered = 0;
+  const queue = createExportQueue<number>({
+    batchSize: options.batchSize ?? 3,
+    delayMs: options.delayMs ?? 1000,
+    maxQueue: options.maxQueue ?? 10,
+    retries: options.retries ?? 2,
+    scheduler: clock.scheduler,
+    send: (batch) => new Promise((resolve) => calls.push({ batch, resolve })),
+    onError: (error, spans, final) => errors.push({ error, spans, final }),
+    onRecovered: () => recovered++,
+  });
+  return { clock, calls, errors, queue, recovered: () => recovered };
+}
+
+const FAIL: SendResult = { ok: false, error: "connection refused", retryable: true };
+
+describe("export queue", () => {
+  it("sends a partial batch after the delay and a full batch at once", async () => {
+    const { clock, calls, queue } = setup();
+    queue.push(1);
+    queue.push(2);
+    clock.advance(999);
+    expect(calls).toEqual([]);
+    clock.advance(1);
+    expect(calls.map((c) => c.batch)).toEqual([[1, 2]]);
+    calls[0]!.resolve({ ok: true });
+    await settle();
+    for (const n of [3, 4, 5]) queue.push(n);
+    clock.advance(0);
+    expect(calls.map((c) => c.batch)).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+  });
+
+  it("keeps one request in flight and sends the rest when it settles", async () => {
+    const { clock, calls, queue } = setup();
+    for (let i = 1; i <= 7; i++) queue.push(i);
+    clock.advance(0);
+    expect(calls.length).toBe(1);
+    expect(queue.stats().queued).toBe(7);
+    calls[0]!.resolve({ ok: true });
+    await settle();
+    clock.advance(0);
+    expect(calls.map((c) => c.batch)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    calls[1]!.resolve({ ok: true });
+    await settle();
+    clock.advance(1000);
+    calls[2]!.resolve({ ok: true });
+    await settle();
+    expect(queue.stats()).toEqual({ exported: 7, dropped: 0, failed: 0, queued: 0, lastError: null });
+  });
+
+  it("drops and counts the newest items when the queue is full, never blocking the caller", () => {
+    const { queue } = setup({ maxQueue: 4, batchSize: 100 });
+    for (let i = 0; i < 10; i++) queue.push(i);
+    expect(queue.stats()).toMatchObject({ queued: 4, dropped: 6 });
+  });
+
+  it("retries a retryable failure with exponential backoff, then gives the batch up as failed", async () => {
+    const { clock, calls, errors, queue } = setup({ retries: 2 });
+    queue.push(1);
+    clock.advance(1000);
+    calls[0]!.resolve(FAIL);
+    await settle();
+    expect(clock.pending()).toEqual([retryDelayMs(1)]);
+    clock.advance(retryDelayMs(1));
+    expect(calls.length).toBe(2);
+    calls[1]!.resolve(FAIL);
+    await settle();
+    expect(clock.pending()).toEqual([retryDelayMs(2)]);
+    clock.advance(retryDelayMs(2));
+    calls[2]!.resolve(FAIL);
+    await settle();
+    expect(calls.map((c) => c.batch)).toEqual([[1], [1], [1]]);
+    expect(errors.map((e) => e.final)).toEqual([false, false, true]);
+    expect(queue.stats()).toEqual({ exported: 0, dropped: 0, failed: 1, queued: 0, lastError: "connection refused" });
+    expect([retryDelayMs(1), retryDelayMs(2), retryDelayMs(9)]).toEqual([1000, 2000, 30_000]);
+  });
+
+  it("does not retry a failure the receiver says is permanent (e.g. HTTP 400)", async () => {
+    const { clock, calls, queue } = setup();
+    queue.push(1);
+    clock.advance(1000);
+    calls[0]!.resolve({ ok: false, error: "HTTP 400", retryable: false });
+    await settle();
+    expect(clock.pending()).toEqual([]);
+    expect(queue.stats().failed).toBe(1);
+  });
+
+  it("honours Retry-After when it asks for a longer pause than the backoff", async () => {
+    const { clock, calls, queue } = setup();
+    queue.push(1);
+    clock.advance(1000);
+    calls[0]!.resolve({ ok: false, error: "HTTP 429", retryable: true, retryAfterMs: 7000 });
+    await settle();
+    expect(clock.pending()).toEqual([7000]);
+  });
+
+  it("resumes after the receiver comes back and says so once", async () => {
+    const { clock, calls, queue, recovered } = setup({ retries: 0 });
+    queue.push(1);
+    clock.advance(1000);
+    calls[0]!.resolve(FAIL);
+    await settle();
+    queue.push(2);
+    clock.advance(1000);
+    calls[1]!.resolve({ ok: true });
+    await settle();
+    expect(queue.stats()).toMatchObject({ exported: 1, failed: 1, queued: 0 });
+    expect(recovered()).toBe(1);
+  });
+
+  it("flushes everything queued without waiting for delays or backoff, one attempt per batch", async () => {
+    const { clock, calls, queue } = setup({ retries: 5 });
+    for (let i = 1; i <= 5; i++) queue.push(i);
+    const flushed = queue.flush();
+    await settle();
+    expect(calls.map((c) => c.batch)).toEqual([[1, 2, 3]]);
+    calls[0]!.resolve(FAIL);
+    await settle();
+    expect(calls.map((c) => c.batch)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    calls[1]!.resolve({ ok: true });
+    await flushed;
+    expect(clock.pending()).toEqual([]);
+    expect(queue.stats()).toMatchObject({ exported: 2, failed: 3, queued: 0 });
+  });
+
+  it("counts a send that throws as a failed attempt", async () => {
+    const clock = createManualScheduler();
+    const queue = createExportQueue<number>({
+      batchSize: 10,
+      delayMs: 0,
+      maxQueue: 10,
+      retries: 0,
+      scheduler: clock.scheduler,
+      send: async () => {
+        throw new Error("boom");
+      },
+    });
+    queue.push(1);
+    clock.advance(0);
+    await settle();
+    expect(queue.stats()).toMatchObject({ failed: 1, lastError: "boom" });
+  });
+});
