@@ -1,0 +1,68 @@
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const HOOKS_DIR = join(import.meta.dirname, "..", "..", "..", "hooks");
+
+export type HookVariant = { name: "sh" | "python"; command: string; args: string[] };
+
+// The interpreter behind `python3` on PATH, resolved once: version-manager shims (pyenv) add a
+// shell script per start, which slows 50-way parallel runs without changing what is tested.
+const PYTHON = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+
+/** Both hook clients, started the way `spanlight init` registers them. */
+export const HOOK_VARIANTS: HookVariant[] = [
+  { name: "sh", command: "sh", args: [join(HOOKS_DIR, "spanlight-hook.sh")] },
+  { name: "python", command: PYTHON, args: ["-I", "-S", join(HOOKS_DIR, "spanlight-hook.py")] },
+];
+
+export type HookRun = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs one hook with `payload` on stdin, as Claude Code does, and resolves when the hook's
+ * process has exited and closed its output: exactly what Claude Code waits for.
+ */
+export function runHook(variant: HookVariant, payload: string, env: Record<string, string>): Promise<HookRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(variant.command, variant.args, {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(payload);
+  });
+}
+
+export type SpoolState = {
+  /** Spooled payload files, oldest first. */
+  pending: string[];
+  /** Payloads still being written or named. */
+  inFlight: number;
+  locked: boolean;
+  dropped: number;
+  rejected: number;
+};
+
+function counter(path: string): number {
+  return existsSync(path) ? Number(readFileSync(path, "utf8").trim()) : 0;
+}
+
+export function readSpool(dir: string): SpoolState {
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  return {
+    pending: names.filter((n) => /^\d+-\d+\.json$/.test(n)).sort(),
+    inFlight: names.filter((n) => n.startsWith(".in.")).length,
+    locked: names.includes(".lock"),
+    dropped: counter(join(dir, ".dropped")),
+    rejected: counter(join(dir, ".rejected")),
+  };
+}

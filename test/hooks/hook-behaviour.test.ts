@@ -1,0 +1,226 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type CaptureServer, createCaptureServer } from "./helpers/capture-server.ts";
+import { HOOK_VARIANTS, type HookRun, type HookVariant, readSpool, runHook } from "./helpers/run-hook.ts";
+import { createTempDir } from "./helpers/temp-dir.ts";
+
+/**
+ * One behaviour suite for both hook clients (sh + curl, Python): they must be interchangeable.
+ * Waits are on conditions (requests seen, spool state), never on elapsed time.
+ */
+
+function payload(event: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ session_id: "sess-hooks", hook_event_name: event, ...extra });
+}
+
+function eventsOf(server: CaptureServer): string[] {
+  return server.requests.flatMap((r) => {
+    const body = JSON.parse(r.body);
+    return (Array.isArray(body) ? body : [body]).map((p: { hook_event_name: string }) => p.hook_event_name);
+  });
+}
+
+function keysOf(server: CaptureServer): string[] {
+  return server.requests.flatMap((r) => (r.headers["idempotency-key"] ?? "").split(","));
+}
+
+function expectQuiet(run: HookRun) {
+  expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
+}
+
+describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
+  let tmp: ReturnType<typeof createTempDir>;
+  let server: CaptureServer;
+  let spool: string;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    tmp = createTempDir();
+    spool = join(tmp.path, "spool");
+    server = await createCaptureServer();
+    env = { HOME: tmp.path, SPANLIGHT_SPOOL: spool, SPANLIGHT_URL: server.url };
+  });
+  afterEach(async () => {
+    await server.close();
+    tmp.cleanup();
+  });
+
+  async function hook(event: string, extraEnv: Record<string, string> = {}) {
+    const run = await runHook(variant, payload(event), { ...env, ...extraEnv });
+    expectQuiet(run);
+  }
+
+  /** Waits until every background delivery attempt is over and `n` payloads are left. */
+  async function spoolSettles(n: number) {
+    await vi.waitFor(
+      () => {
+        const s = readSpool(spool);
+        expect(s.locked || s.inFlight > 0).toBe(false);
+        expect(s.pending).toHaveLength(n);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
+  }
+
+  it("delivers the payload byte for byte with the context headers", async () => {
+    const body = payload("PreToolUse", { tool_name: "Bash", tool_input: { command: "echo ü" } });
+    const before = Date.now();
+    const run = await runHook(variant, body, {
+      ...env,
+      CLAUDE_INSTANCE_ID: "agent-7",
+      SPANLIGHT_CONTAINER_ID: "c0ffee",
+      SPANLIGHT_WORKFLOW_ID: "wf-1",
+      SPANLIGHT_NODE_ID: "node-2",
+      SPANLIGHT_TOKEN: "s3cret-token",
+    });
+    expectQuiet(run);
+    await server.waitFor(() => server.requests.length === 1, "the delivery");
+    const [req] = server.requests;
+    expect(req!.path).toBe("/v1/hooks/claude-code");
+    expect(req!.body).toBe(body);
+    expect(req!.headers).toMatchObject({
+      "content-type": "application/json",
+      authorization: "Bearer s3cret-token",
+      "x-spanlight-agent": "agent-7",
+      "x-spanlight-container": "c0ffee",
+      "x-spanlight-workflow": "wf-1",
+      "x-spanlight-node": "node-2",
+    });
+    expect(req!.headers["x-spanlight-host"]).toBeTruthy();
+    expect(req!.headers["idempotency-key"]).toMatch(/^\S+-\d{19}-\d{7}$/);
+    const sent = Date.parse(req!.headers["x-spanlight-time"]!);
+    expect(req!.headers["x-spanlight-time"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // File times tick coarsely (a few ms), so the hook's time may round down below `before`.
+    expect(sent).toBeGreaterThanOrEqual(before - 1000);
+    expect(sent).toBeLessThanOrEqual(Date.now());
+    await spoolSettles(0);
+  });
+
+  it("returns before the server answers: delivery never holds up the agent", async () => {
+    server.hold(); // the server accepts the request and never answers until released
+    await hook("Stop");
+    await server.waitFor(() => server.requests.length === 1, "the held request");
+    // The hook has exited while its request is still unanswered: it did not wait on the network.
+    expect(readSpool(spool).pending).toHaveLength(1);
+    server.release();
+    await spoolSettles(0);
+  });
+
+  it("spools while the server is down, then delivers everything in order exactly once", async () => {
+    await server.stop();
+    for (const n of [1, 2, 3, 4, 5]) await hook(`Down${n}`);
+    await spoolSettles(5);
+    expect(server.requests).toHaveLength(0);
+
+    await server.start();
+    await hook("Up");
+    await server.waitFor(() => eventsOf(server).length === 6, "all six payloads");
+    await spoolSettles(0);
+    expect(eventsOf(server)).toEqual(["Down1", "Down2", "Down3", "Down4", "Down5", "Up"]);
+    const keys = keysOf(server);
+    expect(new Set(keys).size).toBe(6);
+    // Late payloads keep the time they fired at, in firing order.
+    const times = server.requests.flatMap((r) => r.headers["x-spanlight-time"]!.split(",")).map(Date.parse);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it("survives 50 parallel invocations without corrupting the spool", async () => {
+    await server.stop();
+    const bodies = Array.from({ length: 50 }, (_, i) => payload("PostToolUse", { tool_use_id: `toolu_${i}` }));
+    const runs = await Promise.all(bodies.map((b) => runHook(variant, b, env)));
+    for (const run of runs) expectQuiet(run);
+    await spoolSettles(50);
+    const spooled = readSpool(spool).pending.map((n) => readFileSync(join(spool, n), "utf8"));
+    expect([...spooled].sort()).toEqual([...bodies].sort());
+
+    await server.start();
+    await hook("Stop");
+    await server.waitFor(() => eventsOf(server).length === 51, "all 51 payloads");
+    await spoolSettles(0);
+    expect(new Set(keysOf(server)).size).toBe(51);
+    const delivered = server.requests.flatMap((r) => {
+      const body = JSON.parse(r.body);
+      return Array.isArray(body) ? body : [body];
+    });
+    expect(
+      delivered
+        .filter((p) => p.tool_use_id)
+        .map((p) => p.tool_use_id)
+        .sort(),
+    ).toEqual(bodies.map((b) => JSON.parse(b).tool_use_id).sort());
+  });
+
+  it("delivers 50 parallel invocations exactly once while the server is up", async () => {
+    const bodies = Array.from({ length: 50 }, (_, i) => payload("PreToolUse", { tool_use_id: `toolu_${i}` }));
+    const runs = await Promise.all(bodies.map((b) => runHook(variant, b, env)));
+    for (const run of runs) expectQuiet(run);
+    await server.waitFor(() => eventsOf(server).length >= 50, "50 payloads");
+    await spoolSettles(0);
+    expect(eventsOf(server)).toHaveLength(50);
+    expect(new Set(keysOf(server)).size).toBe(50);
+  });
+
+  it("bounds the spool by dropping the oldest payloads and counting them", async () => {
+    await server.stop();
+    const bound = { SPANLIGHT_SPOOL_MAX_FILES: "3" };
+    for (const n of [1, 2, 3, 4, 5, 6]) await hook(`E${n}`, bound);
+    await spoolSettles(3);
+    expect(readSpool(spool).dropped).toBe(3);
+
+    await server.start();
+    await hook("E7", bound);
+    await server.waitFor(() => eventsOf(server).length === 4, "the kept payloads");
+    expect(eventsOf(server)).toEqual(["E4", "E5", "E6", "E7"]);
+  });
+
+  it("drops a payload the server will never accept, counts it, and delivers the rest", async () => {
+    await server.stop();
+    const picky = await createCaptureServer((body) => (body.includes("BROKEN") ? 400 : 204));
+    env.SPANLIGHT_URL = picky.url;
+    await picky.stop();
+    await hook("Before");
+    expectQuiet(await runHook(variant, '{"hook_event_name": "BROKEN", ', env));
+    await hook("After");
+    await spoolSettles(3);
+    await picky.start();
+    await hook("Last");
+    await picky.waitFor(() => picky.requests.some((r) => r.status === 204 && r.body.includes("Last")), "Last");
+    await spoolSettles(0);
+    expect(readSpool(spool).rejected).toBe(1);
+    const accepted = picky.requests.filter((r) => r.status === 204).map((r) => r.body);
+    expect(accepted.map((b) => JSON.parse(b).hook_event_name)).toEqual(["Before", "After", "Last"]);
+    await picky.close();
+  });
+
+  it("exits 0 quietly when it cannot even spool", async () => {
+    writeFileSync(join(tmp.path, "a-file"), "");
+    await hook("Stop", { SPANLIGHT_SPOOL: join(tmp.path, "a-file", "spool") });
+    await hook("Stop", { SPANLIGHT_URL: "not a url at all" });
+  });
+
+  it.each([{ SPANLIGHT_ENABLED: "0" }, { TELEMETRY_ENABLED: "false" }])(
+    "does nothing when turned off with %j",
+    async (off) => {
+      await hook("Stop", off);
+      expect(readSpool(spool).pending).toHaveLength(0);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it("honours seed 000's TELEMETRY_URL, sending to the hook endpoint", async () => {
+    const { SPANLIGHT_URL: _, ...rest } = env;
+    env = rest;
+    await hook("Stop", { TELEMETRY_URL: `${server.url}/telemetry` });
+    await server.waitFor(() => server.requests.length === 1, "the delivery");
+    expect(server.requests[0]!.path).toBe("/v1/hooks/claude-code");
+  });
+
+  it("takes over a lock left behind by a killed delivery", async () => {
+    mkdirSync(join(spool, ".lock"), { recursive: true });
+    writeFileSync(join(spool, ".lock", "pid"), "999999999\n"); // no such process
+    await hook("Stop");
+    await server.waitFor(() => server.requests.length === 1, "the delivery");
+    await spoolSettles(0);
+  });
+});

@@ -1,0 +1,86 @@
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startNodeServer } from "../../src/runtime/node.ts";
+import type { EventsPage } from "../../src/schema/wire.ts";
+import { HOOK_VARIANTS, type HookVariant, readSpool, runHook } from "./helpers/run-hook.ts";
+import { createTempDir } from "./helpers/temp-dir.ts";
+
+/** A port nothing listens on (yet): the server is "down" until the test starts it there. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (variant: HookVariant) => {
+  let tmp: ReturnType<typeof createTempDir>;
+  let server: Awaited<ReturnType<typeof startNodeServer>> | null = null;
+
+  beforeEach(() => {
+    tmp = createTempDir();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+    tmp.cleanup();
+  });
+
+  it("stores a redelivered spool once, with the times the hooks fired", async () => {
+    const port = await freePort();
+    const spool = join(tmp.path, "spool");
+    const env = { HOME: tmp.path, SPANLIGHT_SPOOL: spool, SPANLIGHT_URL: `http://127.0.0.1:${port}` };
+    const session = `sess-${variant.name}`;
+    const fire = async (event: string) => {
+      const run = await runHook(variant, JSON.stringify({ session_id: session, hook_event_name: event }), env);
+      expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
+    };
+    const settled = (n: number) =>
+      vi.waitFor(
+        () => {
+          const s = readSpool(spool);
+          expect(s.locked || s.inFlight > 0).toBe(false);
+          expect(s.pending).toHaveLength(n);
+        },
+        { timeout: 20_000, interval: 20 },
+      );
+
+    for (const e of ["Notification", "UserPromptSubmit", "Stop"]) await fire(e);
+    await settled(3);
+    // Keep copies: put back after delivery, they stand for a delivery whose answer was lost.
+    const copies = join(tmp.path, "copies");
+    mkdirSync(copies);
+    for (const name of readSpool(spool).pending) copyFileSync(join(spool, name), join(copies, name));
+
+    const startedAt = Date.now();
+    server = await startNodeServer({ config: { server: { port } } });
+    const events = async () => {
+      const res = await fetch(`${server!.url}/api/events?sessionId=${session}&limit=100`);
+      return ((await res.json()) as EventsPage).events.reverse();
+    };
+    await fire("SessionEnd");
+    await settled(0);
+    await vi.waitFor(async () => expect(await events()).toHaveLength(4), { timeout: 20_000, interval: 20 });
+
+    for (const name of readdirSync(copies)) copyFileSync(join(copies, name), join(spool, name));
+    await fire("SessionStart");
+    await settled(0);
+    await vi.waitFor(async () => expect(await events()).toHaveLength(5), { timeout: 20_000, interval: 20 });
+
+    const stored = await events();
+    expect(stored.map((e) => e.type)).toEqual([
+      "Notification",
+      "UserPromptSubmit",
+      "Stop",
+      "SessionEnd",
+      "SessionStart",
+    ]);
+    for (const e of stored.slice(0, 3)) {
+      expect(Date.parse(e.sourceTime!)).toBeLessThan(startedAt);
+      expect(Date.parse(e.receivedAt)).toBeGreaterThanOrEqual(startedAt);
+    }
+  });
+});
