@@ -1,0 +1,125 @@
+import { A, useSearchParams } from "@solidjs/router";
+import { createEffect, createMemo, createResource, For, on, onCleanup, Show } from "solid-js";
+import { TimeAgo } from "../../components/time-ago.tsx";
+import { shortId } from "../../lib/format.ts";
+import { createThrottle } from "../../lib/frame-queue.ts";
+import { useApp } from "../../state/app-ctx.tsx";
+import { type SessionFiles, toFileRows } from "./files-index.ts";
+
+// File lists come from session details, one request each: the most recently active sessions
+// cover what a person looks for here, and bound the requests one refresh makes.
+const MAX_SESSIONS = 50;
+const PARALLEL = 4;
+const REFRESH_MS = 2000;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export function FilesView() {
+  const app = useApp();
+  const [params, setParams] = useSearchParams();
+  const q = () => (typeof params.q === "string" ? params.q : "");
+  const [data, { refetch }] = createResource(async () => {
+    const sessions = app.store.sessions.filter((s) => s.fileCount > 0).slice(0, MAX_SESSIONS);
+    const details = await mapLimit(sessions, PARALLEL, (s) => app.api.session(s.sessionId).catch(() => null));
+    return details
+      .filter((d) => d !== null)
+      .map((d): SessionFiles => ({ sessionId: d.sessionId, label: d.project ?? shortId(d.sessionId), files: d.files }));
+  });
+  const throttle = createThrottle(() => void refetch(), REFRESH_MS);
+  onCleanup(() => throttle.cancel());
+  createEffect(
+    on(
+      () => app.store.sessions.reduce((n, s) => n + s.fileCount + s.toolCallCount, 0),
+      () => throttle.call(),
+      { defer: true },
+    ),
+  );
+  const rows = createMemo(() => {
+    const all = toFileRows(data.latest ?? []);
+    const needle = q().trim().toLowerCase();
+    return needle ? all.filter((r) => r.path.toLowerCase().includes(needle)) : all;
+  });
+
+  return (
+    <section class="view" aria-labelledby="files-title">
+      <div class="view-head">
+        <h1 id="files-title">Files</h1>
+        <div class="field">
+          <label for="files-search" class="sr-only">
+            Filter files
+          </label>
+          <input
+            id="files-search"
+            type="search"
+            data-search
+            placeholder="Filter by path…  ( / )"
+            value={q()}
+            onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+      </div>
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">Path</th>
+              <th scope="col" class="num">
+                Reads
+              </th>
+              <th scope="col" class="num">
+                Writes
+              </th>
+              <th scope="col" class="num">
+                Edits
+              </th>
+              <th scope="col" class="num">
+                Searches
+              </th>
+              <th scope="col">Sessions</th>
+              <th scope="col">Last</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={rows()}>
+              {(f) => (
+                <tr>
+                  <td class="mono wrap">{f.path}</td>
+                  <td class="num">{f.reads || ""}</td>
+                  <td class="num">{f.writes || ""}</td>
+                  <td class="num">{f.edits || ""}</td>
+                  <td class="num">{f.searches || ""}</td>
+                  <td>
+                    <For each={f.sessions}>
+                      {(s) => (
+                        <A class="chip" href={`/sessions/${encodeURIComponent(s.sessionId)}`}>
+                          {s.label}
+                        </A>
+                      )}
+                    </For>
+                  </td>
+                  <td class="nowrap">
+                    <TimeAgo at={f.lastAt} />
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+        <Show when={rows().length === 0}>
+          <p class="empty">{data.loading ? "Loading…" : "No files touched yet."}</p>
+        </Show>
+      </div>
+    </section>
+  );
+}

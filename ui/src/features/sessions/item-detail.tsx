@@ -1,0 +1,174 @@
+import { createResource, For, Match, Show, Switch } from "solid-js";
+import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
+import type { SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
+import { JsonBlock } from "../../components/json-block.tsx";
+import { StatusBadge } from "../../components/status-badge.tsx";
+import { TimeAgo } from "../../components/time-ago.tsx";
+import { formatAbsolute, formatDuration } from "../../lib/format.ts";
+import { toSafeHttpUrl } from "../../lib/safe-url.ts";
+import { useApp } from "../../state/app-ctx.tsx";
+import type { WaterfallRef } from "./waterfall.ts";
+
+function payloadField(e: NormalizedEvent | null | undefined, key: string): unknown {
+  const p = e?.payload;
+  return p && typeof p === "object" ? (p as Record<string, unknown>)[key] : undefined;
+}
+
+function Times(props: { startedAt: string; endedAt: string | null; durationMs?: number | null }) {
+  const app = useApp();
+  const dur = () =>
+    props.durationMs ?? (props.endedAt ? Date.parse(props.endedAt) : app.now()) - Date.parse(props.startedAt);
+  return (
+    <>
+      <dt>Started</dt>
+      <dd title={formatAbsolute(props.startedAt)}>
+        {formatAbsolute(props.startedAt)} · <TimeAgo at={props.startedAt} />
+      </dd>
+      <dt>Duration</dt>
+      <dd>{props.endedAt || props.durationMs != null ? formatDuration(dur()) : `${formatDuration(dur())} so far`}</dd>
+    </>
+  );
+}
+
+function TurnDetail(props: { turn: Turn }) {
+  const jaeger = () => toSafeHttpUrl(props.turn.traceUrl);
+  return (
+    <dl class="fields">
+      <dt>Status</dt>
+      <dd>
+        <StatusBadge status={props.turn.status} /> <span class="muted">{props.turn.outcome ?? ""}</span>
+      </dd>
+      <Times startedAt={props.turn.startedAt} endedAt={props.turn.endedAt} />
+      <dt>Prompt</dt>
+      <dd class="wrap">{props.turn.promptPreview || "—"}</dd>
+      <dt>Tool calls</dt>
+      <dd>
+        {props.turn.toolCallCount} · {props.turn.errorCount} errors
+      </dd>
+      <Show when={props.turn.traceId}>
+        <dt>Trace</dt>
+        <dd class="mono">
+          <Show when={jaeger()} fallback={props.turn.traceId}>
+            {(url) => (
+              <a href={url()} target="_blank" rel="noopener noreferrer">
+                Open in Jaeger ↗
+              </a>
+            )}
+          </Show>
+        </dd>
+      </Show>
+    </dl>
+  );
+}
+
+function ToolDetail(props: { call: ToolCall }) {
+  const app = useApp();
+  const [io] = createResource(
+    () => [props.call.startSeq, props.call.endSeq] as const,
+    async ([start, end]) => {
+      const [pre, post] = await Promise.all([
+        start ? app.eventBySeq(start).catch(() => null) : null,
+        end ? app.eventBySeq(end).catch(() => null) : null,
+      ]);
+      return { pre, post };
+    },
+  );
+  const output = () => {
+    const post = io.latest?.post;
+    return payloadField(post, "tool_response") ?? payloadField(post, "error");
+  };
+  return (
+    <>
+      <dl class="fields">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={props.call.status} />
+        </dd>
+        <Times startedAt={props.call.startedAt} endedAt={props.call.endedAt} durationMs={props.call.durationMs} />
+        <Show when={props.call.command}>
+          <dt>Command</dt>
+          <dd class="mono wrap">{props.call.command}</dd>
+        </Show>
+        <Show when={!props.call.command && props.call.summary}>
+          <dt>Summary</dt>
+          <dd class="wrap">{props.call.summary}</dd>
+        </Show>
+        <Show when={props.call.error}>
+          <dt>Error</dt>
+          <dd class="wrap err-text">{props.call.error}</dd>
+        </Show>
+        <Show when={props.call.filePaths.length > 0}>
+          <dt>Files</dt>
+          <dd>
+            <ul class="plain mono">
+              <For each={props.call.filePaths}>{(p) => <li class="wrap">{p}</li>}</For>
+            </ul>
+          </dd>
+        </Show>
+        <dt>Tool use id</dt>
+        <dd class="mono wrap">{props.call.toolUseId}</dd>
+      </dl>
+      <Show when={!io.loading || io.latest} fallback={<p class="muted">Loading input and output…</p>}>
+        <Show when={io.latest?.pre} fallback={<p class="muted small">Input no longer held by the server.</p>}>
+          <h3>Input</h3>
+          <JsonBlock value={payloadField(io.latest?.pre, "tool_input")} label="Tool input JSON" />
+        </Show>
+        <Show when={io.latest?.post}>
+          <h3>Output</h3>
+          <JsonBlock value={output()} label="Tool output JSON" />
+        </Show>
+      </Show>
+    </>
+  );
+}
+
+function SubagentDetail(props: { agent: Subagent }) {
+  return (
+    <dl class="fields">
+      <dt>Status</dt>
+      <dd>
+        <StatusBadge status={props.agent.status} />
+        {props.agent.background ? <span class="muted"> background</span> : null}
+      </dd>
+      <Times startedAt={props.agent.startedAt} endedAt={props.agent.endedAt} />
+      <dt>Type</dt>
+      <dd>{props.agent.agentType}</dd>
+      <dt>Agent id</dt>
+      <dd class="mono wrap">{props.agent.agentId}</dd>
+      <dt>Tool calls</dt>
+      <dd>{props.agent.toolCallCount}</dd>
+    </dl>
+  );
+}
+
+/** Detail panel for the selected waterfall row, with what was captured for it. */
+export function ItemDetail(props: { detail: SessionDetail; selected: WaterfallRef; onClose: () => void }) {
+  const turn = () => {
+    const s = props.selected;
+    return s.kind === "turn" ? (props.detail.turns.find((t) => t.index === s.index) ?? null) : null;
+  };
+  const call = () => {
+    const s = props.selected;
+    return s.kind === "tool" ? (props.detail.toolCalls.find((c) => c.toolUseId === s.toolUseId) ?? null) : null;
+  };
+  const agent = () => {
+    const s = props.selected;
+    return s.kind === "subagent" ? (props.detail.subagents.find((a) => a.agentId === s.agentId) ?? null) : null;
+  };
+  const title = () => (turn() ? `Turn ${turn()?.index}` : (call()?.toolName ?? agent()?.agentType ?? "Item"));
+  return (
+    <aside class="detail" aria-labelledby="item-detail-title">
+      <header class="detail-head">
+        <h2 id="item-detail-title">{title()}</h2>
+        <button type="button" class="icon-btn" onClick={() => props.onClose()} aria-label="Close details (Esc)">
+          ×
+        </button>
+      </header>
+      <Switch fallback={<p class="muted">Select a turn, tool call or subagent.</p>}>
+        <Match when={turn()}>{(t) => <TurnDetail turn={t()} />}</Match>
+        <Match when={call()}>{(c) => <ToolDetail call={c()} />}</Match>
+        <Match when={agent()}>{(a) => <SubagentDetail agent={a()} />}</Match>
+      </Switch>
+    </aside>
+  );
+}

@@ -1,0 +1,75 @@
+import { For, Show } from "solid-js";
+import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
+import { TimeAgo } from "../../components/time-ago.tsx";
+import { formatDuration } from "../../lib/format.ts";
+
+/** Reads / writes / edits / searches per file the session touched. */
+export function FilesTouched(props: { files: readonly FileTouch[] }) {
+  return (
+    <Show when={props.files.length > 0} fallback={<p class="empty">No files touched.</p>}>
+      <table class="data compact">
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col" class="num">
+              Reads
+            </th>
+            <th scope="col" class="num">
+              Writes
+            </th>
+            <th scope="col" class="num">
+              Edits
+            </th>
+            <th scope="col" class="num">
+              Searches
+            </th>
+            <th scope="col">Last</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.files}>
+            {(f) => (
+              <tr>
+                <td class="mono wrap">{f.path}</td>
+                <td class="num">{f.reads || ""}</td>
+                <td class="num">{f.writes || ""}</td>
+                <td class="num">{f.edits || ""}</td>
+                <td class="num">{f.searches || ""}</td>
+                <td class="nowrap">
+                  <TimeAgo at={f.lastAt} />
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </Show>
+  );
+}
+
+/** Permission waits and notifications, with how long the agent waited. */
+export function Notices(props: { notices: readonly Notice[] }) {
+  return (
+    <Show when={props.notices.length > 0} fallback={<p class="empty">No permission prompts or notifications.</p>}>
+      <ol class="notices">
+        <For each={props.notices}>
+          {(n) => (
+            <li classList={{ open: n.type === "PermissionRequest" && !n.resolvedAt }}>
+              <span class="notice-type">{n.type}</span>
+              <Show when={n.toolName}>
+                <span class="tool-tag">{n.toolName}</span>
+              </Show>
+              <span class="wrap">{n.message}</span>
+              <span class="muted small nowrap">
+                <TimeAgo at={n.at} />
+                <Show when={n.resolvedAt} fallback={n.type === "PermissionRequest" ? " · waiting" : ""}>
+                  {(r) => ` · waited ${formatDuration(Date.parse(r()) - Date.parse(n.at))}`}
+                </Show>
+              </span>
+            </li>
+          )}
+        </For>
+      </ol>
+    </Show>
+  );
+}

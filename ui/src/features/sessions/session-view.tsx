@@ -1,0 +1,197 @@
+import { A, useParams, useSearchParams } from "@solidjs/router";
+import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
+import type { SessionDetail } from "../../../../src/schema/session.ts";
+import { StatusBadge } from "../../components/status-badge.tsx";
+import { TimeAgo } from "../../components/time-ago.tsx";
+import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
+import { createThrottle } from "../../lib/frame-queue.ts";
+import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
+import { useApp } from "../../state/app-ctx.tsx";
+import { ItemDetail } from "./item-detail.tsx";
+import { sessionDurationMs } from "./session-duration.ts";
+import { FilesTouched, Notices } from "./session-parts.tsx";
+import { toWaterfall, type WaterfallRef } from "./waterfall.ts";
+import { WaterfallView } from "./waterfall-view.tsx";
+
+// A busy session changes many times a second; one refetch per interval keeps the page current
+// without turning each event into a request.
+const REFETCH_MS = 500;
+
+function toRef(key: string): WaterfallRef | null {
+  const i = key.indexOf(":");
+  const kind = key.slice(0, i);
+  const id = key.slice(i + 1);
+  if (kind === "turn" && /^\d+$/.test(id)) return { kind: "turn", index: Number(id) };
+  if (kind === "tool" && id) return { kind: "tool", toolUseId: id };
+  if (kind === "agent" && id) return { kind: "subagent", agentId: id };
+  return null;
+}
+
+function Meta(props: { label: string; children: unknown }) {
+  return (
+    <div class="meta">
+      <dt>{props.label}</dt>
+      <dd>{props.children as never}</dd>
+    </div>
+  );
+}
+
+export function SessionView() {
+  const app = useApp();
+  const params = useParams();
+  const [search, setSearch] = useSearchParams();
+  const [detail, { refetch }] = createResource(
+    () => params.id,
+    (id) => app.api.session(id),
+  );
+  const throttle = createThrottle(() => void refetch(), REFETCH_MS);
+  onCleanup(() => throttle.cancel());
+  const summary = () => app.store.sessions.find((s) => s.sessionId === params.id);
+  createEffect(
+    on(
+      () => [summary()?.eventCount, summary()?.status, summary()?.lastEventAt],
+      () => throttle.call(),
+      { defer: true },
+    ),
+  );
+
+  const [folded, setFolded] = createSignal<ReadonlySet<string>>(new Set());
+  const d = (): SessionDetail | null | undefined => detail.latest;
+  const waterfall = createMemo(() => {
+    const s = d();
+    const running = s && (s.status === "active" || s.status === "waiting");
+    // Only a running session needs the clock; a finished one keeps a fixed layout.
+    return s ? toWaterfall(s, running ? app.now() : Date.parse(s.lastEventAt), folded()) : null;
+  });
+  const selectedKey = () => (typeof search.item === "string" ? search.item : null);
+  const selectedRef = () => (selectedKey() ? toRef(selectedKey() as string) : null);
+  const select = (key: string | null) => setSearch({ item: key ?? undefined }, { replace: true });
+  const toggle = (key: string) =>
+    setFolded((f) => {
+      const next = new Set(f);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  function onKey(e: KeyboardEvent) {
+    if (!isPlainKey(e) || isTextEntry(e.target)) return;
+    const rows = waterfall()?.rows ?? [];
+    const at = rows.findIndex((r) => r.key === selectedKey());
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + (e.key === "ArrowDown" ? 1 : -1)))];
+      if (next) {
+        select(next.key);
+        document.querySelector(`[data-key="${CSS.escape(next.key)}"]`)?.scrollIntoView({ block: "nearest" });
+      }
+    } else if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && at >= 0) {
+      const row = rows[at];
+      if (row?.parent && folded().has(row.key) === (e.key === "ArrowRight")) toggle(row.key);
+    } else if (e.key === "Escape" && selectedKey()) {
+      e.preventDefault();
+      select(null);
+    }
+  }
+  onMount(() => window.addEventListener("keydown", onKey));
+  onCleanup(() => window.removeEventListener("keydown", onKey));
+
+  return (
+    <section class="view session" aria-labelledby="session-title">
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <A href="/sessions">Sessions</A> <span aria-hidden="true">/</span>
+      </nav>
+      <Show
+        when={d()}
+        fallback={
+          <Show when={!detail.loading} fallback={<p class="muted">Loading…</p>}>
+            <h1 id="session-title">Session not found</h1>
+            <p>
+              The server holds no session with id <code>{params.id}</code> (it may have been evicted).
+            </p>
+          </Show>
+        }
+      >
+        {(s) => (
+          <>
+            <div class="view-head">
+              <h1 id="session-title">
+                {s().project ?? "Session"} <StatusBadge status={s().status} title={s().waitingFor ?? undefined} />
+              </h1>
+              <A class="button" href={`/live?session=${encodeURIComponent(s().sessionId)}`}>
+                Live events
+              </A>
+            </div>
+            <Show when={s().status === "waiting"}>
+              <p class="banner banner-wait" role="status">
+                Waiting for you: {s().waitingFor ?? "input"}
+              </p>
+            </Show>
+            <dl class="meta-grid">
+              <Meta label="Session">
+                <span class="mono">{s().sessionId}</span>
+              </Meta>
+              <Meta label="Agent">{s().agentId ?? s().hostName ?? "—"}</Meta>
+              <Show when={s().containerId}>
+                <Meta label="Container">{s().containerId}</Meta>
+              </Show>
+              <Meta label="Working dir">
+                <span class="mono">{s().cwd ?? "—"}</span>
+              </Meta>
+              <Meta label="Model">{s().model ?? "—"}</Meta>
+              <Meta label="Started">
+                <TimeAgo at={s().startedAt} />
+              </Meta>
+              <Meta label="Duration">{formatDuration(sessionDurationMs(s(), app.now()))}</Meta>
+              <Meta label="Turns">{s().turnCount}</Meta>
+              <Meta label="Tool calls">{formatCount(s().toolCallCount)}</Meta>
+              <Meta label="Subagents">{s().subagentCount}</Meta>
+              <Meta label="Errors">{s().errorCount}</Meta>
+              <Meta label="Cost">
+                {s().totalCostUsd > 0 ? formatCost(s().totalCostUsd) : "—"}
+                <Show when={s().tokens.inputTokens + s().tokens.outputTokens > 0}>
+                  <span class="muted small">
+                    {" "}
+                    {formatCount(s().tokens.inputTokens)} in / {formatCount(s().tokens.outputTokens)} out
+                  </span>
+                </Show>
+              </Meta>
+            </dl>
+            <Show when={s().truncated.toolCalls + s().truncated.turns > 0}>
+              <p class="note">
+                The oldest {s().truncated.turns} turns and {s().truncated.toolCalls} tool calls were dropped by the
+                per-session bound.
+              </p>
+            </Show>
+            <div class="split split-session">
+              <section class="panel grow" aria-label="Timeline">
+                <Show when={(waterfall()?.rows.length ?? 0) > 0} fallback={<p class="empty">No turns yet.</p>}>
+                  <WaterfallView
+                    waterfall={waterfall()!}
+                    selectedKey={selectedKey()}
+                    folded={folded()}
+                    onSelect={(key) => select(selectedKey() === key ? null : key)}
+                    onToggle={toggle}
+                  />
+                </Show>
+              </section>
+              <Show when={selectedRef()}>
+                {(ref) => <ItemDetail detail={s()} selected={ref()} onClose={() => select(null)} />}
+              </Show>
+            </div>
+            <div class="grid-2">
+              <section class="panel" aria-labelledby="files-title">
+                <h2 id="files-title">Files touched</h2>
+                <FilesTouched files={s().files} />
+              </section>
+              <section class="panel" aria-labelledby="notices-title">
+                <h2 id="notices-title">Permission waits and notifications</h2>
+                <Notices notices={s().notices} />
+              </section>
+            </div>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+import { A, useSearchParams } from "@solidjs/router";
+import { createMemo, For, Show } from "solid-js";
+import { StatusBadge } from "../../components/status-badge.tsx";
+import { TimeAgo } from "../../components/time-ago.tsx";
+import { formatCost, formatCount, formatDuration, shortId } from "../../lib/format.ts";
+import { useApp } from "../../state/app-ctx.tsx";
+import { sessionDurationMs } from "./session-duration.ts";
+
+export function SessionsView() {
+  const app = useApp();
+  const [params, setParams] = useSearchParams();
+  const q = () => (typeof params.q === "string" ? params.q : "");
+  const rows = createMemo(() => {
+    const needle = q().trim().toLowerCase();
+    if (!needle) return app.store.sessions;
+    return app.store.sessions.filter((s) =>
+      [s.sessionId, s.project, s.cwd, s.agentId, s.hostName, s.containerId, s.model, s.status]
+        .filter(Boolean)
+        .some((v) => (v as string).toLowerCase().includes(needle)),
+    );
+  });
+  return (
+    <section class="view" aria-labelledby="sessions-title">
+      <div class="view-head">
+        <h1 id="sessions-title">Sessions</h1>
+        <div class="field">
+          <label for="sessions-search" class="sr-only">
+            Filter sessions
+          </label>
+          <input
+            id="sessions-search"
+            type="search"
+            data-search
+            placeholder="Filter by project, agent, id…  ( / )"
+            value={q()}
+            onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+      </div>
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col">Project</th>
+              <th scope="col">Agent</th>
+              <th scope="col">Started</th>
+              <th scope="col" class="num">
+                Duration
+              </th>
+              <th scope="col" class="num">
+                Turns
+              </th>
+              <th scope="col" class="num">
+                Tool calls
+              </th>
+              <th scope="col" class="num">
+                Errors
+              </th>
+              <th scope="col" class="num">
+                Cost
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={rows()}>
+              {(s) => (
+                <tr classList={{ "row-live": s.status === "active" || s.status === "waiting" }}>
+                  <td>
+                    <StatusBadge status={s.status} title={s.waitingFor ?? undefined} />
+                  </td>
+                  <td class="cell-main">
+                    <A href={`/sessions/${encodeURIComponent(s.sessionId)}`}>{s.project ?? shortId(s.sessionId)}</A>
+                    <span class="muted small mono ellipsis" title={s.cwd ?? s.sessionId}>
+                      {s.cwd ?? s.sessionId}
+                    </span>
+                  </td>
+                  <td>
+                    <span class="ellipsis">{s.agentId ?? s.hostName ?? "—"}</span>
+                    <Show when={s.containerId}>
+                      <span class="muted small ellipsis">container {s.containerId}</span>
+                    </Show>
+                  </td>
+                  <td class="nowrap">
+                    <TimeAgo at={s.startedAt} />
+                  </td>
+                  <td class="num">{formatDuration(sessionDurationMs(s, app.now()))}</td>
+                  <td class="num">{s.turnCount}</td>
+                  <td class="num">{formatCount(s.toolCallCount)}</td>
+                  <td class="num" classList={{ "err-text": s.errorCount > 0 }}>
+                    {s.errorCount}
+                  </td>
+                  <td class="num">{s.totalCostUsd > 0 ? formatCost(s.totalCostUsd) : "—"}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+        <Show when={rows().length === 0}>
+          <p class="empty">{app.store.sessions.length === 0 ? "No sessions yet." : "No session matches."}</p>
+        </Show>
+      </div>
+    </section>
+  );
+}

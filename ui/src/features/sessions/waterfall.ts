@@ -1,0 +1,190 @@
+import type { SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
+
+export type WaterfallRef =
+  | { kind: "turn"; index: number }
+  | { kind: "tool"; toolUseId: string }
+  | { kind: "subagent"; agentId: string }
+  | { kind: "group" };
+
+/** One bar of the session timeline, positioned in milliseconds from the session start. */
+export type WaterfallRow = {
+  /** Stable key: `turn:3`, `tool:<toolUseId>`, `agent:<agentId>`, `outside`. */
+  key: string;
+  ref: WaterfallRef;
+  depth: number;
+  label: string;
+  detail: string;
+  startMs: number;
+  endMs: number;
+  /** False while the item runs (its bar ends at "now"). */
+  finished: boolean;
+  status: string;
+  toolName: string | null;
+  /** Rows with children can fold. */
+  parent: boolean;
+};
+
+export type Waterfall = { rows: WaterfallRow[]; spanMs: number; originMs: number };
+
+const ms = (iso: string) => Date.parse(iso);
+
+function byStart<T extends { startedAt: string }>(a: T, b: T): number {
+  return a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0;
+}
+
+export function rowKey(ref: WaterfallRef): string {
+  switch (ref.kind) {
+    case "turn":
+      return `turn:${ref.index}`;
+    case "tool":
+      return `tool:${ref.toolUseId}`;
+    case "subagent":
+      return `agent:${ref.agentId}`;
+    case "group":
+      return "outside";
+  }
+}
+
+/**
+ * Lays a session out as Jaeger-style nested bars: turns → tool calls → subagents (under the
+ * `Agent` call that launched them) → the subagents' own tool calls. Pure: the session detail,
+ * the clock and the folded keys in; rows out.
+ */
+export function toWaterfall(detail: SessionDetail, nowMs: number, folded: ReadonlySet<string> = new Set()): Waterfall {
+  const originMs = ms(detail.startedAt);
+  const rows: WaterfallRow[] = [];
+  const endOf = (endedAt: string | null, startedAt: string, durationMs: number | null = null) => {
+    if (durationMs !== null) return ms(startedAt) + durationMs - originMs;
+    return (endedAt ? ms(endedAt) : nowMs) - originMs;
+  };
+
+  const mainCalls = new Map<number | null, ToolCall[]>();
+  const subCalls = new Map<string, ToolCall[]>();
+  const agentIds = new Set(detail.subagents.map((s) => s.agentId));
+  for (const c of [...detail.toolCalls].sort(byStart)) {
+    if (c.subagentId && agentIds.has(c.subagentId)) {
+      const list = subCalls.get(c.subagentId) ?? [];
+      list.push(c);
+      subCalls.set(c.subagentId, list);
+    } else {
+      const list = mainCalls.get(c.turnIndex) ?? [];
+      list.push(c);
+      mainCalls.set(c.turnIndex, list);
+    }
+  }
+  const byParent = new Map<string, Subagent[]>();
+  const unparented = new Map<number | null, Subagent[]>();
+  const callIds = new Set(detail.toolCalls.map((c) => c.toolUseId));
+  for (const s of [...detail.subagents].sort(byStart)) {
+    if (s.parentToolUseId && callIds.has(s.parentToolUseId)) {
+      byParent.set(s.parentToolUseId, [...(byParent.get(s.parentToolUseId) ?? []), s]);
+    } else unparented.set(s.turnIndex, [...(unparented.get(s.turnIndex) ?? []), s]);
+  }
+
+  function pushSubagent(s: Subagent, depth: number) {
+    const ref: WaterfallRef = { kind: "subagent", agentId: s.agentId };
+    const key = rowKey(ref);
+    const calls = subCalls.get(s.agentId) ?? [];
+    rows.push({
+      key,
+      ref,
+      depth,
+      label: s.agentType,
+      detail: `${s.background ? "background " : ""}subagent · ${s.toolCallCount} tool calls`,
+      startMs: ms(s.startedAt) - originMs,
+      endMs: endOf(s.endedAt, s.startedAt),
+      finished: s.endedAt !== null,
+      status: s.status,
+      toolName: null,
+      parent: calls.length > 0,
+    });
+    if (folded.has(key)) return;
+    for (const c of calls) pushCall(c, depth + 1);
+  }
+
+  function pushCall(c: ToolCall, depth: number) {
+    const ref: WaterfallRef = { kind: "tool", toolUseId: c.toolUseId };
+    const key = rowKey(ref);
+    const children = byParent.get(c.toolUseId) ?? [];
+    rows.push({
+      key,
+      ref,
+      depth,
+      label: c.toolName,
+      detail: c.error ?? c.summary,
+      startMs: ms(c.startedAt) - originMs,
+      endMs: endOf(c.endedAt, c.startedAt, c.durationMs),
+      finished: c.status !== "running",
+      status: c.status,
+      toolName: c.toolName,
+      parent: children.length > 0,
+    });
+    if (folded.has(key)) return;
+    for (const s of children) pushSubagent(s, depth + 1);
+  }
+
+  function pushChildren(turnIndex: number | null, depth: number) {
+    const items: Array<{ startedAt: string; push: () => void }> = [
+      ...(mainCalls.get(turnIndex) ?? []).map((c) => ({ startedAt: c.startedAt, push: () => pushCall(c, depth) })),
+      ...(unparented.get(turnIndex) ?? []).map((s) => ({ startedAt: s.startedAt, push: () => pushSubagent(s, depth) })),
+    ];
+    for (const item of items.sort(byStart)) item.push();
+  }
+
+  const turnIndexes = new Set<number>();
+  for (const t of detail.turns) {
+    turnIndexes.add(t.index);
+    const ref: WaterfallRef = { kind: "turn", index: t.index };
+    const key = rowKey(ref);
+    rows.push({
+      key,
+      ref,
+      depth: 0,
+      label: `Turn ${t.index}`,
+      detail: t.promptPreview,
+      startMs: ms(t.startedAt) - originMs,
+      endMs: endOf(t.endedAt, t.startedAt),
+      finished: t.status !== "running" && t.status !== "waiting",
+      status: t.status,
+      toolName: null,
+      parent: (mainCalls.get(t.index)?.length ?? 0) + (unparented.get(t.index)?.length ?? 0) > 0,
+    });
+    if (!folded.has(key)) pushChildren(t.index, 1);
+  }
+  // Calls outside any known turn: before the first prompt, or turns dropped by the per-session bound.
+  const orphanTurns = new Set<number | null>(
+    [...mainCalls.keys(), ...unparented.keys()].filter((k) => k === null || !turnIndexes.has(k)),
+  );
+  if (orphanTurns.size > 0) {
+    const spans = [...orphanTurns].flatMap((k) => [
+      ...(mainCalls.get(k) ?? []).map((c) => [ms(c.startedAt) - originMs, endOf(c.endedAt, c.startedAt, c.durationMs)]),
+      ...(unparented.get(k) ?? []).map((a) => [ms(a.startedAt) - originMs, endOf(a.endedAt, a.startedAt)]),
+    ]);
+    rows.push({
+      key: "outside",
+      ref: { kind: "group" },
+      depth: 0,
+      label: "Outside a turn",
+      detail: "tool calls not matched to a prompt",
+      startMs: Math.min(...spans.map((s) => s[0] as number)),
+      endMs: Math.max(...spans.map((s) => s[1] as number)),
+      finished: true,
+      status: "completed",
+      toolName: null,
+      parent: true,
+    });
+    if (!folded.has("outside")) for (const k of orphanTurns) pushChildren(k, 1);
+  }
+
+  const endMs = Math.max(ms(detail.completedAt ?? detail.lastEventAt) - originMs, ...rows.map((r) => r.endMs), 1);
+  return { rows, spanMs: endMs, originMs };
+}
+
+/** Failures and interruptions are what the eye should find first. */
+export function isProblem(status: string): boolean {
+  return status === "error" || status === "interrupted" || status === "denied";
+}
+
+export function findTurn(detail: SessionDetail, index: number): Turn | null {
+  return detail.turns.find((t) => t.index === index) ?? null;
+}
