@@ -207,7 +207,7 @@ describe("OTel pipeline through the SDK", () => {
   it("counts spans the exporter can never take as failed, not as exported", async () => {
     const spans: ReadableSpan[] = [];
     const flaky: SpanExporter = {
-      export(batch, done) {
+      export(batch, _done) {
         spans.push(...batch);
         throw new Error("exporter bug");
       },

@@ -111,8 +111,9 @@ function decodeMessage(type: string, bytes: Uint8Array): Record<string, unknown>
       value = view.getUint32(reader.pos, true);
       reader.skip(5);
     }
-    if (field.repeated) ((out[field.name] ??= []) as unknown[]).push(value);
-    else out[field.name] = value;
+    if (!field.repeated) out[field.name] = value;
+    else if (Array.isArray(out[field.name])) (out[field.name] as unknown[]).push(value);
+    else out[field.name] = [value];
   }
   return out;
 }

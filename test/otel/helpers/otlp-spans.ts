@@ -3,6 +3,21 @@ import { decodeTraceRequest } from "./otlp-protobuf.ts";
 import type { ReceivedRequest } from "./otlp-receiver.ts";
 
 type KeyValue = { key: string; value: Record<string, unknown> };
+type OtlpSpanJson = {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes?: KeyValue[];
+  events?: Array<{ name: string; timeUnixNano: string; attributes?: KeyValue[] }>;
+  status?: { code?: number; message?: string };
+};
+type OtlpRequestJson = {
+  resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ spans?: OtlpSpanJson[] }> }>;
+};
 
 function anyValue(v: Record<string, unknown>): AttributeValue {
   if ("stringValue" in v) return v.stringValue as string;
@@ -36,7 +51,7 @@ export function toOtlpJson(req: ReceivedRequest): Record<string, unknown> {
 export function receivedSpans(requests: ReceivedRequest[]): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   for (const req of requests) {
-    const body = toOtlpJson(req) as { resourceSpans?: Array<Record<string, any>> };
+    const body = toOtlpJson(req) as OtlpRequestJson;
     for (const rs of body.resourceSpans ?? []) {
       const resourceAttributes = attributes(rs.resource?.attributes);
       for (const ss of rs.scopeSpans ?? []) {
@@ -52,12 +67,12 @@ export function receivedSpans(requests: ReceivedRequest[]): ReceivedSpan[] {
             startMs: nsToMs(s.startTimeUnixNano),
             endMs: nsToMs(s.endTimeUnixNano),
             attributes: attributes(s.attributes),
-            events: (s.events ?? []).map((e: Record<string, unknown>) => ({
-              name: e.name as string,
+            events: (s.events ?? []).map((e) => ({
+              name: e.name,
               atMs: nsToMs(e.timeUnixNano),
               attributes: attributes(e.attributes),
             })),
-            status: { code, message: code === "unset" ? null : ((s.status?.message as string | undefined) ?? "") },
+            status: { code, message: code === "unset" ? null : (s.status?.message ?? "") },
             resource: { instanceId: null, hostName: null, containerId: null, agentId: null },
             resourceAttributes,
           });
