@@ -105,7 +105,16 @@ export function LiveView() {
     setFollow(true);
   }
 
-  const selectedSeq = () => Number(param(params.event)) || null;
+  // The selection lives in a signal for instant keyboard moves and is mirrored to the URL
+  // (`?event=`) so a selected event survives a reload or a shared link.
+  const [selectedSeq, setSelectedSeq] = createSignal<number | null>(Number(param(params.event)) || null);
+  createEffect(
+    on(
+      () => param(params.event),
+      (v) => setSelectedSeq(Number(v) || null),
+      { defer: true },
+    ),
+  );
   const selected = createMemo(() => {
     const seq = selectedSeq();
     return seq ? (findEvent(app.log(), seq) ?? findEvent(app.paused() ?? app.log(), seq)) : null;
@@ -116,6 +125,7 @@ export function LiveView() {
     return m[i]?.seq === seq ? m.length - 1 - i : -1;
   }
   function select(seq: number | null) {
+    setSelectedSeq(seq);
     setParams({ event: seq ?? undefined }, { replace: true });
   }
   function move(delta: number) {

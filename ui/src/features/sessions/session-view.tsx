@@ -63,9 +63,18 @@ export function SessionView() {
     // Only a running session needs the clock; a finished one keeps a fixed layout.
     return s ? toWaterfall(s, running ? app.now() : Date.parse(s.lastEventAt), folded()) : null;
   });
-  const selectedKey = () => (typeof search.item === "string" ? search.item : null);
-  const selectedRef = () => (selectedKey() ? toRef(selectedKey() as string) : null);
-  const select = (key: string | null) => setSearch({ item: key ?? undefined }, { replace: true });
+  // Selection in a signal for instant keyboard moves, mirrored to `?item=` for reloads and links.
+  const itemParam = () => (typeof search.item === "string" ? search.item : null);
+  const [selectedKey, setSelectedKey] = createSignal<string | null>(itemParam());
+  createEffect(on(itemParam, (v) => setSelectedKey(v), { defer: true }));
+  const selectedRef = () => {
+    const key = selectedKey();
+    return key ? toRef(key) : null;
+  };
+  const select = (key: string | null) => {
+    setSelectedKey(key);
+    setSearch({ item: key ?? undefined }, { replace: true });
+  };
   const toggle = (key: string) =>
     setFolded((f) => {
       const next = new Set(f);

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { toFileRows } from "../../ui/src/features/files/files-index.ts";
+import { scrollToReveal, toRowWindow } from "../../ui/src/features/live/virtual-window.ts";
+import { toEventKind, toolColorSlot } from "../../ui/src/lib/event-kind.ts";
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRelative,
+  shortPath,
+} from "../../ui/src/lib/format.ts";
+import { toSafeHttpUrl } from "../../ui/src/lib/safe-url.ts";
+
+describe("formatting", () => {
+  it.each([
+    [null, "—"],
+    [0, "0 ms"],
+    [850, "850 ms"],
+    [4200, "4.2 s"],
+    [42_000, "42 s"],
+    [185_000, "3m 05s"],
+    [7_800_000, "2h 10m"],
+  ])("formats duration %s as %s", (ms, text) => expect(formatDuration(ms)).toBe(text));
+
+  const now = Date.parse("2026-01-01T12:00:00Z");
+  it.each([
+    ["2026-01-01T12:00:00Z", "just now"],
+    ["2026-01-01T12:00:05Z", "just now"],
+    ["2026-01-01T11:59:48Z", "12s ago"],
+    ["2026-01-01T11:55:00Z", "5m ago"],
+    ["2026-01-01T09:00:00Z", "3h ago"],
+    ["2025-12-30T12:00:00Z", "2d ago"],
+    ["garbage", "—"],
+  ])("formats %s relative to noon as %s", (iso, text) => expect(formatRelative(iso, now)).toBe(text));
+
+  it.each([
+    [0, "$0"],
+    [0.0042, "$0.0042"],
+    [1.5, "$1.50"],
+  ])("formats cost %s as %s", (usd, text) => expect(formatCost(usd)).toBe(text));
+
+  it("formats counts, percentages and paths compactly", () => {
+    expect([999, 12_345, 2_500_000].map(formatCount)).toEqual(["999", "12.3k", "2.5M"]);
+    expect([0, 0.0004, 0.083, 0.5].map(formatPercent)).toEqual(["0%", "<0.1%", "8.3%", "50%"]);
+    expect(shortPath("/tmp/a/b/c.txt")).toBe("…/b/c.txt");
+  });
+});
+
+describe("safe links", () => {
+  it.each([
+    ["http://localhost:16686/trace/abc", "http://localhost:16686/trace/abc"],
+    ["https://jaeger.example/trace/1", "https://jaeger.example/trace/1"],
+    ["javascript:alert(1)", null],
+    ["data:text/html,<script>", null],
+    ["not a url", null],
+    [null, null],
+  ])("allows %s as %s", (url, expected) => expect(toSafeHttpUrl(url)).toBe(expected));
+});
+
+describe("event kinds", () => {
+  it("shows failures as errors whatever their type, and gives each tool a stable colour", () => {
+    expect(toEventKind({ type: "PostToolUseFailure", status: "error" }).tone).toBe("error");
+    expect(toEventKind({ type: "PreToolUse", status: null })).toEqual({ icon: "tool", tone: "tool" });
+    expect(toEventKind({ type: "SomethingNew", status: null }).tone).toBe("muted");
+    expect(toolColorSlot("Bash")).toBe(toolColorSlot("Bash"));
+    expect(new Set(["Bash", "Read", "Write", "Edit", "Grep", "Agent"].map(toolColorSlot)).size).toBeGreaterThan(3);
+  });
+});
+
+describe("virtual rows", () => {
+  it("renders only the rows in view plus a margin, with spacers for the rest", () => {
+    const w = toRowWindow(28 * 5000, 560, 28, 10_000, 10);
+    expect(w.start).toBe(4990);
+    expect(w.end).toBe(5000 + 21 + 10);
+    expect(w.padTop + (w.end - w.start) * 28 + w.padBottom).toBe(10_000 * 28);
+  });
+
+  it("handles an empty list and the top of the list", () => {
+    expect(toRowWindow(0, 500, 28, 0)).toEqual({ start: 0, end: 0, padTop: 0, padBottom: 0 });
+    expect(toRowWindow(0, 500, 28, 5).end).toBe(5);
+  });
+
+  it("scrolls just enough to reveal a row below the sticky header", () => {
+    expect(scrollToReveal(0, 0, 300, 28, 30)).toBeNull();
+    expect(scrollToReveal(20, 0, 300, 28, 30)).toBe(21 * 28 - 300 + 30);
+    expect(scrollToReveal(2, 280, 300, 28, 30)).toBe(56);
+  });
+});
+
+describe("files across sessions", () => {
+  it("sums operations per path and lists each session once", () => {
+    const rows = toFileRows([
+      {
+        sessionId: "s1",
+        label: "api",
+        files: [{ path: "/a.ts", reads: 2, writes: 0, edits: 1, searches: 0, lastAt: "2026-01-01T10:00:00Z" }],
+      },
+      {
+        sessionId: "s2",
+        label: "web",
+        files: [
+          { path: "/a.ts", reads: 1, writes: 1, edits: 0, searches: 0, lastAt: "2026-01-01T11:00:00Z" },
+          { path: "/b.ts", reads: 1, writes: 0, edits: 0, searches: 0, lastAt: "2026-01-01T09:00:00Z" },
+        ],
+      },
+    ]);
+    expect(rows.map((r) => r.path)).toEqual(["/a.ts", "/b.ts"]);
+    expect(rows[0]).toMatchObject({ reads: 3, writes: 1, edits: 1, lastAt: "2026-01-01T11:00:00Z" });
+    expect(rows[0]?.sessions.map((s) => s.sessionId)).toEqual(["s1", "s2"]);
+  });
+});
