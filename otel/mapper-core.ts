@@ -91,15 +91,22 @@ export function createMapperCore(opts: MapperOptions) {
       const oldest = open.values().next().value as OpenSpan;
       finish(oldest.key, oldest.lastMs, null, "evicted (otel.maxOpenSpans)");
     }
-    const { name, attributes, ...fields } = spec;
     const parent = spec.parentKey ? refOf(spec.parentKey) : null;
+    // Fields copied one by one: object rest/spread is a slow path on this hot line.
     const span: OpenSpan = {
-      ...fields,
+      key: spec.key,
+      role: spec.role,
       sessionId: ctx.id,
+      traceId: spec.traceId,
       spanId: toSpanId(spec.key),
+      parentKey: spec.parentKey,
+      agentCtx: spec.agentCtx,
+      startMs: spec.startMs,
       lastMs: spec.startMs,
       touchedWall: wall,
+      toolName: spec.toolName,
       permissionAsked: false,
+      resource: spec.resource,
     };
     open.set(span.key, span);
     ctx.open.push(span.key);
@@ -109,9 +116,9 @@ export function createMapperCore(opts: MapperOptions) {
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: parent && parent.traceId === span.traceId ? parent.spanId : null,
-      name,
+      name: spec.name,
       startMs: span.startMs,
-      attributes,
+      attributes: spec.attributes,
       resource: span.resource,
     });
     return span;

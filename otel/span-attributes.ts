@@ -9,7 +9,20 @@ export type AttributeOptions = { capture: CaptureOptions; maxAttributeChars: num
 export const AGENT_NAME = "claude-code";
 export const PROVIDER_NAME = "anthropic";
 
-const encoder = new TextEncoder();
+/** UTF-8 size of a string without encoding it (no allocation on the ingest path). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // surrogate pair: one 4-byte code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 export function payloadOf(e: NormalizedEvent): Record<string, unknown> {
   return e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>) : {};
@@ -55,7 +68,7 @@ export function contentAttributes(
   const text = asText(value);
   const mark = e.trimmed.find((m) => m.path === path);
   const out: Attributes = {
-    [names.length]: mark ? mark.originalBytes : encoder.encode(text).byteLength,
+    [names.length]: mark ? mark.originalBytes : utf8Length(text),
     [names.hash]: mark ? mark.sha256 : toSha256(text),
   };
   if (captured) out[names.text] = cap(text, opts.maxAttributeChars);

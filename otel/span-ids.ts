@@ -18,10 +18,21 @@ function traceIdOf(text: string): string {
   return /^0+$/.test(id) ? `${id.slice(0, 31)}1` : id;
 }
 
-/** 16 hex characters; never all zeros. */
+/**
+ * 16 hex characters; never all zeros. Two 32-bit FNV-1a lanes with different offsets: span ids
+ * are made for every span on the ingest path, where a sha256 per span was the largest cost, and
+ * only need to be unique within their trace.
+ */
 export function toSpanId(key: string): string {
-  const id = hexDigest(`span|${key}`).slice(0, 16);
-  return /^0+$/.test(id) ? `${id.slice(0, 15)}1` : id;
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  const id = (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  return id === "0000000000000000" ? "0000000000000001" : id;
 }
 
 /** Key of a turn inside its session: the prompt id, or `#<n>` (1-based turn number) when the hook has none. */

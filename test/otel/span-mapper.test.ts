@@ -286,6 +286,14 @@ describe("span mapper privacy", () => {
     expect(bash.attributes["gen_ai.tool.call.result"]).toBeUndefined();
   });
 
+  it("measures content in UTF-8 bytes, also for non-ASCII prompts", () => {
+    const unicode = replayEvents("unicode");
+    const text = (unicode.find((e) => e.type === "UserPromptSubmit")!.payload as { prompt: string }).prompt;
+    const turn = one(mapEvents(unicode).spans, "invoke_agent claude-code");
+    expect(text.length).toBeLessThan(new TextEncoder().encode(text).byteLength);
+    expect(turn.attributes.user_prompt_length).toBe(new TextEncoder().encode(text).byteLength);
+  });
+
   it("exports prompts, tool input and tool output when capture is on, capped in length", () => {
     const capture = { prompts: true, toolInput: true, toolOutput: true };
     const { spans } = mapEvents(events, { capture, maxAttributeChars: 64 });
