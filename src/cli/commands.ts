@@ -1,4 +1,5 @@
 import type { CliIo, Runtime } from "../runtime/runtime.ts";
+import { doctorCmd } from "./doctor.ts";
 import { initCmd } from "./init.ts";
 import { serveCommand } from "./serve.ts";
 import { uninstallCmd } from "./uninstall.ts";
@@ -10,4 +11,5 @@ export const COMMANDS: Record<string, Command> = {
   serve: { summary: "run the server (dashboard, API, ingest)", run: (args, io) => serveCommand(args, io as Runtime) },
   init: initCmd,
   uninstall: uninstallCmd,
+  doctor: doctorCmd,
 };

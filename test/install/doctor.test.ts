@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { doctorCommand } from "../../src/cli/doctor.ts";
+import { initCommand } from "../../src/cli/init.ts";
+import { startNodeServer } from "../../src/runtime/node.ts";
+import type { EventsPage } from "../../src/schema/wire.ts";
+import { createTempDir } from "../hooks/helpers/temp-dir.ts";
+import { captureIo } from "./cli-io.ts";
+
+type Server = Awaited<ReturnType<typeof startNodeServer>>;
+
+let tmp: ReturnType<typeof createTempDir>;
+let home: string;
+let server: Server | null = null;
+
+beforeEach(() => {
+  tmp = createTempDir();
+  home = join(tmp.path, "home");
+  mkdirSync(home);
+});
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  tmp.cleanup();
+});
+
+function io(env: Record<string, string | undefined> = {}) {
+  return captureIo({ home, cwd: tmp.path, env: { PATH: process.env.PATH, ...env } });
+}
+
+async function doctorEvents(url: string, token?: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/events?limit=50`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const page = (await res.json()) as EventsPage;
+  return page.events.filter((e) => e.sessionId?.startsWith("spanlight-doctor-")).map((e) => e.summary);
+}
+
+describe("spanlight doctor", () => {
+  it("names every problem of a machine without Spanlight, with a fix for each", async () => {
+    server = await startNodeServer();
+    const url = server.url;
+    await server.close();
+    server = null;
+    const out = io();
+    expect(await doctorCommand(["--url", url], out)).toBe(1);
+    const text = out.text();
+    expect(text).toContain("✗ No Spanlight hooks in Claude Code's settings");
+    expect(text).toContain("→ Run: spanlight init");
+    expect(text).toContain("spanlight-hook.sh is missing");
+    expect(text).toMatch(/✗ Server does not answer at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    expect(text).toMatch(/→ Start it: spanlight serve --port \d+/);
+  });
+
+  it.each(["http", "command"])("passes after init --mode %s and sees its test events arrive", async (mode) => {
+    server = await startNodeServer();
+    expect(await initCommand(["--mode", mode, "--url", server.url], io())).toBe(0);
+    const out = io();
+    expect(await doctorCommand([], out), out.text()).toBe(0);
+    expect(out.text()).toContain(`✓ Server is up at ${server.url}`);
+    expect(out.text()).toMatch(/✓ Command hook ran in \d+ ms and its test event arrived/);
+    if (mode === "http") expect(out.text()).toContain("✓ HTTP hook endpoint");
+    expect(await doctorEvents(server.url)).toContain("spanlight doctor test event");
+  });
+
+  it("reports payloads waiting in the spool and what was dropped", async () => {
+    const spool = join(home, ".spanlight", "spool");
+    mkdirSync(spool, { recursive: true });
+    writeFileSync(join(spool, "1795000000000000000-0000042.json"), "{}");
+    writeFileSync(join(spool, "1795000001000000000-0000043.json"), "{}");
+    writeFileSync(join(spool, ".dropped"), "3\n");
+    const out = io();
+    await doctorCommand(["--url", "http://127.0.0.1:9"], out);
+    expect(out.text()).toContain(`! 2 payloads waiting in the spool ${spool}`);
+    expect(out.text()).toContain("oldest from 2026-11-18T");
+    expect(out.text()).toContain("3 dropped when it was full");
+  });
+
+  it("says when the server wants a token the hooks do not send", async () => {
+    server = await startNodeServer({ config: { server: { token: "doctor-token-1" } } });
+    await initCommand(["--mode", "command", "--url", server.url], io());
+    const without = io();
+    expect(await doctorCommand([], without)).toBe(1);
+    expect(without.text()).toContain("✗ The server requires a token");
+    const withToken = io({ SPANLIGHT_TOKEN: "doctor-token-1" });
+    expect(await doctorCommand([], withToken), withToken.text()).toBe(0);
+  });
+});
