@@ -1,0 +1,191 @@
+/**
+ * One smoke suite for every way users run Spanlight besides Node: the sources on real Deno and
+ * the compiled single binary. Both are built fresh from the current tree (Vite, then
+ * `scripts/compile.mjs`, ~5 s) and driven as separate processes over real HTTP.
+ * SPANLIGHT_QUICK=1 (`npm run test:quick`) skips it.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionDetail } from "../../src/schema/session.ts";
+import { replayScenario } from "../helpers/app.ts";
+import { loadHooks } from "../helpers/fixtures.ts";
+import { openStream } from "../helpers/sse.ts";
+import { startOtlpReceiver } from "./helpers/otlp-receiver.ts";
+import { killAll, runProgram, type Spawned, spawnProgram } from "./helpers/processes.ts";
+import { type Build, buildTargets, type Target } from "./helpers/targets.ts";
+
+const QUICK = process.env.SPANLIGHT_QUICK === "1";
+const SCENARIO = "bash-echo";
+const SESSION_ID = "49d06c98-aa42-444f-a8a6-08ed5d7724c8";
+const TARGETS: Target["name"][] = ["deno", "binary"];
+
+let build: Build;
+
+beforeAll(async () => {
+  if (!QUICK) build = await buildTargets();
+});
+
+afterAll(() => {
+  killAll();
+  build?.cleanup();
+});
+
+function target(name: Target["name"]): Target {
+  return build.targets.find((t) => t.name === name)!;
+}
+
+function http(base: string) {
+  return { request: (path: string, init: RequestInit) => fetch(`${base}${path}`, init) };
+}
+
+describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
+  let server: Spawned;
+  let base: string;
+  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    const config = join(build.dir, `config-${name}.json`);
+    // Export as JSON with no batching delay, so the collector sees spans as soon as a turn ends.
+    writeFileSync(
+      config,
+      JSON.stringify({ otel: { export: { enabled: true, endpoint: otlp.url, protocol: "http/json", delayMs: 0 } } }),
+    );
+    server = spawnProgram([...target(name).argv, "serve", "--port", "0", "--config", config], {
+      env: build.env(),
+      cwd: build.dir,
+    });
+    base = (await server.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
+    // Real captured hook payloads, each with its real arrival time; every POST must answer 204.
+    await replayScenario(http(base), SCENARIO);
+  });
+
+  afterAll(async () => {
+    server?.child.kill("SIGKILL");
+    await otlp?.close();
+  });
+
+  it("answers GET /health", async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+  });
+
+  it("stores real captured hook events and shows them in the session", async () => {
+    const res = await fetch(`${base}/api/sessions/${SESSION_ID}`);
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as SessionDetail;
+    expect(session).toMatchObject({
+      eventCount: loadHooks(SCENARIO).length,
+      status: "ended",
+      turnCount: 1,
+      // The replay sends each payload's real arrival time; the session keeps it.
+      startedAt: loadHooks(SCENARIO)[0]!.receivedAt,
+    });
+    expect(session.toolCalls.map((t) => [t.toolName, t.status, t.summary])).toEqual([
+      ["Bash", "ok", "echo hello-from-harness"],
+    ]);
+  });
+
+  it("serves the dashboard page and its script, byte for byte as built", async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toBe(readFileSync(join(build.uiDist, "index.html"), "utf8"));
+    const script = /<script[^>]+src="\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${base}/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(Buffer.from(await asset.arrayBuffer()).equals(readFileSync(join(build.uiDist, script!)))).toBe(true);
+  });
+
+  it("streams a posted event to an SSE client", async () => {
+    const stream = await openStream(`${base}/api/stream`);
+    try {
+      await stream.next((f) => f.event === "hello");
+      const payload = { ...loadHooks(SCENARIO)[0]!.payload, session_id: `smoke-${name}` };
+      const post = await fetch(`${base}/v1/hooks/claude-code`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+      expect(post.status).toBe(204);
+      const frame = await stream.next((f) => f.event === "event" && f.data!.includes(`smoke-${name}`));
+      expect(JSON.parse(frame.data!)).toMatchObject({ sessionId: `smoke-${name}`, type: "SessionStart" });
+      expect(Number(frame.id)).toBeGreaterThan(loadHooks(SCENARIO).length);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("exports the replayed turn as spans to an OTLP collector", async () => {
+    await otlp.waitFor((spans) => spans.some((s) => s.name === "execute_tool Bash"));
+    const root = otlp.spans.find((s) => s.name === "invoke_agent claude-code");
+    const tool = otlp.spans.find((s) => s.name === "execute_tool Bash");
+    expect(root).toMatchObject({ attributes: { "session.id": SESSION_ID }, serviceName: "claude-code" });
+    expect(tool).toMatchObject({ traceId: root!.traceId, parentSpanId: root!.spanId });
+    expect(otlp.posts.every((p) => p.path === "/v1/traces" && p.contentType.startsWith("application/json"))).toBe(true);
+  });
+
+  it("prints the dry-run plan of `init` and writes nothing", async () => {
+    const res = await runProgram([...target(name).argv, "init", "--dry-run"], { env: build.env(), cwd: build.dir });
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(join(build.env().HOME!, ".claude", "settings.json"));
+    expect(res.stdout).toContain("/v1/hooks/claude-code");
+    expect(existsSync(join(build.env().HOME!, ".claude"))).toBe(false);
+  });
+
+  it("exits 0 on SIGTERM while a stream is open", async () => {
+    const stream = await openStream(`${base}/api/stream`);
+    await stream.next((f) => f.event === "hello");
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toContain("SIGTERM, shutting down");
+    await stream.next(() => false).catch(() => {});
+    expect(stream.ended).toBe(true);
+  });
+});
+
+describe.skipIf(QUICK)("the sources on Deno", () => {
+  it("type-check with `deno task check`", async () => {
+    const deno = target("deno").argv[0]!;
+    const res = await runProgram([deno, "task", "check"], {
+      env: build.env({ NO_COLOR: "1" }),
+      cwd: join(build.dir, "tree"),
+    });
+    // The output rides along so a failure shows deno's diagnostics.
+    expect({ code: res.code, output: res.stderr }).toMatchObject({ code: 0 });
+  });
+});
+
+describe.skipIf(QUICK)("the compiled binary on its own", () => {
+  it("prints its version and the command list", async () => {
+    const version = await runProgram([...target("binary").argv, "--version"], { env: build.env(), cwd: build.dir });
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(build.dir, "tree", "package.json"), "utf8")).version,
+    );
+    const help = await runProgram([...target("binary").argv, "--help"], { env: build.env(), cwd: build.dir });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/serve\s+run the server/);
+    expect(help.stdout).toMatch(/init\s+/);
+  });
+
+  it("ignores a .env file in the directory it runs from", async () => {
+    // Bun autoloads .env by default; the binary is built without it, so a project's .env
+    // cannot silently set a token or a port.
+    writeFileSync(join(build.dir, ".env"), "SPANLIGHT_PORT=not-a-port\n");
+    const server = spawnProgram([...target("binary").argv, "serve", "--port", "0"], {
+      env: build.env(),
+      cwd: build.dir,
+    });
+    const url = (await server.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    server.child.kill("SIGTERM");
+    expect((await server.exited).code).toBe(0);
+  });
+});
