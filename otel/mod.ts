@@ -2,13 +2,15 @@ import type { Config } from "../src/config/config-schema.ts";
 import type { ExportStats, NormalizedEvent, Turn } from "../src/schema/mod.ts";
 import type { Scheduler } from "./export-queue.ts";
 import { createRateLimitedLog } from "./rate-limited-log.ts";
-import { createOtlpSpanExporter, createSdkTracer, type SpanExporter } from "./sdk-tracer.ts";
+import { createOtlpSpanExporter, createSdkTracer, type ReadableSpan, type SpanExporter } from "./sdk-tracer.ts";
 import { createSpanAssembler } from "./span-assembler.ts";
 import type { SpanCommand } from "./span-command.ts";
 import { toPromptKey, toTurnTraceId } from "./span-ids.ts";
 import { createSpanMapper } from "./span-mapper.ts";
 
 export { otelEnvToConfig } from "./env-config.ts";
+export { createExportQueue, type Scheduler, type SendResult } from "./export-queue.ts";
+export { postOtlp } from "./otlp-transport.ts";
 export { createOtlpSpanExporter, type ReadableSpan, type SpanExporter } from "./sdk-tracer.ts";
 export type { FinishedSpan, SpanCommand } from "./span-command.ts";
 
@@ -36,6 +38,11 @@ export type OtelPipeline = {
   linkTurn(sessionId: string, turn: Turn): { traceId: string; traceUrl: string | null } | null;
   /** Ends open spans as incomplete (reason: shutdown) and flushes the export queue. */
   shutdown(): Promise<void>;
+  /**
+   * Claude Code's own spans (decoded by the OTLP receiver) into the same export queue, unchanged;
+   * returns how many were queued (0 when export or `otel.forwardNative` is off).
+   */
+  exportNative(spans: ReadableSpan[]): number;
 };
 
 // One line per kind of trouble per minute at most.
@@ -48,6 +55,7 @@ function disabledPipeline(): OtelPipeline {
     stats: () => ({ enabled: false, exported: 0, dropped: 0, failed: 0, queued: 0, lastError: null }),
     linkTurn: () => null,
     shutdown: async () => {},
+    exportNative: () => 0,
   };
 }
 
@@ -132,6 +140,11 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
     linkTurn(sessionId, turn) {
       const traceId = toTurnTraceId(sessionId, toPromptKey(turn.promptId, turn.index));
       return { traceId, traceUrl: jaegerUrl ? `${jaegerUrl}/trace/${traceId}` : null };
+    },
+    exportNative(spans) {
+      if (stopped || !config.forwardNative || spans.length === 0) return 0;
+      sdk.forward(spans);
+      return spans.length;
     },
     async shutdown() {
       if (stopped) return;

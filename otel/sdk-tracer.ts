@@ -196,6 +196,10 @@ export function createSdkTracer(opts: SdkTracerOptions) {
 
   return {
     record,
+    /** Spans that are finished already (Claude Code's own, from the OTLP receiver): into the same queue, unchanged. */
+    forward(spans: ReadableSpan[]): void {
+      for (const span of spans) queue.push(span);
+    },
     flush: () => queue.flush(),
     stats(): QueueStats {
       const q = queue.stats();
