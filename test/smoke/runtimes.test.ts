@@ -52,8 +52,8 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
       config,
       JSON.stringify({ otel: { export: { enabled: true, endpoint: otlp.url, protocol: "http/json", delayMs: 0 } } }),
     );
-    server = spawnProgram([...target(name).argv, "serve", "--port", "0", "--config", config], {
-      env: build.env(),
+    server = spawnProgram([...target(name).serve, "serve", "--port", "0", "--config", config], {
+      env: build.env(name),
       cwd: build.dir,
     });
     base = (await server.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
@@ -131,12 +131,27 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
   });
 
   it("prints the dry-run plan of `init` and writes nothing", async () => {
-    const res = await runProgram([...target(name).argv, "init", "--dry-run"], { env: build.env(), cwd: build.dir });
+    const home = build.env(name).HOME!;
+    const res = await runProgram([...target(name).cli, "init", "--dry-run"], { env: build.env(name), cwd: build.dir });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain(join(build.env().HOME!, ".claude", "settings.json"));
+    expect(res.stdout).toContain(join(home, ".claude", "settings.json"));
     expect(res.stdout).toContain("/v1/hooks/claude-code");
-    expect(existsSync(join(build.env().HOME!, ".claude"))).toBe(false);
+    expect(existsSync(join(home, ".claude"))).toBe(false);
+  });
+
+  it("passes `doctor` after `init`, with the hook scripts it carries", async () => {
+    const cli = (...args: string[]) =>
+      runProgram([...target(name).cli, ...args], { env: build.env(name), cwd: build.dir });
+    const init = await cli("init", "--mode", "http", "--url", base);
+    expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: "" });
+    const doctor = await cli("doctor");
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toContain(`✓ Server is up at ${base}`);
+    // The command hook (SessionStart) is the script embedded in this build, run for real.
+    expect(doctor.stdout).toMatch(/✓ Command hook ran in \d+ ms and its test event arrived/);
+    const uninstall = await cli("uninstall");
+    expect(uninstall.code).toBe(0);
   });
 
   it("exits 0 on SIGTERM while a stream is open", async () => {
@@ -152,9 +167,9 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
 
 describe.skipIf(QUICK)("the sources on Deno", () => {
   it("type-check with `deno task check`", async () => {
-    const deno = target("deno").argv[0]!;
+    const deno = target("deno").cli[0]!;
     const res = await runProgram([deno, "task", "check"], {
-      env: build.env({ NO_COLOR: "1" }),
+      env: build.env("deno", { NO_COLOR: "1" }),
       cwd: join(build.dir, "tree"),
     });
     // The output rides along so a failure shows deno's diagnostics.
@@ -164,12 +179,15 @@ describe.skipIf(QUICK)("the sources on Deno", () => {
 
 describe.skipIf(QUICK)("the compiled binary on its own", () => {
   it("prints its version and the command list", async () => {
-    const version = await runProgram([...target("binary").argv, "--version"], { env: build.env(), cwd: build.dir });
+    const version = await runProgram([...target("binary").cli, "--version"], {
+      env: build.env("binary"),
+      cwd: build.dir,
+    });
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(
       JSON.parse(readFileSync(join(build.dir, "tree", "package.json"), "utf8")).version,
     );
-    const help = await runProgram([...target("binary").argv, "--help"], { env: build.env(), cwd: build.dir });
+    const help = await runProgram([...target("binary").cli, "--help"], { env: build.env("binary"), cwd: build.dir });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/serve\s+run the server/);
     expect(help.stdout).toMatch(/init\s+/);
@@ -179,8 +197,8 @@ describe.skipIf(QUICK)("the compiled binary on its own", () => {
     // Bun autoloads .env by default; the binary is built without it, so a project's .env
     // cannot silently set a token or a port.
     writeFileSync(join(build.dir, ".env"), "SPANLIGHT_PORT=not-a-port\n");
-    const server = spawnProgram([...target("binary").argv, "serve", "--port", "0"], {
-      env: build.env(),
+    const server = spawnProgram([...target("binary").serve, "serve", "--port", "0"], {
+      env: build.env("binary"),
       cwd: build.dir,
     });
     const url = (await server.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;

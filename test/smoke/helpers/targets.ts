@@ -6,16 +6,19 @@ import { runProgram } from "./processes.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..", "..");
 
-/** How to run Spanlight on one runtime: argv before the command (`serve`, `init`, ...). */
-export type Target = { name: "deno" | "binary"; argv: string[] };
+/** How to run Spanlight on one runtime: argv before the command, for `serve` and for the other commands. */
+export type Target = { name: "deno" | "binary"; serve: string[]; cli: string[] };
 
 export type Build = {
   dir: string;
   /** The dashboard build both targets serve (Deno from disk, the binary from its embedded copy). */
   uiDist: string;
   targets: Target[];
-  /** Environment for every run: a private HOME and Deno cache, nothing inherited that could configure Spanlight. */
-  env(extra?: Record<string, string>): Record<string, string>;
+  /**
+   * Environment for a run: a private HOME per target (init writes there) and a private Deno cache;
+   * nothing inherited that could configure Spanlight.
+   */
+  env(target: Target["name"] | "build", extra?: Record<string, string>): Record<string, string>;
   cleanup(): void;
 };
 
@@ -30,10 +33,10 @@ export function findDeno(root = ROOT): string {
   throw new Error("no Deno executable in node_modules (devDependency deno)");
 }
 
-/** The permissions `deno task start` grants, so the suite runs Deno exactly as users are told to. */
-export function denoPermissions(root = ROOT): string[] {
+/** The permissions a deno.json task grants, so the suite runs Deno exactly as users are told to. */
+export function denoPermissions(task: "start" | "spanlight", root = ROOT): string[] {
   const tasks = JSON.parse(readFileSync(join(root, "deno.json"), "utf8")).tasks;
-  const command: string = typeof tasks.start === "string" ? tasks.start : tasks.start.command;
+  const command: string = typeof tasks[task] === "string" ? tasks[task] : tasks[task].command;
   return command.split(/\s+/).filter((a) => a.startsWith("--allow-"));
 }
 
@@ -54,12 +57,11 @@ export async function buildTargets(): Promise<Build> {
   for (const d of ["src", "otel", "hooks", "scripts"]) cpSync(join(ROOT, d), join(tree, d), { recursive: true });
   for (const f of ["package.json", "deno.json"]) cpSync(join(ROOT, f), join(tree, f));
   symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "junction");
-  const home = join(dir, "home");
-  mkdirSync(home);
+  for (const name of ["deno", "binary", "build"]) mkdirSync(join(dir, `home-${name}`));
 
-  const env = (extra: Record<string, string> = {}) => ({
+  const env = (target: Target["name"] | "build", extra: Record<string, string> = {}) => ({
     PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
+    HOME: join(dir, `home-${target}`),
     LANG: "C.UTF-8",
     DENO_DIR: join(dir, "deno-cache"),
     DENO_NO_UPDATE_CHECK: "1",
@@ -83,14 +85,14 @@ export async function buildTargets(): Promise<Build> {
       "--logLevel",
       "warn",
     ],
-    env(),
+    env("build"),
     ROOT,
   );
   const binary = join(tree, "dist", process.platform === "win32" ? "spanlight.exe" : "spanlight");
   await must(
     "compile",
     [process.execPath, join(tree, "scripts", "compile.mjs"), "--ui", uiDist, "--outfile", binary],
-    env(),
+    env("build"),
     tree,
   );
 
@@ -98,8 +100,12 @@ export async function buildTargets(): Promise<Build> {
     dir,
     uiDist,
     targets: [
-      { name: "deno", argv: [findDeno(), "run", ...denoPermissions(tree), join(tree, "src", "runtime", "deno.ts")] },
-      { name: "binary", argv: [binary] },
+      {
+        name: "deno",
+        serve: [findDeno(), "run", ...denoPermissions("start", tree), join(tree, "src", "runtime", "deno.ts")],
+        cli: [findDeno(), "run", ...denoPermissions("spanlight", tree), join(tree, "src", "runtime", "deno.ts")],
+      },
+      { name: "binary", serve: [binary], cli: [binary] },
     ],
     env,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
