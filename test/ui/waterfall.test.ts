@@ -64,4 +64,15 @@ describe("session waterfall", () => {
     expect(turn.finished).toBe(false);
     expect(turn.endMs).toBe(60_000);
   });
+
+  it("carries each turn's trace link when export is on", async () => {
+    const detail = await detailOf("multi-turn");
+    const linked = {
+      ...detail,
+      turns: detail.turns.map((t) => ({ ...t, traceUrl: `http://localhost:16686/trace/${t.index}` })),
+    };
+    const turns = toWaterfall(linked, 0).rows.filter((r) => r.ref.kind === "turn");
+    expect(turns.map((r) => r.traceUrl)).toEqual(detail.turns.map((t) => `http://localhost:16686/trace/${t.index}`));
+    expect(toWaterfall(detail, 0).rows.every((r) => r.traceUrl === null)).toBe(true);
+  });
 });

@@ -21,7 +21,14 @@ function Select(props: {
       <label for={props.id}>{props.label}</label>
       <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
         <option value="">All</option>
-        <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+        {/* `selected` per option: a select's value set before its options exist would be lost. */}
+        <For each={props.options}>
+          {(o) => (
+            <option value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          )}
+        </For>
       </select>
     </div>
   );

@@ -200,7 +200,7 @@ export function LiveView() {
       </h1>
       <LiveFilters filter={filter()} options={options()} onChange={setFilter} />
       <div class="toolbar">
-        <span class="muted small" aria-live="polite" data-testid="row-count">
+        <span class="muted small" aria-live="polite" data-testid="row-count" data-count={total()}>
           {isEmptyFilter(filter())
             ? `${formatCount(total())} events`
             : `${formatCount(total())} of ${formatCount((app.paused() ?? app.log()).events.length)} events match`}

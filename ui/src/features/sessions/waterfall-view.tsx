@@ -2,6 +2,7 @@ import { For, Show } from "solid-js";
 import { Icon } from "../../components/icon.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatDuration } from "../../lib/format.ts";
+import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
 
 const TICKS = 5;
@@ -88,6 +89,19 @@ export function WaterfallView(props: {
                     <Icon name="branch" class="tone-icon tone-agent" />
                   </Show>
                   <span class="wf-label">{row.label}</span>
+                  <Show when={toSafeHttpUrl(row.traceUrl)}>
+                    {(url) => (
+                      <a
+                        class="trace-link"
+                        href={url()}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        onClick={(e) => e.stopPropagation()}
+                      >
+                        Open in Jaeger ↗
+                      </a>
+                    )}
+                  </Show>
                   <span class="wf-detail muted">{row.detail}</span>
                 </td>
                 <td class="num nowrap">

@@ -22,6 +22,8 @@ export type WaterfallRow = {
   toolName: string | null;
   /** Rows with children can fold. */
   parent: boolean;
+  /** The turn's trace in Jaeger, when OTLP export is on. */
+  traceUrl: string | null;
 };
 
 export type Waterfall = { rows: WaterfallRow[]; spanMs: number; originMs: number };
@@ -97,6 +99,7 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       status: s.status,
       toolName: null,
       parent: calls.length > 0,
+      traceUrl: null,
     });
     if (folded.has(key)) return;
     for (const c of calls) pushCall(c, depth + 1);
@@ -118,6 +121,7 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       status: c.status,
       toolName: c.toolName,
       parent: children.length > 0,
+      traceUrl: null,
     });
     if (folded.has(key)) return;
     for (const s of children) pushSubagent(s, depth + 1);
@@ -148,6 +152,7 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       status: t.status,
       toolName: null,
       parent: (mainCalls.get(t.index)?.length ?? 0) + (unparented.get(t.index)?.length ?? 0) > 0,
+      traceUrl: t.traceUrl,
     });
     if (!folded.has(key)) pushChildren(t.index, 1);
   }
@@ -172,6 +177,7 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       status: "completed",
       toolName: null,
       parent: true,
+      traceUrl: null,
     });
     if (!folded.has("outside")) for (const k of orphanTurns) pushChildren(k, 1);
   }

@@ -1,0 +1,131 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type ConfigInput, resolveConfig } from "../../../src/config/mod.ts";
+import { startNodeServer } from "../../../src/runtime/node.ts";
+import { fsDashboard } from "../../../src/runtime/ui-assets-fs.ts";
+import { createSpanlight } from "../../../src/server/compose.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+
+/** The browser suites are the slow ones; `SPANLIGHT_QUICK=1` (npm run test:quick) skips them. */
+export const QUICK = process.env.SPANLIGHT_QUICK === "1";
+
+// Debian's Chromium, never a downloaded browser; flags keep it off the network and quiet.
+export const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Builds ui/dist when it is missing or older than ui/src (the same script `npm start` runs). */
+export function ensureUiBuilt(): void {
+  const res = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-ui.mjs")], { cwd: ROOT, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`ensure-ui failed: ${res.stderr || res.stdout}`);
+}
+
+export type UiServer = { url: string; port: number; close(): Promise<void> };
+
+/**
+ * A real listening Spanlight serving the built dashboard. Uses startNodeServer when it serves
+ * the dashboard; otherwise composes the same app with the ui/dist sub-app on a real socket.
+ */
+export async function startUiServer(config: ConfigInput = {}): Promise<UiServer> {
+  const node = await startNodeServer({ config });
+  const root = await (await fetch(`${node.url}/`)).text();
+  if (root.includes('id="root"')) return node;
+  await node.close();
+  const resolved = resolveConfig([
+    { source: "browser test", values: { ...config, server: { port: 0, ...config.server } } },
+  ]);
+  if (!resolved.ok) throw new Error(resolved.error);
+  const spanlight = createSpanlight({ config: resolved.config, ui: await fsDashboard() });
+  const { host, port } = resolved.config.server;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: spanlight.fetch, hostname: host, port }, () => resolve(s));
+  });
+  spanlight.start();
+  const bound = (server.address() as { port: number }).port;
+  return {
+    url: `http://${host}:${bound}`,
+    port: bound,
+    async close() {
+      await spanlight.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    },
+  };
+}
+
+export type Browser = { context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> };
+
+/** One headless Chromium with a throwaway profile; page errors are collected for the suite to check. */
+export async function launchBrowser(opts: { colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "spanlight-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: opts.colorScheme ?? "light",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("console", (msg) => {
+    // Connection failures while a test stops the server are expected; anything else is a bug.
+    if (msg.type() === "error" && !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(msg.text())) {
+      errors.push(msg.text());
+    }
+  });
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where the run's screenshots go: `SPANLIGHT_SCREENSHOTS`, else a fixed folder under the temp dir. */
+export function screenshotDir(): string {
+  const dir = process.env.SPANLIGHT_SCREENSHOTS ?? join(tmpdir(), "spanlight-screenshots");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export async function postHooks(
+  url: string,
+  payloads: unknown[],
+  headers: Record<string, string> = {},
+): Promise<{ accepted: number; duplicates: number }> {
+  if (payloads.length === 1) {
+    const res = await fetch(`${url}/v1/hooks/claude-code`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(payloads[0]),
+    });
+    if (res.status !== 204) throw new Error(`post: ${res.status} ${await res.text()}`);
+    return { accepted: 1, duplicates: 0 };
+  }
+  const res = await fetch(`${url}/v1/hooks/claude-code`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", ...headers },
+    body: payloads.map((p) => JSON.stringify(p)).join("\n"),
+  });
+  if (!res.ok) throw new Error(`batch post: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { accepted: number; duplicates: number };
+}
