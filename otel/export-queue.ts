@@ -18,6 +18,8 @@ export type ExportQueueOptions<T> = {
   maxQueue: number;
   /** Extra attempts for a batch after a retryable failure. */
   retries: number;
+  /** Export requests in flight at once (default 1). */
+  maxInFlight?: number;
   scheduler?: Scheduler;
   /** Told about every failed attempt; `final` when the batch is given up. */
   onError?(error: string, spans: number, final: boolean): void;
@@ -54,9 +56,10 @@ export const realScheduler: Scheduler = {
 
 export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
   const scheduler = opts.scheduler ?? realScheduler;
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   let queue: T[] = [];
   let inFlight = 0;
-  let current: Promise<void> | null = null;
+  const sending = new Set<Promise<void>>();
   let timer: { handle: unknown; backoff: boolean } | null = null;
   let attempt = 0;
   let flushing = 0;
@@ -70,57 +73,58 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
   }
 
   function schedule() {
-    if (current || queue.length === 0 || flushing > 0) return;
+    if (sending.size >= maxInFlight || queue.length === 0 || flushing > 0) return;
     const full = queue.length >= opts.batchSize;
     if (timer && (timer.backoff || !full)) return;
     clearTimer();
+    // Never send from push() itself: push runs on the ingest path, serialization must not.
     timer = { handle: scheduler.setTimeout(run, full ? 0 : opts.delayMs), backoff: false };
   }
 
   function run() {
     timer = null;
-    if (!current && queue.length > 0) startSend();
+    while (sending.size < maxInFlight && queue.length > 0) startSend();
   }
 
   function startSend(): Promise<void> {
-    const sending: Promise<void> = sendOnce().finally(() => {
-      if (current === sending) current = null;
+    const done: Promise<void> = sendOnce().finally(() => {
+      sending.delete(done);
       schedule();
     });
-    current = sending;
-    return sending;
+    sending.add(done);
+    return done;
   }
 
   async function sendOnce(): Promise<void> {
-    const batch = queue.slice(0, opts.batchSize);
-    queue = queue.slice(batch.length);
-    inFlight = batch.length;
+    const batch = queue.splice(0, opts.batchSize);
+    inFlight += batch.length;
     let result: SendResult;
     try {
       result = await opts.send(batch);
     } catch (err) {
       result = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
     }
-    inFlight = 0;
+    inFlight -= batch.length;
     if (result.ok) {
       stats.exported += batch.length;
       attempt = 0;
       if (failing) opts.onRecovered?.();
       failing = false;
-    } else {
-      lastError = result.error;
-      failing = true;
-      const retry = result.retryable && attempt < opts.retries && flushing === 0;
-      opts.onError?.(result.error, batch.length, !retry);
-      if (retry) {
-        attempt++;
-        queue = batch.concat(queue);
-        timer = { handle: scheduler.setTimeout(run, retryDelayMs(attempt, result.retryAfterMs)), backoff: true };
-        return;
-      }
-      stats.failed += batch.length;
-      attempt = 0;
+      return;
     }
+    lastError = result.error;
+    failing = true;
+    const retry = result.retryable && attempt < opts.retries && flushing === 0;
+    opts.onError?.(result.error, batch.length, !retry);
+    if (!retry) {
+      stats.failed += batch.length;
+      return;
+    }
+    attempt++;
+    queue = batch.concat(queue);
+    // A backoff timer holds back every send (not only this batch's): the receiver is struggling.
+    clearTimer();
+    timer = { handle: scheduler.setTimeout(run, retryDelayMs(attempt, result.retryAfterMs)), backoff: true };
   }
 
   return {
@@ -138,12 +142,9 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
       clearTimer();
       try {
         for (;;) {
-          if (current) {
-            await current;
-            continue;
-          }
-          if (queue.length === 0) break;
-          await startSend();
+          while (sending.size < maxInFlight && queue.length > 0) startSend();
+          if (sending.size === 0) break;
+          await Promise.race(sending);
         }
       } finally {
         flushing--;

@@ -43,9 +43,14 @@ export type SessionCtx = {
   steps: Map<string, string>;
 };
 
-/** A Map that forgets its oldest entries past `limit` (insertion order). */
+/**
+ * A Map that forgets its oldest entries past `limit` (first in, first out). A ring of keys says
+ * which entry goes next, so a write costs one Map insert and at most one delete.
+ */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
+  private readonly ring: K[] = [];
+  private next = 0;
   constructor(private readonly limit: number) {}
   get(key: K): V | undefined {
     return this.map.get(key);
@@ -54,9 +59,17 @@ export class BoundedMap<K, V> {
     return this.map.has(key);
   }
   set(key: K, value: V): void {
-    this.map.delete(key);
+    if (this.map.has(key)) {
+      this.map.set(key, value);
+      return;
+    }
+    if (this.ring.length < this.limit) this.ring.push(key);
+    else {
+      this.map.delete(this.ring[this.next]!);
+      this.ring[this.next] = key;
+      this.next = (this.next + 1) % this.limit;
+    }
     this.map.set(key, value);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as K);
   }
   get size(): number {
     return this.map.size;

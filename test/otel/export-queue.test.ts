@@ -5,7 +5,9 @@ import { createManualScheduler, settle } from "./helpers/manual-scheduler.ts";
 type Call = { batch: number[]; resolve(result: SendResult): void };
 
 /** A queue whose sends are answered by the test, on a manual clock. */
-function setup(options: { batchSize?: number; delayMs?: number; maxQueue?: number; retries?: number } = {}) {
+function setup(
+  options: { batchSize?: number; delayMs?: number; maxQueue?: number; retries?: number; maxInFlight?: number } = {},
+) {
   const clock = createManualScheduler();
   const calls: Call[] = [];
   const errors: Array<{ error: string; spans: number; final: boolean }> = [];
@@ -15,6 +17,7 @@ function setup(options: { batchSize?: number; delayMs?: number; maxQueue?: numbe
     delayMs: options.delayMs ?? 1000,
     maxQueue: options.maxQueue ?? 10,
     retries: options.retries ?? 2,
+    maxInFlight: options.maxInFlight,
     scheduler: clock.scheduler,
     send: (batch) => new Promise((resolve) => calls.push({ batch, resolve })),
     onError: (error, spans, final) => errors.push({ error, spans, final }),
@@ -69,6 +72,25 @@ describe("export queue", () => {
     const { queue } = setup({ maxQueue: 4, batchSize: 100 });
     for (let i = 0; i < 10; i++) queue.push(i);
     expect(queue.stats()).toMatchObject({ queued: 4, dropped: 6 });
+  });
+
+  it("keeps up to maxInFlight requests going at once", async () => {
+    const { clock, calls, queue } = setup({ maxInFlight: 2 });
+    for (let i = 1; i <= 9; i++) queue.push(i);
+    clock.advance(0);
+    expect(calls.map((c) => c.batch)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    calls[1]!.resolve({ ok: true });
+    await settle();
+    clock.advance(0);
+    expect(calls.map((c) => c.batch)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(queue.stats()).toMatchObject({ exported: 3, queued: 6 });
   });
 
   it("retries a retryable failure with exponential backoff, then gives the batch up as failed", async () => {

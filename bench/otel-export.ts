@@ -1,0 +1,215 @@
+/**
+ * OTel export benchmark (issue 3). Run: `node --import tsx bench/otel-export.ts`
+ * (BENCH_SECONDS=5 per HTTP load run, BENCH_COPIES=200 copies of every capture for the pipeline run).
+ * Prints, in one run:
+ *  1. pipeline capacity: spans mapped and exported per second to a local OTLP/HTTP receiver
+ *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
+ *  2. HTTP ingest throughput of a Spanlight server with export off vs on (ratio), 10 connections,
+ *     real hook payloads with unique ids, the receiver running;
+ *  3. the same ratio in-process (ingest stage + store, no HTTP), the harshest view of the cost.
+ */
+import { createRequire } from "node:module";
+import { createOtelPipeline } from "../otel/mod.ts";
+import { configSchema } from "../src/config/config-schema.ts";
+import { toDraft } from "../src/ingest/mod.ts";
+import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { createStore } from "../src/store/mod.ts";
+import { loadHooks, scenarios } from "../test/helpers/fixtures.ts";
+import { fmt, freePort, percentile, startProcess, stop } from "./lib/processes.ts";
+
+type Autocannon = (opts: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  connections: number;
+  duration: number;
+  requests: Array<{ setupRequest(req: Record<string, unknown>): Record<string, unknown> }>;
+}) => Promise<{ requests: { average: number }; errors: number; non2xx: number }>;
+// autocannon ships no types; this is the slice used here.
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const COPIES = Number(process.env.BENCH_COPIES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CHUNK = 200;
+const defaults = configSchema.parse({});
+const CONTEXT = {
+  agentId: "bench",
+  containerId: null,
+  hostName: "bench-host",
+  workflowId: null,
+  nodeId: null,
+  idempotencyKey: null,
+};
+const BASE = scenarios().flatMap((s) => loadHooks(s));
+const median = (v: number[]) => percentile(v, 50);
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** A captured hook with session/prompt/tool/agent ids made unique for copy `k`. */
+function copyOf(payload: Record<string, unknown>, k: number): Record<string, unknown> {
+  const suffix = (v: unknown) => (typeof v === "string" ? `${v}-${k}` : v);
+  const p: Record<string, unknown> = { ...payload };
+  for (const key of ["session_id", "prompt_id", "tool_use_id", "agent_id"]) if (key in p) p[key] = suffix(p[key]);
+  if (Array.isArray(p.tool_calls)) {
+    p.tool_calls = p.tool_calls.map((c: Record<string, unknown>) => ({ ...c, tool_use_id: suffix(c.tool_use_id) }));
+  }
+  return p;
+}
+
+function corpus(copies: number) {
+  const out: Array<{ payload: Record<string, unknown>; receivedAt: string }> = [];
+  for (let k = 0; k < copies; k++)
+    for (const h of BASE) out.push({ payload: copyOf(h.payload, k), receivedAt: h.receivedAt });
+  return out;
+}
+
+function normalize(items: ReturnType<typeof corpus>): NormalizedEvent[] {
+  return items.map((item, i) => {
+    const r = toDraft(
+      "hook",
+      item.payload,
+      { id: `e${i}`, receivedAt: item.receivedAt, sourceTime: null, context: CONTEXT },
+      defaults.limits,
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    return { seq: i + 1, ...r.draft };
+  });
+}
+
+function otelConfig(enabled: boolean, endpoint: string) {
+  return configSchema.parse({ otel: { export: { enabled, endpoint, protocol: "http/protobuf" } } }).otel;
+}
+
+/** 1. Normalized events straight into the pipeline: how many spans per second reach the receiver. */
+async function pipelineCapacity(events: NormalizedEvent[], endpoint: string) {
+  const pipeline = createOtelPipeline({ config: otelConfig(true, endpoint), version: "bench", hostName: "bench-host" });
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i++) {
+    pipeline.onEvent(events[i]!);
+    if (i % CHUNK === CHUNK - 1) await yieldToLoop();
+  }
+  await pipeline.shutdown();
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    spansPerSecond: pipeline.stats().exported / seconds,
+    eventsPerSecond: events.length / seconds,
+    stats: pipeline.stats(),
+  };
+}
+
+/** 3. The ingest stage and store in-process, export off or on. */
+async function inProcessIngest(items: ReturnType<typeof corpus>, exportOn: boolean, endpoint: string) {
+  const store = createStore({ store: defaults.store });
+  const pipeline = createOtelPipeline({
+    config: otelConfig(exportOn, endpoint),
+    version: "bench",
+    hostName: "bench-host",
+  });
+  store.subscribe((e) => pipeline.onEvent(e));
+  const t0 = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const r = toDraft(
+      "hook",
+      item.payload,
+      { id: `e${i}`, receivedAt: item.receivedAt, sourceTime: null, context: CONTEXT },
+      defaults.limits,
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    store.append(r.draft);
+    if (i % CHUNK === CHUNK - 1) await yieldToLoop();
+  }
+  await pipeline.shutdown(); // the export work counts: ingest is only done when the spans are out
+  return items.length / ((performance.now() - t0) / 1000);
+}
+
+/** 2. POST real hooks to a server process for SECONDS; every request gets fresh ids. */
+async function httpIngest(exportOn: boolean, endpoint: string) {
+  const port = await freePort();
+  const server = await startProcess(
+    process.execPath,
+    ["--import", "tsx", "bench/otel-server.ts", String(port), exportOn ? "on" : "off", endpoint],
+    `http://127.0.0.1:${port}/health`,
+  );
+  let n = 0;
+  const next = () => {
+    const k = Math.floor(n / BASE.length);
+    const body = JSON.stringify(copyOf(BASE[n % BASE.length]!.payload, k));
+    n++;
+    return body;
+  };
+  try {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/v1/hooks/claude-code`,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      connections: 10,
+      duration: SECONDS,
+      requests: [{ setupRequest: (req) => ({ ...req, body: next() }) }],
+    });
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      export: Record<string, number>;
+    };
+    return { rps: result.requests.average, errors: result.errors + result.non2xx, export: health.export };
+  } finally {
+    await stop(server);
+  }
+}
+
+async function main() {
+  const sinkPort = await freePort();
+  const sink = await startProcess(
+    process.execPath,
+    ["bench/otel-sink.mjs", String(sinkPort)],
+    `http://127.0.0.1:${sinkPort}/count`,
+  );
+  const endpoint = `http://127.0.0.1:${sinkPort}/v1/traces`;
+  try {
+    const items = corpus(COPIES);
+    const events = normalize(items);
+    await pipelineCapacity(events.slice(0, 5000), endpoint); // warm-up (JIT, sockets)
+    const capacity: Array<Awaited<ReturnType<typeof pipelineCapacity>>> = [];
+    for (let r = 0; r < ROUNDS; r++) capacity.push(await pipelineCapacity(events, endpoint));
+    console.log(`\n## OTel export pipeline: ${events.length} normalized hook events per run, median of ${ROUNDS}\n`);
+    console.log("| spans/s reaching the receiver | events/s mapped | spans per run | dropped | failed |");
+    console.log("|---|---|---|---|---|");
+    const last = capacity[capacity.length - 1]!.stats;
+    console.log(
+      `| ${fmt(median(capacity.map((c) => c.spansPerSecond)), 0)} | ${fmt(median(capacity.map((c) => c.eventsPerSecond)), 0)} | ${last.exported} | ${Math.max(...capacity.map((c) => c.stats.dropped))} | ${Math.max(...capacity.map((c) => c.stats.failed))} |`,
+    );
+
+    const httpOff: number[] = [];
+    const httpOn: number[] = [];
+    let onExport: Record<string, number> = {};
+    for (let r = 0; r < Math.min(ROUNDS, 2); r++) {
+      httpOff.push((await httpIngest(false, endpoint)).rps);
+      const on = await httpIngest(true, endpoint);
+      httpOn.push(on.rps);
+      onExport = on.export;
+    }
+    console.log(
+      `\n## HTTP ingest with export off vs on: POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median\n`,
+    );
+    console.log("| export | events/s | ratio to off |\n|---|---|---|");
+    console.log(`| off | ${fmt(median(httpOff), 0)} | 1.00 |`);
+    console.log(`| on | ${fmt(median(httpOn), 0)} | ${fmt(median(httpOn) / median(httpOff), 2)} |`);
+    console.log(`(export counters of the last "on" server: ${JSON.stringify(onExport)})`);
+
+    const procOff: number[] = [];
+    const procOn: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      procOff.push(await inProcessIngest(items, false, endpoint));
+      procOn.push(await inProcessIngest(items, true, endpoint));
+    }
+    console.log(
+      `\n## In-process ingest (validate, redact, normalize, store; no HTTP), ${items.length} events, median\n`,
+    );
+    console.log("| export | events/s | ratio to off |\n|---|---|---|");
+    console.log(`| off | ${fmt(median(procOff), 0)} | 1.00 |`);
+    console.log(`| on | ${fmt(median(procOn), 0)} | ${fmt(median(procOn) / median(procOff), 2)} |`);
+  } finally {
+    await stop(sink);
+  }
+}
+
+await main();
