@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { normalizedEventSchema } from "./normalized-event.ts";
-import { sessionStatusSchema, sessionSummarySchema, tokenTotalsSchema } from "./session.ts";
+import {
+  modelUsageSchema,
+  sessionActivitySchema,
+  sessionStatusSchema,
+  sessionSummarySchema,
+  tokenTotalsSchema,
+} from "./session.ts";
 
 /**
  * The wire contract: every JSON body the API returns and every SSE message.
@@ -86,6 +92,45 @@ export const exportStatsSchema = z.object({
 });
 export type ExportStats = z.infer<typeof exportStatsSchema>;
 
+/** One OTLP signal at the receiver (POST /v1/traces, /v1/logs, /v1/metrics). */
+export const otlpSignalStatsSchema = z.object({
+  /** Requests answered 200 (partial successes included). */
+  requests: z.number().int(),
+  /** Spans, log records or data points accepted. */
+  items: z.number().int(),
+  /** Items rejected inside accepted requests (partial success: all-zero ids). */
+  rejectedItems: z.number().int(),
+  /** When the last request was accepted; null before any. */
+  lastAt: z.string().nullable(),
+});
+export type OtlpSignalStats = z.infer<typeof otlpSignalStatsSchema>;
+
+/** Logs or metrics forwarded to their own OTLP endpoint. */
+export const forwardStatsSchema = z.object({
+  endpoint: z.string(),
+  exported: z.number().int(),
+  dropped: z.number().int(),
+  failed: z.number().int(),
+  queued: z.number().int(),
+  lastError: z.string().nullable(),
+});
+
+export const otlpStatsSchema = z.object({
+  traces: otlpSignalStatsSchema,
+  logs: otlpSignalStatsSchema,
+  metrics: otlpSignalStatsSchema,
+  /** Requests refused with a 4xx (bad encoding, malformed body, too large). */
+  rejectedRequests: z.number().int(),
+  /** Log records kept as events / left out as start-up noise (docs/otlp.md). */
+  storedEvents: z.number().int(),
+  skippedLogRecords: z.number().int(),
+  /** Native spans handed to the OTLP exporter (its counters are in `export`). */
+  forwardedSpans: z.number().int(),
+  forwardLogs: forwardStatsSchema.nullable(),
+  forwardMetrics: forwardStatsSchema.nullable(),
+});
+export type OtlpStats = z.infer<typeof otlpStatsSchema>;
+
 export const statsSchema = z.object({
   totalEvents: z.number().int(),
   /** Error events / all events, 0..1. */
@@ -107,6 +152,12 @@ export const statsSchema = z.object({
   /** Ingest requests rejected (4xx) since start. */
   rejected: z.number().int(),
   export: exportStatsSchema,
+  /** totalCostUsd and tokens per model, by the same rule as sessions (docs/otlp.md). */
+  models: z.array(modelUsageSchema).optional(),
+  /** Sums of the sessions' metric counters. */
+  activity: sessionActivitySchema.optional(),
+  /** The OTLP receiver; absent on servers without it. */
+  otlp: otlpStatsSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -176,7 +227,12 @@ export type StreamMessageKind = StreamMessage["kind"];
 export type { NormalizedEvent, Usage } from "./normalized-event.ts";
 export type {
   FileTouch,
+  LlmRequest,
+  ModelUsage,
+  NativeSpan,
+  NativeToolInfo,
   Notice,
+  SessionActivity,
   SessionDetail,
   SessionStatus,
   SessionSummary,
@@ -184,4 +240,5 @@ export type {
   TokenTotals,
   ToolCall,
   Turn,
+  UsageSource,
 } from "./session.ts";

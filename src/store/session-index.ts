@@ -36,6 +36,18 @@ export class SessionIndex {
     return this.#sessions.get(id);
   }
 
+  /** The session, created when unknown (OTLP spans and metrics may come before any event), made most recent. */
+  ensure(id: string, at: string, source: string): SessionState {
+    let state = this.#sessions.get(id);
+    if (state) this.#sessions.delete(id);
+    else {
+      state = createSessionState(id, at, Date.parse(at), source);
+      this.#evictIfFull();
+    }
+    this.#sessions.set(id, state);
+    return state;
+  }
+
   apply(e: NormalizedEvent): SessionEffects | null {
     if (!e.sessionId) return null;
     let state = this.#sessions.get(e.sessionId);

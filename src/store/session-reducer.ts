@@ -1,10 +1,15 @@
 import { toFileOps } from "../ingest/file-paths.ts";
 import { oneLine } from "../ingest/summarize.ts";
-import type { NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
-import { MAX_NOTICES, projectName, type SessionLimits, type SessionState } from "./session-state.ts";
+import type { ModelUsage, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
+import { applyOtlpEvent } from "./session-otlp.ts";
+import { emptyTokens, MAX_NOTICES, projectName, type SessionLimits, type SessionState } from "./session-state.ts";
+import { applyEventUsage } from "./session-usage.ts";
 
-/** What an event changed beyond the session itself (for store-wide stats). */
-export type SessionEffects = { finishedCalls: ToolCall[] };
+/**
+ * What an event changed beyond the session itself (for store-wide stats): finished tool calls,
+ * and metric-derived usage a usage event replaced (the store takes it off its totals).
+ */
+export type SessionEffects = { finishedCalls: ToolCall[]; withdrawnUsage?: ModelUsage[] };
 
 // Notification types that mean "the agent waits for you" (Claude Code 2.1.x).
 const WAITING_NOTIFICATIONS = new Set(["permission_prompt", "idle_prompt", "agent_needs_input", "elicitation_dialog"]);
@@ -90,6 +95,9 @@ function startTurn(
     errorCount: 0,
     traceId: null,
     traceUrl: null,
+    llmRequestCount: 0,
+    costUsd: 0,
+    tokens: emptyTokens(),
   });
   if (state.turns.length > limits.maxTurnsPerSession) {
     state.turns.shift();
@@ -234,7 +242,8 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   state.eventCount++;
   state.lastEventAt = at > state.lastEventAt ? at : state.lastEventAt;
   state.lastEventMs = Date.parse(state.lastEventAt);
-  if (e.status === "error") state.errorCount++;
+  // OTLP events repeat failures hooks already reported; applyOtlpEvent counts the ones that are new.
+  if (e.status === "error" && e.source !== "otlp") state.errorCount++;
   state.agentId ??= e.agentId;
   state.hostName ??= e.hostName;
   state.containerId ??= e.containerId;
@@ -248,11 +257,12 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   const mode = payloadField(e, "permission_mode");
   if (typeof mode === "string" && !e.subagentId) state.permissionMode = mode;
   if (e.usage) {
-    state.tokens.inputTokens += e.usage.inputTokens;
-    state.tokens.outputTokens += e.usage.outputTokens;
-    state.tokens.cacheReadTokens += e.usage.cacheReadTokens;
-    state.tokens.cacheCreationTokens += e.usage.cacheCreationTokens;
-    state.totalCostUsd += e.usage.costUsd ?? 0;
+    const withdrawn = applyEventUsage(state, e);
+    if (withdrawn.length > 0) effects.withdrawnUsage = withdrawn;
+  }
+  if (e.source === "otlp") {
+    applyOtlpEvent(state, e, limits);
+    return effects;
   }
   if (state.status === "ended" && e.type !== "SessionEnd" && e.type !== "agent_complete") {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)

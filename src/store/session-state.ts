@@ -1,6 +1,10 @@
 import type {
   FileTouch,
+  LlmRequest,
+  ModelUsage,
+  NativeSpan,
   Notice,
+  SessionActivity,
   SessionDetail,
   SessionStatus,
   SessionSummary,
@@ -8,6 +12,7 @@ import type {
   TokenTotals,
   ToolCall,
   Turn,
+  UsageSource,
 } from "../schema/mod.ts";
 
 export type SessionLimits = {
@@ -18,6 +23,11 @@ export type SessionLimits = {
 
 /** Notices kept per session: permission waits and notifications are few; a flood must not grow memory. */
 export const MAX_NOTICES = 200;
+/**
+ * Native spans kept per session: a turn makes about 2 + 3 per tool call (interaction, LLM
+ * requests, tool / blocked_on_user / execution); 2,000 covers long sessions, each span is ≤ 2 KB.
+ */
+export const MAX_NATIVE_SPANS = 2000;
 
 /** Live, mutable state of one session; projected to the wire types on read. */
 export type SessionState = {
@@ -53,7 +63,22 @@ export type SessionState = {
   notices: Notice[];
   /** Agent tool calls not yet matched to a SubagentStart, oldest first. */
   pendingAgentCalls: Array<{ toolUseId: string; background: boolean }>;
-  truncated: { turns: number; toolCalls: number; notices: number };
+  truncated: { turns: number; toolCalls: number; notices: number; llmRequests: number; nativeSpans: number };
+  /** Where totalCostUsd and tokens come from (docs/otlp.md, "Counting cost and tokens"). */
+  usageSource: UsageSource | null;
+  /** Per-model totals from events (OTLP `api_request`, TelemetryEvent `tokenUsage`). */
+  models: Map<string, ModelUsage>;
+  /** Per-model totals from Claude Code's metrics; in the totals only while usageSource is `otlp_metrics`. */
+  metricModels: Map<string, ModelUsage>;
+  /** By request id (or `#<seq>` without one), oldest first; bounded by maxToolCallsPerSession. */
+  llmRequests: Map<string, LlmRequest>;
+  llmRequestCount: number;
+  apiErrorCount: number;
+  nativeSpans: NativeSpan[];
+  /** Turn of each native trace (a Claude Code trace is one interaction), learnt from joined spans. */
+  traceTurns: Map<string, number>;
+  otlpLastAt: string | null;
+  activity: SessionActivity | null;
 };
 
 export function emptyTokens(): TokenTotals {
@@ -99,7 +124,17 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     files: new Map(),
     notices: [],
     pendingAgentCalls: [],
-    truncated: { turns: 0, toolCalls: 0, notices: 0 },
+    truncated: { turns: 0, toolCalls: 0, notices: 0, llmRequests: 0, nativeSpans: 0 },
+    usageSource: null,
+    models: new Map(),
+    metricModels: new Map(),
+    llmRequests: new Map(),
+    llmRequestCount: 0,
+    apiErrorCount: 0,
+    nativeSpans: [],
+    traceTurns: new Map(),
+    otlpLastAt: null,
+    activity: null,
   };
 }
 
@@ -144,7 +179,19 @@ export function toSessionSummary(state: SessionState): SessionSummary {
     toolCallCount: state.toolCallCount,
     subagentCount: state.subagents.size,
     fileCount: state.files.size,
+    usageSource: state.usageSource,
+    models: sessionModels(state),
+    llmRequestCount: state.llmRequestCount,
+    apiErrorCount: state.apiErrorCount,
+    otlpLastAt: state.otlpLastAt,
+    activity: state.activity ? { ...state.activity } : null,
   };
+}
+
+/** Per-model totals from the source the session's totals come from, most expensive first. */
+export function sessionModels(state: SessionState): ModelUsage[] {
+  const source = state.usageSource === "otlp_metrics" ? state.metricModels : state.models;
+  return [...source.values()].map((m) => ({ ...m })).sort((a, b) => b.costUsd - a.costUsd);
 }
 
 /** Per-turn trace ids and links, supplied by the OTel exporter when export is on. */
@@ -153,15 +200,44 @@ export type TraceLinker = (sessionId: string, turn: Turn) => { traceId: string; 
 export function toSessionDetail(state: SessionState, linkTrace?: TraceLinker): SessionDetail {
   const turns = state.turns.map((t) => {
     const link = linkTrace?.(state.sessionId, t);
-    return link ? { ...t, traceId: link.traceId, traceUrl: link.traceUrl } : { ...t };
+    const copy = { ...t, ...(t.tokens ? { tokens: { ...t.tokens } } : {}) };
+    return link ? { ...copy, traceId: link.traceId, traceUrl: link.traceUrl } : copy;
   });
   return {
     ...toSessionSummary(state),
     turns,
-    toolCalls: [...state.toolCalls.values()].map((c) => ({ ...c, filePaths: [...c.filePaths] })),
+    toolCalls: [...state.toolCalls.values()].map((c) => ({
+      ...c,
+      filePaths: [...c.filePaths],
+      native: c.native ? { ...c.native } : null,
+    })),
     subagents: [...state.subagents.values()].map((s) => ({ ...s })),
     files: [...state.files.values()].map((f) => ({ ...f })).sort((a, b) => a.path.localeCompare(b.path)),
     notices: state.notices.map((n) => ({ ...n })),
+    llmRequests: [...state.llmRequests.values()].map((r) => ({ ...r, turnIndex: r.turnIndex ?? traceTurn(state, r) })),
+    nativeSpans: state.nativeSpans.map((s) => ({
+      ...s,
+      turnIndex: s.turnIndex ?? state.traceTurns.get(s.traceId) ?? turnAt(state, s.startedAt, s.endedAt),
+      events: s.events.map((e) => ({ ...e })),
+    })),
     truncated: { ...state.truncated },
   };
+}
+
+function traceTurn(state: SessionState, r: LlmRequest): number | null {
+  return (r.traceId ? state.traceTurns.get(r.traceId) : undefined) ?? turnAt(state, r.startedAt, r.endedAt);
+}
+
+/**
+ * The turn running at the middle of a time range: the fallback for native data that carries
+ * no prompt id. Claude Code opens its interaction span a few ms before UserPromptSubmit fires,
+ * so a range's midpoint falls inside the right turn where its start may not.
+ */
+export function turnAt(state: SessionState, startedAt: string, endedAt: string): number | null {
+  const mid = new Date((Date.parse(startedAt) + Date.parse(endedAt)) / 2).toISOString();
+  for (let i = state.turns.length - 1; i >= 0; i--) {
+    const t = state.turns[i]!;
+    if (t.startedAt <= mid) return t.endedAt === null || t.endedAt >= mid ? t.index : null;
+  }
+  return null;
 }

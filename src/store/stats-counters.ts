@@ -1,10 +1,21 @@
-import type { BufferStats, ExportStats, NormalizedEvent, Stats } from "../schema/mod.ts";
+import type {
+  BufferStats,
+  ExportStats,
+  ModelUsage,
+  NormalizedEvent,
+  OtlpStats,
+  SessionActivity,
+  Stats,
+} from "../schema/mod.ts";
 import { RateWindow } from "./rate-window.ts";
 import { emptyTokens } from "./session-state.ts";
+import { addAmounts, emptyActivity, emptyModelUsage, UNKNOWN_MODEL, type UsageAmounts } from "./session-usage.ts";
 import { ToolStatsTable } from "./tool-stats.ts";
 
 // Distinct error messages tracked for "top errors"; past this the rarest is forgotten.
 const MAX_ERROR_KINDS = 200;
+// Model names seen store-wide; a handful in practice, bounded against a client inventing them.
+const MAX_MODELS = 200;
 const TOP_ERRORS = 10;
 
 /** Store-wide counters behind `GET /api/stats` (seed 000's TelemetryStats and more). */
@@ -19,6 +30,40 @@ export class StatsCounters {
   #errorEvents = 0;
   #cost = 0;
   #rejected = 0;
+  readonly #models = new Map<string, ModelUsage>();
+  readonly #activity = emptyActivity();
+  #otlp: (() => OtlpStats) | null = null;
+
+  /** Usage entering (sign 1) or leaving (−1) the totals outside of an event: Claude Code's metrics. */
+  adjustUsage(model: string, d: UsageAmounts, sign: 1 | -1, requests: number | null = null): void {
+    addAmounts(this.#tokens, d, sign);
+    this.#cost += sign * d.costUsd;
+    if (Math.abs(this.#cost) < 1e-12) this.#cost = 0;
+    const m = this.#model(model, requests === null ? null : 0);
+    if (m) {
+      addAmounts(m, d, sign);
+      if (requests !== null) m.requests = (m.requests ?? 0) + sign * requests;
+    }
+  }
+
+  addActivity(field: keyof SessionActivity, value: number): void {
+    this.#activity[field] += value;
+  }
+
+  /** The OTLP receiver's own counters, read at snapshot time. */
+  provideOtlp(stats: () => OtlpStats): void {
+    this.#otlp = stats;
+  }
+
+  #model(model: string, requests: number | null): ModelUsage | null {
+    let m = this.#models.get(model);
+    if (!m) {
+      if (this.#models.size >= MAX_MODELS) return null;
+      m = emptyModelUsage(model, requests);
+      this.#models.set(model, m);
+    }
+    return m;
+  }
 
   record(e: NormalizedEvent, nowMs: number): void {
     this.#total++;
@@ -31,6 +76,11 @@ export class StatsCounters {
       this.#tokens.cacheReadTokens += e.usage.cacheReadTokens;
       this.#tokens.cacheCreationTokens += e.usage.cacheCreationTokens;
       this.#cost += e.usage.costUsd ?? 0;
+      const m = this.#model(e.usage.model ?? e.model ?? UNKNOWN_MODEL, 0);
+      if (m) {
+        addAmounts(m, { ...e.usage, costUsd: e.usage.costUsd ?? 0 });
+        m.requests = (m.requests ?? 0) + 1;
+      }
     }
     if (e.status === "error") {
       this.#errorEvents++;
@@ -85,6 +135,9 @@ export class StatsCounters {
       buffer: extra.buffer,
       rejected: this.#rejected,
       export: extra.exportStats,
+      models: [...this.#models.values()].map((m) => ({ ...m })).sort((a, b) => b.costUsd - a.costUsd),
+      activity: { ...this.#activity },
+      ...(this.#otlp ? { otlp: this.#otlp() } : {}),
     };
   }
 }

@@ -6,6 +6,7 @@ import type {
   EventsPage,
   ExportStats,
   NormalizedEvent,
+  OtlpStats,
   SessionSummary,
   Stats,
   ToolStats,
@@ -13,6 +14,7 @@ import type {
 import { AgentIndex } from "./agents.ts";
 import { compileFilter, type EventFilter } from "./event-filter.ts";
 import { IdempotencyKeys } from "./idempotency.ts";
+import { applyMetricUpdate, applyNativeSpan, type MetricUpdate, type NativeSpanInput } from "./native-telemetry.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 import { SessionIndex } from "./session-index.ts";
 import type { SessionEffects } from "./session-reducer.ts";
@@ -47,6 +49,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
   function applyEffects(effects: SessionEffects | null) {
     if (!effects) return;
     for (const call of effects.finishedCalls) counters.tools.finished(call);
+    for (const m of effects.withdrawnUsage ?? []) counters.adjustUsage(m.model, m, -1);
   }
 
   function append(draft: EventDraft, idempotencyKey: string | null = null): AppendResult {
@@ -136,6 +139,28 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     tools: (): ToolStats[] => counters.tools.list(),
     agents: (): Agent[] => agents.list(clock.now(), sessionView),
     countRejected: (n: number) => counters.rejected(n),
+    /** Claude Code's own spans into their sessions (created when unknown); returns how many were new. */
+    recordNativeSpans(inputs: NativeSpanInput[]): number {
+      let added = 0;
+      for (const { sessionId, span } of inputs) {
+        const state = sessions.ensure(sessionId, span.startedAt, "otlp");
+        if (applyNativeSpan(state, span, limits)) added++;
+        changed.add(sessionId);
+      }
+      return added;
+    },
+    /** Metric deltas into sessions and the store-wide totals (docs/otlp.md: no double counting). */
+    recordMetrics(updates: MetricUpdate[]): void {
+      for (const u of updates) {
+        if (u.kind === "activity") counters.addActivity(u.field, u.value);
+        if (!u.sessionId) continue;
+        const state = sessions.ensure(u.sessionId, u.at, "otlp");
+        const counted = applyMetricUpdate(state, u);
+        if (counted && u.kind === "usage") counters.adjustUsage(u.model, counted, 1, null);
+        changed.add(u.sessionId);
+      }
+    },
+    provideOtlpStats: (stats: () => OtlpStats) => counters.provideOtlp(stats),
     stats(exportStats: ExportStats): Stats {
       let active = 0;
       let waiting = 0;

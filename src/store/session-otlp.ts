@@ -1,0 +1,184 @@
+import type { LlmRequest, NativeToolInfo, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
+import { emptyTokens, type SessionLimits, type SessionState } from "./session-state.ts";
+import { addAmounts } from "./session-usage.ts";
+
+/**
+ * Claude Code's OTLP log events (source `otlp`) joined into a session built from hooks:
+ * LLM requests to turns by `prompt.id`, tool events to hook tool calls by `tool_use_id`.
+ * They arrive in batches seconds after the hooks, so they never move the session's state
+ * machine (no resume, no turn start or end): they only add what hooks cannot know.
+ */
+
+function field(e: NormalizedEvent, key: string): unknown {
+  return e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>)[key] : undefined;
+}
+
+/** Claude Code sends some numbers as strings (`"duration_ms": "26"`). */
+export function numberOf(value: unknown): number | null {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+export function textOf(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+function boolOf(value: unknown): boolean | null {
+  if (typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return null;
+}
+
+/** The turn a prompt id names; without a prompt id, none (late OTLP data must not land in the running turn). */
+export function turnOfPrompt(state: SessionState, promptId: string | null): Turn | null {
+  if (!promptId) return null;
+  for (let i = state.turns.length - 1; i >= 0; i--) if (state.turns[i]!.promptId === promptId) return state.turns[i]!;
+  return null;
+}
+
+export function emptyLlmRequest(at: string, source: LlmRequest["source"]): LlmRequest {
+  return {
+    requestId: null,
+    turnIndex: null,
+    promptId: null,
+    subagentId: null,
+    model: null,
+    startedAt: at,
+    endedAt: at,
+    durationMs: null,
+    ttftMs: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheCreationTokens: 0,
+    costUsd: null,
+    status: "ok",
+    error: null,
+    statusCode: null,
+    attempt: null,
+    querySource: null,
+    stopReason: null,
+    source,
+    seq: null,
+    traceId: null,
+    spanId: null,
+  };
+}
+
+/** Adds an LLM request under its key, dropping the oldest past the per-session bound. */
+export function addLlmRequest(state: SessionState, key: string, r: LlmRequest, limits: SessionLimits): void {
+  state.llmRequests.set(key, r);
+  state.llmRequestCount++;
+  if (state.llmRequests.size > limits.maxToolCallsPerSession) {
+    state.llmRequests.delete(state.llmRequests.keys().next().value as string);
+    state.truncated.llmRequests++;
+  }
+}
+
+function assignTurn(state: SessionState, r: LlmRequest, turn: Turn | null): void {
+  if (!turn || r.turnIndex !== null) return;
+  r.turnIndex = turn.index;
+  turn.llmRequestCount = (turn.llmRequestCount ?? 0) + 1;
+  if (r.traceId) state.traceTurns.set(r.traceId, turn.index);
+}
+
+/** `api_request` (ok) or `api_error` → the session's LLM request, created or completed. */
+function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits, ok: boolean): void {
+  const requestId = textOf(field(e, "request_id"));
+  const key = requestId ?? `#${e.seq}`;
+  let r = state.llmRequests.get(key);
+  if (!r) {
+    r = emptyLlmRequest(at, "otlp_log");
+    r.requestId = requestId;
+    addLlmRequest(state, key, r, limits);
+  }
+  const durationMs = numberOf(field(e, "duration_ms"));
+  if (r.spanId === null) {
+    // Without the span, the log event's timestamp is the end of the request.
+    r.endedAt = at;
+    r.startedAt = durationMs !== null ? new Date(Date.parse(at) - durationMs).toISOString() : at;
+  }
+  r.durationMs = durationMs ?? r.durationMs;
+  r.ttftMs = numberOf(field(e, "ttft_ms")) ?? r.ttftMs;
+  r.promptId = e.promptId;
+  r.subagentId = e.subagentId;
+  r.model = e.model ?? r.model;
+  r.querySource = textOf(field(e, "query_source")) ?? r.querySource;
+  r.attempt = numberOf(field(e, "attempt")) ?? r.attempt;
+  r.source = "otlp_log";
+  r.seq = e.seq;
+  r.status = ok ? "ok" : "error";
+  const turn = turnOfPrompt(state, e.promptId);
+  if (ok && e.usage) {
+    r.inputTokens = e.usage.inputTokens;
+    r.outputTokens = e.usage.outputTokens;
+    r.cacheReadTokens = e.usage.cacheReadTokens;
+    r.cacheCreationTokens = e.usage.cacheCreationTokens;
+    r.costUsd = e.usage.costUsd;
+    if (turn) {
+      turn.costUsd = (turn.costUsd ?? 0) + (e.usage.costUsd ?? 0);
+      turn.tokens ??= emptyTokens();
+      addAmounts(turn.tokens, { ...e.usage, costUsd: 0 });
+    }
+  } else if (!ok) {
+    r.error = e.error;
+    r.statusCode = numberOf(field(e, "status_code"));
+    state.apiErrorCount++;
+    state.errorCount++;
+    if (turn) turn.errorCount++;
+  }
+  assignTurn(state, r, turn);
+}
+
+function nativeOf(call: ToolCall): NativeToolInfo {
+  call.native ??= {
+    decision: null,
+    decisionSource: null,
+    success: null,
+    durationMs: null,
+    resultBytes: null,
+    error: null,
+  };
+  return call.native;
+}
+
+function onToolEvent(state: SessionState, e: NormalizedEvent): void {
+  const call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
+  if (e.type === "claude_code.tool_decision") {
+    if (!call) return;
+    const native = nativeOf(call);
+    native.decision = textOf(field(e, "decision"));
+    native.decisionSource = textOf(field(e, "source"));
+    return;
+  }
+  const success = boolOf(field(e, "success"));
+  // A failed call the hooks did not see still counts as an error once; with hooks, PostToolUseFailure counted it.
+  if (!call) {
+    if (success === false) state.errorCount++;
+    return;
+  }
+  const native = nativeOf(call);
+  native.success = success;
+  native.durationMs = numberOf(field(e, "duration_ms"));
+  native.resultBytes = numberOf(field(e, "tool_result_size_bytes"));
+  native.error = success === false ? (e.error ?? textOf(field(e, "error"))) : null;
+}
+
+/** Applies one OTLP log event to its session (after the common bookkeeping in the reducer). */
+export function applyOtlpEvent(state: SessionState, e: NormalizedEvent, limits: SessionLimits): void {
+  const at = e.sourceTime ?? e.receivedAt;
+  if (state.otlpLastAt === null || at > state.otlpLastAt) state.otlpLastAt = at;
+  switch (e.type) {
+    case "claude_code.api_request":
+      onApiEvent(state, e, at, limits, true);
+      break;
+    case "claude_code.api_error":
+      onApiEvent(state, e, at, limits, false);
+      break;
+    case "claude_code.tool_decision":
+    case "claude_code.tool_result":
+      onToolEvent(state, e);
+      break;
+  }
+}
