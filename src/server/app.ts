@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { apiRoutes, healthRoute } from "../api/routes.ts";
 import type { Config } from "../config/config-schema.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
+import { type OtlpReceiver, otlpRoutes } from "../otlp/mod.ts";
 import type { ExportStats } from "../schema/mod.ts";
 import type { Store, TraceLinker } from "../store/mod.ts";
 import type { StreamHub } from "../stream/mod.ts";
@@ -18,6 +19,8 @@ export type AppOptions = {
   now: () => number;
   exportStats: () => ExportStats;
   linkTrace?: TraceLinker;
+  /** OTLP/HTTP receiver for POST /v1/traces, /v1/logs, /v1/metrics; not mounted when absent. */
+  otlp?: OtlpReceiver;
   /** Serves the dashboard (static assets + SPA fallback); a placeholder page when absent. */
   ui?: Hono;
   log?: (line: string) => void;
@@ -38,8 +41,11 @@ export function createApp(options: AppOptions): Hono {
   });
   app.notFound((c) => c.json(new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`).toBody(), 404));
 
+  const ingestPaths = new Set(["/v1/hooks/claude-code", "/hooks", "/telemetry"]);
   app.use("*", async function securityHeaders(c, next) {
     await next();
+    // Ingest answers are read by hook clients, not browsers: skip the header work on the hot path.
+    if (ingestPaths.has(c.req.path)) return;
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "no-referrer");
   });
@@ -52,6 +58,7 @@ export function createApp(options: AppOptions): Hono {
   for (const path of ["/api/*", "/status", "/v1/*", "/hooks", "/telemetry"]) app.use(path, guard);
 
   app.route("/", ingestRoutes({ limits: config.limits, sink: store, now }));
+  if (options.otlp) app.route("/", otlpRoutes(options.otlp));
   app.route("/", apiRoutes(options));
   // Unknown /api routes are JSON 404s, never the dashboard's SPA fallback.
   app.all("/api/*", (c) => {

@@ -1,13 +1,12 @@
 import type { Hono } from "hono";
+import { createOtelPipeline, type SpanExporter } from "../../otel/mod.ts";
 import type { Config } from "../config/mod.ts";
-import type { ExportStats } from "../schema/mod.ts";
+import { createOtlpForwarding, createOtlpReceiver, FORWARDED_HEADER, type OtlpForwardConfig } from "../otlp/mod.ts";
 import { type Clock, createStore, systemClock } from "../store/mod.ts";
 import { createStreamHub } from "../stream/mod.ts";
 import { createApp } from "./app.ts";
 
 export const VERSION = "0.1.0";
-
-const EXPORT_OFF: ExportStats = { enabled: false, exported: 0, dropped: 0, failed: 0, queued: 0, lastError: null };
 // How often silent turns are checked for the idle timeout; the timeout itself is minutes.
 const SWEEP_INTERVAL_MS = 5000;
 
@@ -17,6 +16,12 @@ export type SpanlightOptions = {
   log?: (line: string) => void;
   /** The dashboard sub-app (static assets + SPA fallback). */
   ui?: Hono;
+  /** host.name of exported spans; runtime entries pass the machine's name. */
+  hostName?: string | null;
+  /** Where Claude Code's OTLP logs and metrics are forwarded (otlpForwardFromEnv); spans follow otel.export. */
+  otlpForward?: OtlpForwardConfig;
+  /** Replaces the OTLP/HTTP span exporter (tests). */
+  spanExporter?: SpanExporter;
 };
 
 export type Spanlight = ReturnType<typeof createSpanlight>;
@@ -26,11 +31,49 @@ export type Spanlight = ReturnType<typeof createSpanlight>;
  * Nothing here listens or reads env; runtime entries do that. `start()` begins the periodic
  * work (stats ticks, heartbeats, idle sweeps); tests drive `tick()` by hand with a fixed clock.
  */
-export function createSpanlight({ config, clock = systemClock, log = () => {}, ui }: SpanlightOptions) {
+export function createSpanlight({
+  config,
+  clock = systemClock,
+  log = () => {},
+  ui,
+  hostName = null,
+  otlpForward = { logsEndpoint: null, metricsEndpoint: null },
+  spanExporter,
+}: SpanlightOptions) {
   const startedAtMs = clock.now();
   const bootId = crypto.randomUUID();
   const store = createStore({ store: config.store, clock });
-  const exportStats = () => EXPORT_OFF;
+  // Everything Spanlight exports carries its boot id, so an export endpoint that points back at
+  // this server is recognised by the OTLP receiver instead of looping (src/otlp/receiver.ts).
+  const marker = { name: FORWARDED_HEADER, value: bootId };
+  const otel = createOtelPipeline({
+    config: {
+      ...config.otel,
+      export: { ...config.otel.export, headers: { ...config.otel.export.headers, [marker.name]: marker.value } },
+    },
+    clock,
+    version: VERSION,
+    hostName,
+    log,
+    exporter: spanExporter,
+  });
+  store.subscribe((e) => otel.onEvent(e));
+  const exportStats = () => otel.stats();
+  const forwarding = createOtlpForwarding({
+    otel: config.otel,
+    forward: otlpForward,
+    exportNative: (spans) => otel.exportNative(spans),
+    marker,
+    log,
+  });
+  const otlp = createOtlpReceiver({
+    limits: config.limits,
+    store,
+    now: () => clock.now(),
+    sinks: forwarding.sinks,
+    selfMarker: bootId,
+  });
+  store.provideOtlpStats(() => otlp.stats());
   const hub = createStreamHub({
     store,
     config: config.stream,
@@ -46,6 +89,8 @@ export function createSpanlight({ config, clock = systemClock, log = () => {}, u
     startedAtMs,
     now: () => clock.now(),
     exportStats,
+    linkTrace: config.otel.export.enabled ? (sessionId, turn) => otel.linkTurn(sessionId, turn) : undefined,
+    otlp,
     ui,
     log,
   });
@@ -71,15 +116,22 @@ export function createSpanlight({ config, clock = systemClock, log = () => {}, u
     store,
     hub,
     bootId,
+    otel,
+    otlp,
     start(): void {
       every(config.stream.statsIntervalMs, () => hub.tick());
       every(config.stream.heartbeatMs, () => hub.heartbeat());
-      every(SWEEP_INTERVAL_MS, () => store.sweep());
+      every(SWEEP_INTERVAL_MS, () => {
+        store.sweep();
+        otel.sweep();
+      });
     },
-    /** Stops timers and closes SSE streams; accepted events are already stored (nothing to flush). */
+    /** Stops timers and closes SSE streams, then flushes what export and forwarding still hold. */
     async close(): Promise<void> {
       for (const t of timers) clearInterval(t);
       hub.close();
+      await forwarding.flush();
+      await otel.shutdown();
     },
   };
 }

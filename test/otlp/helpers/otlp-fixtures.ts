@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ValueType } from "@opentelemetry/api";
@@ -104,4 +104,44 @@ export function serialize(request: DecodedRequest, encoding: "protobuf" | "json"
 
 export function gzip(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(gzipSync(bytes));
+}
+
+export type ClaudeResult = {
+  session_id: string;
+  total_cost_usd: number;
+  usage: Record<string, number>;
+  modelUsage: Record<
+    string,
+    {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadInputTokens: number;
+      cacheCreationInputTokens: number;
+      costUSD: number;
+    }
+  >;
+};
+
+/** Claude Code's own `result` messages of a scenario, in step order (result.json, result-N.json, result.jsonl). */
+export function loadResults(scenario: string): ClaudeResult[] {
+  const dir = join(FIXTURES_DIR, scenario);
+  const names = readdirSync(dir)
+    .filter((f) => /^result(-\d+)?\.jsonl?$/.test(f))
+    .sort((a, b) => Number(a.match(/\d+/)?.[0] ?? 0) - Number(b.match(/\d+/)?.[0] ?? 0));
+  return names.flatMap((f) => {
+    const text = readFileSync(join(dir, f), "utf8");
+    if (!f.endsWith(".jsonl")) return [JSON.parse(text)];
+    return text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.type === "result");
+  });
+}
+
+/** The last result per session: Claude Code's totals are cumulative over --resume/--continue. */
+export function finalResults(scenario: string): ClaudeResult[] {
+  const last = new Map<string, ClaudeResult>();
+  for (const r of loadResults(scenario)) last.set(r.session_id, r);
+  return [...last.values()];
 }
