@@ -281,13 +281,14 @@ def flush(spool):
 
 
 def detach_and_flush(spool):
-    if os.fork() != 0:
-        os._exit(0)  # the hook itself: done, nothing on stdout
-    # Own session and /dev/null streams: Claude Code waits until the hook's stdout closes.
-    os.setsid()
+    # Claude Code waits until the hook's stdout and stderr close, not only for its exit: let go
+    # of them before forking, so the delivering child cannot hold them open.
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
+    if os.fork() != 0:
+        os._exit(0)  # the hook itself: done, nothing on stdout
+    os.setsid()  # own session: the terminal's hang-up and interrupt do not reach the delivery
     try:
         flush(spool)
     except Exception:
@@ -312,7 +313,6 @@ def main():
     with open(tmp, "wb") as f:
         f.write(payload)
     os.replace(tmp, os.path.join(spool, spooled_name(time.time_ns(), pid)))
-    sys.stdout.flush()
     detach_and_flush(spool)
 
 

@@ -2,7 +2,7 @@
 # Spanlight command hook for Claude Code (POSIX sh + curl). spanlight-hook-version: 1
 #
 # Claude Code runs this for a hook event with the event's JSON on stdin. The hook never makes the
-# agent wait: it writes the payload to the spool directory and hands delivery to a detached
+# agent wait: it writes the payload to the spool directory and hands delivery to a
 # background process, then exits 0 with nothing on stdout (a hook's stdout can be read as a
 # decision). The background process delivers every spooled payload, oldest first, under a lock;
 # when the server cannot be reached the payloads stay spooled and the next hook delivers them.
@@ -21,18 +21,33 @@
 #   SPANLIGHT_WORKFLOW_ID, SPANLIGHT_NODE_ID   context sent as X-Spanlight-* headers
 #   SPANLIGHT_HOOK_LOG file that gets one line per delivery attempt (for `spanlight doctor`)
 
-export LC_ALL=C
-
-case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in
-  0 | false | FALSE | no | off)
-    cat >/dev/null 2>&1
-    exit 0
-    ;;
-esac
+# ---- foreground: all that Claude Code waits for --------------------------------------------
+# It comes first and ends in `exit`, so the shell never even parses the delivery code below.
 
 spool=${SPANLIGHT_SPOOL:-${HOME:-/tmp}/.spanlight/spool}
+if [ "${1:-}" != --deliver ] && [ "${1:-}" != --flush ]; then
+  case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in
+    0 | false | FALSE | no | off) exec cat >/dev/null 2>&1 ;;
+  esac
+  [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || exec cat >/dev/null 2>&1
+  in="$spool/.in.$$"
+  if cat >"$in" 2>/dev/null && [ -s "$in" ]; then
+    # Claude Code waits until the hook's stdout and stderr close, not only for its exit: let go
+    # of them before starting the delivery, which then cannot hold them open.
+    exec </dev/null >/dev/null 2>&1
+    sh "$0" --deliver "$in" &
+  else
+    cat >/dev/null 2>&1
+    rm -f "$in"
+  fi
+  exit 0
+fi
 
 # ---- background delivery -------------------------------------------------------------------
+
+# Ignore the terminal's hang-up and interrupt: delivery may outlive the agent's session.
+trap '' HUP INT
+export LC_ALL=C
 
 hook_log() {
   [ -n "${SPANLIGHT_HOOK_LOG:-}" ] && printf '%s\n' "$*" >>"$SPANLIGHT_HOOK_LOG" 2>/dev/null
@@ -278,38 +293,8 @@ flush() {
   return 0
 }
 
-if [ "${1:-}" = "--deliver" ]; then
-  trap '' HUP INT
+if [ "$1" = --deliver ]; then
   [ -f "$2" ] && adopt "$2"
-  flush
-  exit 0
 fi
-
-if [ "${1:-}" = "--flush" ]; then
-  flush
-  exit 0
-fi
-
-# ---- foreground: what Claude Code waits for ------------------------------------------------
-
-[ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || {
-  cat >/dev/null 2>&1
-  exit 0
-}
-in="$spool/.in.$$"
-cat >"$in" 2>/dev/null || {
-  cat >/dev/null 2>&1
-  exit 0
-}
-if [ ! -s "$in" ]; then
-  rm -f "$in"
-  exit 0
-fi
-# The background process gets its own session (immune to the agent's terminal signals) and
-# /dev/null for its streams: Claude Code waits until the hook's stdout closes, not only for exit.
-if command -v setsid >/dev/null 2>&1; then
-  setsid sh "$0" --deliver "$in" </dev/null >/dev/null 2>&1 &
-else
-  sh "$0" --deliver "$in" </dev/null >/dev/null 2>&1 &
-fi
+flush
 exit 0
