@@ -80,7 +80,7 @@ function toSdkMetrics(request: Extract<DecodedRequest, { signal: "metrics" }>): 
 }
 
 /** Re-encodes a decoded request with the OpenTelemetry JS serializers (protobuf or JSON). */
-export function serialize(request: DecodedRequest, encoding: "protobuf" | "json"): Uint8Array {
+export function serialize(request: DecodedRequest, encoding: "protobuf" | "json"): Uint8Array<ArrayBuffer> {
   let out: Uint8Array | undefined;
   const proto = encoding === "protobuf";
   switch (request.signal) {
@@ -99,10 +99,10 @@ export function serialize(request: DecodedRequest, encoding: "protobuf" | "json"
       break;
   }
   if (!out) throw new Error(`serializing ${request.signal} failed`);
-  return out;
+  return new Uint8Array(out);
 }
 
-export function gzip(bytes: Uint8Array): Uint8Array {
+export function gzip(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(gzipSync(bytes));
 }
 
