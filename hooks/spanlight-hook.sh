@@ -260,6 +260,10 @@ lock_acquire() {
 }
 
 flush() {
+  if ! command -v curl >/dev/null 2>&1; then
+    hook_log "curl is not installed: the payloads stay spooled (install curl, or use spanlight-hook.py)"
+    return 0
+  fi
   url=$(resolve_url)
   host=$(read_host)
   cont=$(read_container)

@@ -21,6 +21,7 @@ import {
   spanlightEvents,
   toDockerSetup,
   toDockerText,
+  toPort,
 } from "../install/mod.ts";
 import type { CliIo, Runtime } from "../runtime/runtime.ts";
 import { parseArgs, UsageError } from "./args.ts";
@@ -162,7 +163,7 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
     );
   }
   if (docker) {
-    const setup = toDockerSetup({ port: Number(new URL(baseUrl).port || 80), hostHooksDir: hooksDir(io.home) });
+    const setup = toDockerSetup({ port: toPort(baseUrl), hostHooksDir: hooksDir(io.home) });
     io.out(toDockerText(setup, mode, scope === "project" ? dockerEnvFile(io.cwd) : null));
   }
   io.out("Restart running Claude Code sessions to pick up the hooks; check everything with: spanlight doctor");

@@ -9,7 +9,7 @@ export const COMMAND_ONLY_EVENTS: ReadonlySet<HookEventName> = new Set(["Session
  */
 export const SKIPPED_EVENTS: Readonly<Partial<Record<HookEventName, string>>> = {
   WorktreeCreate: "a registered hook replaces git worktree creation (Claude Code waits for a path on stdout)",
-  WorktreeRemove: "a registered hook replaces git worktree removal",
+  WorktreeRemove: "the cleanup half of WorktreeCreate: it fires only for worktrees a WorktreeCreate hook made",
   MessageDisplay: "Claude Code holds rendering until the hook returns",
   FileChanged: "its matcher is a list of file names to watch, not a pattern; `*` watches nothing",
 };

@@ -52,7 +52,7 @@ export type InitPlan = {
 export function planInit(options: InitOptions, where: Place, current: CurrentFiles): InitPlan {
   const path = settingsPath(options.scope, where);
   const settings = parseSettings(current.settings, path);
-  const port = Number(new URL(options.baseUrl).port || 80);
+  const port = toPort(options.baseUrl);
   const docker = options.docker ? toDockerSetup({ port, hostHooksDir: hooksDir(where.home) }) : null;
   const hookBaseUrl = docker?.baseUrl ?? options.baseUrl;
   const entries = toHookEntries({
@@ -97,6 +97,12 @@ export function planInit(options: InitOptions, where: Place, current: CurrentFil
     writes,
     hookBaseUrl,
   };
+}
+
+/** The URL's port, or the scheme's default one. */
+export function toPort(baseUrl: string): number {
+  const url = new URL(baseUrl);
+  return Number(url.port || (url.protocol === "https:" ? 443 : 80));
 }
 
 export function dockerEnvFile(cwd: string): string {

@@ -21,6 +21,7 @@ export {
   type InitPlan,
   planInit,
   planUninstall,
+  toPort,
   type UninstallPlan,
 } from "./install-plan.ts";
 export { toOtelEnv } from "./otel-env.ts";

@@ -103,6 +103,8 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
       expect(call!.durationMs).toBeGreaterThanOrEqual(0);
       expect(call!.endedAt).not.toBeNull();
     });
+    const sessions = (await (await fetch(`${server.url}/api/sessions`)).json()) as { sessionId: string }[];
+    expect(sessions.map((s) => s.sessionId)).toContain(id);
   });
 
   it("records file operations with the files they touched", async () => {

@@ -1,0 +1,184 @@
+// `spanlight doctor`'s checks over the network: the server, a test event through each hook, OTLP.
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
+import { HOOK_PATH } from "./hook-entries.ts";
+
+export async function checkServer(base: string, token: string | null, checks: Check[]): Promise<boolean> {
+  try {
+    const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const health = (await res.json()) as { version?: string; uptime?: number; buffer?: { events?: number } };
+    checks.push({
+      status: "ok",
+      title: `Server is up at ${base}`,
+      detail: `version ${health.version}, up ${Math.round(health.uptime ?? 0)} s, ${health.buffer?.events ?? 0} events held`,
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    checks.push({
+      status: "fail",
+      title: `Server does not answer at ${base}`,
+      detail: cause === "ECONNREFUSED" ? "connection refused" : (cause ?? (err as Error).message),
+      fix: /\/\/(127\.|localhost|\[::1\])/.test(base)
+        ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""}`
+        : "Check that the server runs and that this machine can reach it.",
+    });
+    return false;
+  }
+  const auth = await fetch(`${base}/api/stats`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(3000),
+  }).catch(() => null);
+  if (auth?.status === 401) {
+    checks.push({
+      status: "fail",
+      title: "The server requires a token",
+      fix: "Set SPANLIGHT_TOKEN (where Claude Code runs, too) or pass --token, then run spanlight init again.",
+    });
+    return false;
+  }
+  return true;
+}
+
+function runCommandHook(command: string, payload: string, env: Record<string, string | undefined>) {
+  return new Promise<{ code: number | null; stdout: string; ms: number }>((resolve) => {
+    const started = performance.now();
+    const child = spawn("/bin/sh", ["-c", command], { env, stdio: ["pipe", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.on("error", () => resolve({ code: null, stdout, ms: performance.now() - started }));
+    child.on("close", (code) => resolve({ code, stdout, ms: performance.now() - started }));
+    child.stdin.end(payload);
+  });
+}
+
+async function waitForEvent(base: string, token: string | null, sessionId: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  while (Date.now() < deadline) {
+    const res = await fetch(`${base}/api/events?sessionId=${encodeURIComponent(sessionId)}&limit=1`, { headers });
+    if (res.ok && ((await res.json()) as { events: unknown[] }).events.length > 0) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function testPayload(sessionId: string): string {
+  return JSON.stringify({
+    session_id: sessionId,
+    hook_event_name: "Notification",
+    notification_type: "spanlight_doctor",
+    message: "spanlight doctor test event",
+    cwd: "/",
+  });
+}
+
+export async function checkCommandHook(installed: Installed, options: DoctorOptions, base: string, checks: Check[]) {
+  const handler = Object.values(installed.handlers)
+    .flat()
+    .find((h) => h.type === "command" && typeof h.command === "string");
+  if (!handler) return;
+  const sessionId = `spanlight-doctor-${randomUUID().slice(0, 8)}`;
+  const logDir = mkdtempSync(join(tmpdir(), "spanlight-doctor-"));
+  const log = join(logDir, "hook.log");
+  try {
+    const env = {
+      ...options.env,
+      HOME: options.home,
+      SPANLIGHT_HOOK_LOG: log,
+      ...(options.url ? { SPANLIGHT_URL: `${base}${HOOK_PATH}` } : {}),
+      ...(options.token ? { SPANLIGHT_TOKEN: options.token } : {}),
+    };
+    const run = await runCommandHook(handler.command as string, testPayload(sessionId), env);
+    if (run.code !== 0 || run.stdout !== "") {
+      checks.push({
+        status: "fail",
+        title: "The command hook does not run cleanly",
+        detail: `exit ${run.code}, ${run.stdout.length} bytes on stdout: ${handler.command}`,
+        fix: "Run spanlight init again; check that sh and curl (or python3) are installed.",
+      });
+      return;
+    }
+    const arrived = await waitForEvent(base, options.token, sessionId, options.arrivalTimeoutMs ?? 5000);
+    const attempts = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
+    checks.push(
+      arrived
+        ? { status: "ok", title: `Command hook ran in ${run.ms.toFixed(0)} ms and its test event arrived` }
+        : {
+            status: "fail",
+            title: `Command hook ran in ${run.ms.toFixed(0)} ms, but its test event did not arrive`,
+            detail:
+              attempts.length > 0 ? `last delivery attempt: ${attempts.at(-1)}` : "no delivery attempt was logged",
+            fix: "Status 000 means the URL is unreachable from here, 401 a missing token; see docs/hooks.md.",
+          },
+    );
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+/** Posts like Claude Code's HTTP hook: a 2xx with a non-empty body would be read as a hook decision. */
+export async function checkHttpHook(installed: Installed, options: DoctorOptions, checks: Check[]) {
+  const handler = Object.values(installed.handlers)
+    .flat()
+    .find((h) => h.type === "http");
+  if (!handler) return;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  for (const [k, v] of Object.entries((handler.headers ?? {}) as Record<string, string>)) {
+    headers[k] = v.replace(/\$\{?(\w+)\}?/g, (_, name: string) =>
+      name === "SPANLIGHT_TOKEN" ? (options.token ?? options.env[name] ?? "") : (options.env[name] ?? ""),
+    );
+  }
+  const url = options.url ? `${toBaseUrl(options.url)}${HOOK_PATH}` : String(handler.url);
+  const sessionId = `spanlight-doctor-${randomUUID().slice(0, 8)}`;
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body: testPayload(sessionId),
+      signal: AbortSignal.timeout(3000),
+    });
+    const body = await res.text();
+    checks.push(
+      res.ok && body === ""
+        ? { status: "ok", title: `HTTP hook endpoint ${url} accepts events` }
+        : {
+            status: "fail",
+            title: `HTTP hook endpoint ${url} answered ${res.status}`,
+            detail: body.slice(0, 200) || "(empty body)",
+            fix: res.status === 401 ? "Claude Code needs SPANLIGHT_TOKEN in its environment." : "See docs/hooks.md.",
+          },
+    );
+  } catch (err) {
+    checks.push({ status: "fail", title: `HTTP hook endpoint ${url} is unreachable`, detail: (err as Error).message });
+  }
+}
+
+/** With `init --otel`, Claude Code exports OTLP to the same port; say whether this server takes it. */
+export async function checkOtlp(installed: Installed, base: string, token: string | null, checks: Check[]) {
+  if (typeof installed.env.OTEL_EXPORTER_OTLP_ENDPOINT !== "string") return;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const endpoint = installed.env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "");
+  try {
+    const res = await fetch(`${endpoint}/v1/logs`, { method: "POST", headers, body: '{"resourceLogs":[]}' });
+    checks.push(
+      res.ok
+        ? { status: "ok", title: `OTLP endpoint ${endpoint} accepts Claude Code's telemetry` }
+        : {
+            status: "warn",
+            title: `OTLP endpoint ${endpoint} answered ${res.status} to an empty export`,
+            detail: endpoint === base ? "this server does not take OTLP yet" : undefined,
+            fix: "Update Spanlight, or run spanlight init without --otel.",
+          },
+    );
+  } catch (err) {
+    checks.push({ status: "warn", title: `OTLP endpoint ${endpoint} is unreachable`, detail: (err as Error).message });
+  }
+}
