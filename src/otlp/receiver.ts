@@ -15,7 +15,7 @@ import {
   type ResourceSpans,
 } from "./otlp-model.ts";
 import { errorResponse, type PartialSuccess, successResponse } from "./otlp-response.ts";
-import { encodingOf, readOtlpRequest } from "./read-request.ts";
+import { encodingOf, type OtlpEncoding, readOtlpRequest } from "./read-request.ts";
 
 /** Where accepted OTLP data goes on from here (set up in the composition root; all optional). */
 export type OtlpSinks = {
@@ -43,6 +43,9 @@ export type OtlpReceiverOptions = {
 
 export const FORWARDED_HEADER = "x-spanlight-forwarded";
 
+/** What an accepted request was, for listeners. */
+export type Accepted = { signal: OtlpSignal; encoding: OtlpEncoding; gzip: boolean };
+
 export type OtlpReceiver = ReturnType<typeof createOtlpReceiver>;
 
 function emptySignal(): OtlpSignalStats {
@@ -68,7 +71,7 @@ export function createOtlpReceiver({
   };
   const counts = { rejectedRequests: 0, storedEvents: 0, skippedLogRecords: 0, forwardedSpans: 0, loopedBack: 0 };
   const metricDeltas = createMetricDeltas();
-  const listeners = new Set<(signal: OtlpSignal) => void>();
+  const listeners = new Set<(accepted: Accepted) => void>();
 
   function sessionContext(sessionId: string) {
     const s = store.session(sessionId);
@@ -139,7 +142,11 @@ export function createOtlpReceiver({
     s.lastAt = receivedAt;
     for (const listener of listeners) {
       try {
-        listener(signal);
+        listener({
+          signal,
+          encoding: read.encoding,
+          gzip: (req.headers.get("content-encoding") ?? "").includes("gzip"),
+        });
       } catch {
         // A listener's failure must not fail the export.
       }
@@ -163,7 +170,7 @@ export function createOtlpReceiver({
       };
     },
     /** Told after each accepted request (tests wait on this instead of sleeping). */
-    onAccepted(listener: (signal: OtlpSignal) => void): () => void {
+    onAccepted(listener: (accepted: Accepted) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
