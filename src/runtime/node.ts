@@ -6,6 +6,7 @@ import { runCli } from "../cli/main.ts";
 import { type ConfigInput, resolveConfig } from "../config/mod.ts";
 import { createSpanlight } from "../server/compose.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+import { fsDashboard } from "./ui-assets-fs.ts";
 
 const SHUTDOWN_GRACE_MS = 250;
 
@@ -60,6 +61,7 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
     },
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    dashboard: () => fsDashboard(),
   };
 }
 
@@ -68,9 +70,12 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
  * The config is resolved like the CLI's, minus env and file.
  */
 export async function startNodeServer(options: { config?: ConfigInput; log?: (line: string) => void } = {}) {
-  const resolved = resolveConfig([{ source: "startNodeServer", values: { server: { port: 0 }, ...options.config } }]);
+  const config = options.config ?? {};
+  const resolved = resolveConfig([
+    { source: "startNodeServer", values: { ...config, server: { port: 0, ...config.server } } },
+  ]);
   if (!resolved.ok) throw new Error(resolved.error);
-  const spanlight = createSpanlight({ config: resolved.config, log: options.log });
+  const spanlight = createSpanlight({ config: resolved.config, log: options.log, ui: await fsDashboard() });
   const listener = await listen(spanlight.fetch, resolved.config.server.host, resolved.config.server.port);
   spanlight.start();
   const host = resolved.config.server.host;

@@ -1,6 +1,6 @@
 /**
- * Every error code the API returns, with its HTTP status and meaning. The README shows this table
- * (docs/api.md is generated from it by hand; test/api-errors.test.ts checks they agree).
+ * Every error code the API returns, with its HTTP status and meaning. docs/api.md shows the same
+ * table for users; test/http/api-errors.test.ts checks that the two agree.
  */
 export const ERROR_CODES = {
   invalid_json: { status: 400, meaning: "The body is not valid JSON (or an NDJSON line is not)." },

@@ -22,7 +22,7 @@ export async function openStream(url: string, headers: Record<string, string> = 
   const frames: SseFrame[] = [];
   let buffer = "";
   let ended = false;
-  let waiter: (() => void) | null = null;
+  let waiter = null as (() => void) | null;
 
   (async () => {
     try {

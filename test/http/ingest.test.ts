@@ -274,3 +274,15 @@ describe("auth and host checks", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
+
+describe("escaped keys", () => {
+  it("refuses a __proto__ key spelled with unicode escapes", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("/v1/hooks/claude-code", {
+      method: "POST",
+      body: '{"session_id":"s","hook_event_name":"X","a":{"\\u005f_proto__":{"polluted":1}}}',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden_key");
+  });
+});

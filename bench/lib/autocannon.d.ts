@@ -1,0 +1,15 @@
+// The parts of autocannon's result the benchmarks read (the package ships no types).
+declare module "autocannon" {
+  type Histogram = { average: number; mean: number; p50: number; p90: number; p99: number; max: number };
+  type Options = {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    duration?: number;
+    amount?: number;
+  };
+  type Result = { requests: Histogram; latency: Histogram; errors: number; non2xx: number; timeouts: number };
+  export default function autocannon(options: Options): Promise<Result>;
+}
