@@ -135,11 +135,15 @@ export function createOtlpReceiver({
     }
     const receivedAt = new Date(now()).toISOString();
     const partial = apply(req, read.request, read.bytes, receivedAt);
-    const s = signals[signal];
-    s.requests++;
-    s.items += countItems(read.request) - (partial?.rejected ?? 0);
-    s.rejectedItems += partial?.rejected ?? 0;
-    s.lastAt = receivedAt;
+    const items = countItems(read.request);
+    // Empty exports (SDK keep-alives, doctor's probe) carry nothing to report.
+    if (items > 0) {
+      const s = signals[signal];
+      s.requests++;
+      s.items += items - (partial?.rejected ?? 0);
+      s.rejectedItems += partial?.rejected ?? 0;
+      s.lastAt = receivedAt;
+    }
     for (const listener of listeners) {
       try {
         listener({

@@ -94,7 +94,7 @@ export type ExportStats = z.infer<typeof exportStatsSchema>;
 
 /** One OTLP signal at the receiver (POST /v1/traces, /v1/logs, /v1/metrics). */
 export const otlpSignalStatsSchema = z.object({
-  /** Requests answered 200 (partial successes included). */
+  /** Requests with at least one item answered 200 (partial successes included). */
   requests: z.number().int(),
   /** Spans, log records or data points accepted. */
   items: z.number().int(),
