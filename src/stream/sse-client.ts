@@ -16,19 +16,33 @@ export type ClientOptions = {
   onClose: (client: SseClient, reason: "closed" | "overflow") => void;
 };
 
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
 /**
- * One SSE connection with its own bounded queue. The stream is pull-based: frames wait in
- * `#queue` until the transport asks for more, so a client whose socket is backed up shows as a
- * growing queue — past `queueLimit` it gets an `overflow` message and is closed, and nobody
- * else waits for it.
+ * One SSE connection with its own bounded queue. Frames arrive encoded (once per event, shared
+ * by all clients). When the transport is waiting for data a frame goes straight through;
+ * otherwise it waits in `#queue` — a client whose socket is backed up shows as a growing queue,
+ * and past `queueLimit` it gets an `overflow` message and is closed, so nobody else waits for it.
  */
 export class SseClient {
   readonly stream: ReadableStream<Uint8Array>;
   readonly filter: CompiledFilter;
   readonly sessionId: string | null;
-  #queue: string[] = [];
+  #queue: Uint8Array[];
   #replay: { next: number; to: number } | null;
-  #wake: (() => void) | null = null;
+  #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  #waiting: (() => void) | null = null;
   #closing = false;
   #cancelled = false;
   #notified = false;
@@ -38,11 +52,14 @@ export class SseClient {
     this.#opts = opts;
     this.filter = opts.filter;
     this.sessionId = opts.sessionId;
-    this.#queue = initial;
+    this.#queue = [encoder.encode(initial.join(""))];
     this.#replay =
       opts.replay && opts.replay.from <= opts.replay.to ? { next: opts.replay.from, to: opts.replay.to } : null;
     this.stream = new ReadableStream<Uint8Array>(
       {
+        start: (controller) => {
+          this.#controller = controller;
+        },
         pull: (controller) => this.#pull(controller),
         cancel: () => this.#cancel(),
       },
@@ -54,59 +71,62 @@ export class SseClient {
     return this.#queue.length;
   }
 
-  async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    for (;;) {
-      if (this.#cancelled) return;
-      if (this.#queue.length > 0) {
-        const text = this.#queue.join("");
-        this.#queue = [];
-        controller.enqueue(encoder.encode(text));
-        if (this.#closing) controller.close();
-        return;
-      }
-      if (this.#replay) {
-        const frames = this.#replayBatch(this.#replay);
-        if (frames.length > 0) {
-          controller.enqueue(encoder.encode(frames.join("")));
-          return;
-        }
-        continue;
-      }
-      if (this.#closing) {
-        controller.close();
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-      this.#wake = null;
+  #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> | undefined {
+    if (this.#cancelled) return;
+    if (this.#queue.length > 0) {
+      controller.enqueue(concat(this.#queue));
+      this.#queue = [];
+      if (this.#closing) controller.close();
+      return;
     }
+    if (this.#replay) {
+      const chunk = this.#replayBatch(this.#replay);
+      if (chunk) {
+        controller.enqueue(chunk);
+        return;
+      }
+      return this.#pull(controller);
+    }
+    if (this.#closing) {
+      controller.close();
+      return;
+    }
+    // Nothing to send: the next push delivers directly and resolves this pull.
+    return new Promise<void>((resolve) => {
+      this.#waiting = resolve;
+    });
   }
 
-  #replayBatch(r: { next: number; to: number }): string[] {
+  #replayBatch(r: { next: number; to: number }): Uint8Array | null {
     const frames: string[] = [];
     while (r.next <= r.to && frames.length < REPLAY_BATCH) {
       const e = this.#opts.lookup(r.next++);
       if (e && this.filter(e)) frames.push(toFrame({ kind: "event", data: e }));
     }
     if (r.next > r.to) this.#replay = null;
-    return frames;
+    return frames.length > 0 ? encoder.encode(frames.join("")) : null;
   }
 
-  /** Queues a frame; returns false when the client is closing (too slow, or gone). */
-  push(frame: string): boolean {
+  /** Delivers or queues an encoded frame; returns false when the client is closing (too slow, or gone). */
+  push(frame: Uint8Array): boolean {
     if (this.#closing || this.#cancelled) return false;
+    const waiting = this.#waiting;
+    if (waiting && this.#replay === null && this.#queue.length === 0) {
+      this.#waiting = null;
+      this.#controller!.enqueue(frame);
+      waiting();
+      return true;
+    }
     if (this.#queue.length >= this.#opts.queueLimit) {
-      this.#queue.push(
-        toFrame({ kind: "overflow", data: { queued: this.#queue.length, limit: this.#opts.queueLimit } }),
-      );
+      const notice = toFrame({ kind: "overflow", data: { queued: this.#queue.length, limit: this.#opts.queueLimit } });
+      this.#queue.push(encoder.encode(notice));
       this.#closing = true;
       this.#notify("overflow");
-      this.#wake?.();
+      this.#wake();
       return false;
     }
     this.#queue.push(frame);
-    this.#wake?.();
+    this.#wake();
     return true;
   }
 
@@ -114,14 +134,28 @@ export class SseClient {
   close(): void {
     this.#closing = true;
     this.#notify("closed");
-    this.#wake?.();
+    this.#wake();
+  }
+
+  /** Lets a waiting pull run again (it will find the queue, the replay or the close). */
+  #wake(): void {
+    const waiting = this.#waiting;
+    if (!waiting || !this.#controller) return;
+    this.#waiting = null;
+    const pulled = this.#pull(this.#controller);
+    if (pulled) {
+      // Still nothing to send (cannot happen after a push); keep waiting on the new promise.
+      void pulled.then(waiting);
+    } else waiting();
   }
 
   #cancel(): void {
     this.#cancelled = true;
     this.#queue = [];
     this.#notify("closed");
-    this.#wake?.();
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.();
   }
 
   #notify(reason: "closed" | "overflow"): void {

@@ -5,6 +5,8 @@ import { compileFilter, type EventFilter, type Store } from "../store/mod.ts";
 import { SseClient } from "./sse-client.ts";
 import { HEARTBEAT_FRAME, retryFrame, toFrame } from "./sse-format.ts";
 
+const encoder = new TextEncoder();
+
 export type StreamHubOptions = {
   store: Store;
   config: Config["stream"];
@@ -27,10 +29,11 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
 
   const unsubscribe = store.subscribe((event: NormalizedEvent) => {
     if (clients.size === 0) return;
-    let frame: string | null = null;
+    // Serialized and encoded once per event, whatever the number of clients.
+    let frame: Uint8Array | null = null;
     for (const client of clients) {
       if (!client.filter(event)) continue;
-      frame ??= toFrame({ kind: "event", data: event });
+      frame ??= encoder.encode(toFrame({ kind: "event", data: event }));
       client.push(frame);
     }
   });
@@ -101,8 +104,9 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
     });
   }
 
-  function broadcast(frame: string, sessionOf?: (client: SseClient) => boolean) {
-    for (const client of clients) if (!sessionOf || sessionOf(client)) client.push(frame);
+  function broadcast(frame: string) {
+    const bytes = encoder.encode(frame);
+    for (const client of clients) client.push(bytes);
   }
 
   return {
@@ -119,12 +123,12 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
       const changed = store.drainChanged();
       if (clients.size === 0) return;
       if (changed.length > 0) {
-        const all = toFrame({ kind: "sessions", data: changed });
+        const all = encoder.encode(toFrame({ kind: "sessions", data: changed }));
         for (const client of clients) {
           if (client.sessionId === null) client.push(all);
           else {
             const mine = changed.filter((s) => s.sessionId === client.sessionId);
-            if (mine.length > 0) client.push(toFrame({ kind: "sessions", data: mine }));
+            if (mine.length > 0) client.push(encoder.encode(toFrame({ kind: "sessions", data: mine })));
           }
         }
       }
