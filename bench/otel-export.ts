@@ -5,7 +5,9 @@
  *  1. pipeline capacity: spans mapped and exported per second to a local OTLP/HTTP receiver
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
  *  2. HTTP ingest throughput of a Spanlight server with export off vs on (ratio), 10 connections,
- *     real hook payloads with unique ids, the receiver running;
+ *     real hook payloads with unique ids, the receiver running; and the CPU time per event of the
+ *     server's event-loop thread including the export work: its ratio is the throughput ratio of
+ *     a CPU-bound server, and other load on the machine moves it less than it moves events/s;
  *  3. the same ratio in-process (ingest stage + store, no HTTP), the harshest view of the cost.
  */
 import { createRequire } from "node:module";
@@ -123,13 +125,22 @@ async function inProcessIngest(items: ReturnType<typeof corpus>, exportOn: boole
   return items.length / ((performance.now() - t0) / 1000);
 }
 
+type CpuReading = {
+  cpuUs: number;
+  mainThreadUs: number;
+  onEventUs: number;
+  events: number;
+  export: Record<string, number>;
+};
+
 /** 2. POST real hooks to a server process for SECONDS; every request gets fresh ids. */
 async function httpIngest(exportOn: boolean, endpoint: string) {
   const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
   const server = await startProcess(
     process.execPath,
     ["--import", "tsx", "bench/otel-server.ts", String(port), exportOn ? "on" : "off", endpoint],
-    `http://127.0.0.1:${port}/health`,
+    `${base}/health`,
   );
   let n = 0;
   const next = () => {
@@ -138,19 +149,31 @@ async function httpIngest(exportOn: boolean, endpoint: string) {
     n++;
     return body;
   };
-  try {
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}/v1/hooks/claude-code`,
+  const load = (duration: number) =>
+    autocannon({
+      url: `${base}/v1/hooks/claude-code`,
       method: "POST",
       headers: { "content-type": "application/json" },
       connections: 10,
-      duration: SECONDS,
+      duration,
       requests: [{ setupRequest: (req) => ({ ...req, body: next() }) }],
     });
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
-      export: Record<string, number>;
+  const reading = async (drain: boolean) =>
+    (await (await fetch(`${base}/bench/cpu${drain ? "?drain=1" : ""}`)).json()) as CpuReading;
+  try {
+    await load(1); // warm-up (JIT)
+    const before = await reading(true);
+    const result = await load(SECONDS);
+    const after = await reading(true); // export work for these events counts too
+    const events = after.events - before.events;
+    return {
+      rps: result.requests.average,
+      errors: result.errors + result.non2xx,
+      cpuUsPerEvent: (after.cpuUs - before.cpuUs) / events,
+      mainUsPerEvent: (after.mainThreadUs - before.mainThreadUs) / events,
+      onEventUsPerEvent: (after.onEventUs - before.onEventUs) / events,
+      export: after.export,
     };
-    return { rps: result.requests.average, errors: result.errors + result.non2xx, export: health.export };
   } finally {
     await stop(server);
   }
@@ -178,22 +201,32 @@ async function main() {
       `| ${fmt(median(capacity.map((c) => c.spansPerSecond)), 0)} | ${fmt(median(capacity.map((c) => c.eventsPerSecond)), 0)} | ${last.exported} | ${Math.max(...capacity.map((c) => c.stats.dropped))} | ${Math.max(...capacity.map((c) => c.stats.failed))} |`,
     );
 
-    const httpOff: number[] = [];
-    const httpOn: number[] = [];
-    let onExport: Record<string, number> = {};
-    for (let r = 0; r < Math.min(ROUNDS, 2); r++) {
-      httpOff.push((await httpIngest(false, endpoint)).rps);
-      const on = await httpIngest(true, endpoint);
-      httpOn.push(on.rps);
-      onExport = on.export;
+    const off: Array<Awaited<ReturnType<typeof httpIngest>>> = [];
+    const on: Array<Awaited<ReturnType<typeof httpIngest>>> = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      off.push(await httpIngest(false, endpoint));
+      on.push(await httpIngest(true, endpoint));
     }
+    const rps = (runs: typeof off) => median(runs.map((x) => x.rps));
+    const cpu = (runs: typeof off) => median(runs.map((x) => x.cpuUsPerEvent));
+    const main = (runs: typeof off) => median(runs.map((x) => x.mainUsPerEvent));
     console.log(
-      `\n## HTTP ingest with export off vs on: POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median\n`,
+      `\n## HTTP ingest with export off vs on: POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS}\n`,
     );
-    console.log("| export | events/s | ratio to off |\n|---|---|---|");
-    console.log(`| off | ${fmt(median(httpOff), 0)} | 1.00 |`);
-    console.log(`| on | ${fmt(median(httpOn), 0)} | ${fmt(median(httpOn) / median(httpOff), 2)} |`);
-    console.log(`(export counters of the last "on" server: ${JSON.stringify(onExport)})`);
+    console.log(
+      "| export | events/s | ratio to off | event-loop thread CPU µs/event | ratio at equal CPU | process CPU µs/event |",
+    );
+    console.log("|---|---|---|---|---|---|");
+    console.log(`| off | ${fmt(rps(off), 0)} | 1.00 | ${fmt(main(off), 0)} | 1.00 | ${fmt(cpu(off), 0)} |`);
+    console.log(
+      `| on | ${fmt(rps(on), 0)} | ${fmt(rps(on) / rps(off), 2)} | ${fmt(main(on), 0)} | ${fmt(main(off) / main(on), 2)} | ${fmt(cpu(on), 0)} |`,
+    );
+    console.log(
+      `(time inside onEvent, the synchronous part on the ingest path: ${fmt(median(on.map((x) => x.onEventUsPerEvent)), 1)} µs/event)`,
+    );
+    console.log(
+      `(export counters of the last "on" server: ${JSON.stringify(on[on.length - 1]!.export)}; errors: ${on.reduce((a, x) => a + x.errors, 0)})`,
+    );
 
     const procOff: number[] = [];
     const procOn: number[] = [];

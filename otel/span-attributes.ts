@@ -250,16 +250,14 @@ export function hookEventAttributes(e: NormalizedEvent, opts: AttributeOptions):
     else if (typeof value === "number" || typeof value === "boolean") out[`claude_code.${key}`] = value;
   }
   if (e.toolName && out["gen_ai.tool.name"] === undefined) out["gen_ai.tool.name"] = e.toolName;
-  if (e.type === "MessageDisplay" || e.type === "UserPromptExpansion") {
-    const p = payloadOf(e);
-    const field = e.type === "MessageDisplay" ? "delta" : "prompt";
+  if (e.type === "UserPromptExpansion") {
     Object.assign(
       out,
       contentAttributes(
         e,
-        field,
-        p[field],
-        { text: `claude_code.${field}`, length: `claude_code.${field}_length`, hash: `spanlight.${field}.sha256` },
+        "prompt",
+        payloadOf(e).prompt,
+        { text: "claude_code.prompt", length: "claude_code.prompt_length", hash: "spanlight.prompt.sha256" },
         opts.capture.prompts,
         opts,
       ),

@@ -59,6 +59,10 @@ export function createSpanMapper(opts: MapperOptions) {
       case "SubagentStop":
         onSubagentStop(core, ctx, e, at);
         break;
+      case "MessageDisplay":
+        // Assistant text as it streams: content, possibly many per turn, and already summed up by
+        // Stop's spanlight.response.*. Only a sign of life (below).
+        break;
       case "PreCompact":
       case "PostCompact":
       case "PreModelSwitch":

@@ -155,10 +155,10 @@ describe("span mapper", () => {
     const events = replayEvents("bash-echo");
     const stop = events.findIndex((e) => e.type === "Stop");
     const display = events.find((e) => e.type === "MessageDisplay")!;
-    const late = [...events.slice(0, stop + 1), { ...display, id: "late", seq: 99 }];
+    const late = [...events.slice(0, stop + 1), { ...display, type: "Notification", id: "late", seq: 99 }];
     const { spans } = mapEvents(late);
     const turn = one(spans, "invoke_agent claude-code");
-    const point = spans.find((s) => s.name === "message_display")!;
+    const point = spans.find((s) => s.name === "notification")!;
     expect(point.traceId).toBe(turn.traceId);
     expect(point.parentSpanId).toBe(turn.spanId);
   });
