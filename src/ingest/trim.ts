@@ -9,7 +9,6 @@ const encoder = new TextEncoder();
 
 function utf8Bytes(text: string): number {
   // Exact for ASCII; encode only when the string may hold multi-byte characters.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: range check
   return /^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).byteLength;
 }
 
