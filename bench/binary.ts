@@ -11,29 +11,11 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findDeno } from "../test/smoke/helpers/targets.ts";
+import autocannon from "autocannon";
+import { denoPermissions, findDeno } from "../test/smoke/helpers/targets.ts";
 import { fmt, freePort, ROOT, rssMb, stop } from "./lib/processes.ts";
-
-type LoadResult = {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-};
-type Autocannon = (opts: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-  connections: number;
-  duration?: number;
-  amount?: number;
-}) => Promise<LoadResult>;
-// autocannon ships no types; this is the slice used here.
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
@@ -47,30 +29,19 @@ type Runtime = { name: string; argv: string[] };
 function runtimes(): Runtime[] {
   return [
     { name: "binary", argv: [binary] },
-    { name: "node", argv: [process.execPath, join(ROOT, "bin", "spanlight.js")] },
-    {
-      name: "deno",
-      argv: [
-        findDeno(),
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-sys",
-        join(ROOT, "src", "runtime", "deno.ts"),
-      ],
-    },
+    // What `npm start` runs: the esbuild bundle (built below) with its young-generation setting.
+    { name: "node", argv: [process.execPath, "--max-semi-space-size=4", join(ROOT, "bin", "spanlight.js")] },
+    { name: "deno", argv: [findDeno(), "run", ...denoPermissions("start"), join(ROOT, "src", "runtime", "deno.ts")] },
   ];
 }
 
-function compileBinary(): Promise<void> {
+function run(script: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts", "compile.mjs"), "--outfile", binary], {
+    const child = spawn(process.execPath, [join(ROOT, "scripts", script), ...args], {
       cwd: ROOT,
       stdio: ["ignore", "inherit", "inherit"],
     });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`compile exited ${code}`))));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
   });
 }
 
@@ -234,7 +205,8 @@ async function main() {
   console.log(
     `Spanlight binary benchmark — ${new Date().toISOString()}, node ${process.version}, ${STARTS} starts, ${SECONDS} s load, load average ${load()}`,
   );
-  await compileBinary();
+  await run("compile.mjs", ["--outfile", binary]);
+  await run("build-server.mjs", []);
   const rows: Record<string, Row> = {};
   for (const rt of runtimes()) rows[rt.name] = await measure(rt);
   const node = rows.node!;
