@@ -200,10 +200,12 @@ describe.skipIf(QUICK)("dashboard in Chromium against a real server", () => {
   it("stays responsive while 1,000 events/s arrive for 10 s", async () => {
     const s = await server();
     const { page } = browser;
-    // Long tasks, input latency (Event Timing) and frame gaps, recorded by the page itself.
+    type Perf = { longTasks: number[]; inputs: number[]; frames: number[]; renders: number };
+    // Recorded by the page itself: long tasks, input latency (Event Timing), frame times, and how
+    // many separate DOM updates the table got (one MutationObserver callback per updating task).
     await page.addInitScript(() => {
-      const w = window as unknown as { __perf: { longTasks: number[]; inputs: number[]; frames: number[] } };
-      w.__perf = { longTasks: [], inputs: [], frames: [] };
+      const w = window as unknown as { __perf: Perf };
+      w.__perf = { longTasks: [], inputs: [], frames: [], renders: 0 };
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__perf.longTasks.push(e.duration);
       }).observe({ type: "longtask", buffered: true });
@@ -215,14 +217,18 @@ describe.skipIf(QUICK)("dashboard in Chromium against a real server", () => {
         requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
+      const watch = () => {
+        const body = document.querySelector("table.events tbody");
+        if (!body) return requestAnimationFrame(watch);
+        new MutationObserver(() => w.__perf.renders++).observe(body, { childList: true });
+      };
+      requestAnimationFrame(watch);
     });
     await page.goto(`${s.url}/live`);
     await waitLive();
     await page.evaluate(() => {
-      const w = window as unknown as { __perf: { longTasks: number[]; inputs: number[]; frames: number[] } };
-      w.__perf.longTasks.length = 0;
-      w.__perf.inputs.length = 0;
-      w.__perf.frames.length = 0;
+      const w = window as unknown as { __perf: Perf };
+      w.__perf = { longTasks: [], inputs: [], frames: [], renders: 0 };
     });
 
     const source = ["multi-turn", "file-ops", "subagent", "failing-tool"].flatMap(payloads);
@@ -240,14 +246,17 @@ describe.skipIf(QUICK)("dashboard in Chromium against a real server", () => {
       });
       await postHooks(s.url, batch);
       sent += BATCH;
-      // Every second: a keystroke into search and a pause/resume, measured by Event Timing.
+      // Every second: a keystroke into search and a pause/resume, each answered by the page.
       if (sent % RATE === 0) {
         interactions++;
         await page.focus("#live-search");
         await page.keyboard.type("x");
+        await page.waitForFunction(() => new URLSearchParams(location.search).get("q") === "x");
         await page.keyboard.press("Backspace");
         await page.click('[data-testid="pause"]');
+        await page.waitForSelector('[data-testid="pause"][aria-pressed="true"]');
         await page.click('[data-testid="pause"]');
+        await page.waitForSelector('[data-testid="pause"][aria-pressed="false"]');
       }
       // Pace the load at RATE events/s (load generation; nothing waits on it for correctness).
       const due = started + (sent / RATE) * 1000;
@@ -256,30 +265,34 @@ describe.skipIf(QUICK)("dashboard in Chromium against a real server", () => {
     const elapsedMs = Date.now() - started;
     await waitCount(total);
 
-    const perf = await page.evaluate(
-      () => (window as unknown as { __perf: { longTasks: number[]; inputs: number[]; frames: number[] } }).__perf,
-    );
+    const perf = await page.evaluate(() => (window as unknown as { __perf: Perf }).__perf);
     const gaps = perf.frames.slice(1).map((t, i) => t - perf.frames[i]!);
     const longTotal = perf.longTasks.reduce((a, b) => a + b, 0);
-    const report = {
+    const report = JSON.stringify({
       elapsedMs,
       interactions,
+      renders: perf.renders,
       longTasks: perf.longTasks.length,
       longTaskMs: Math.round(longTotal),
       worstLongTaskMs: Math.round(Math.max(0, ...perf.longTasks)),
       worstInputMs: Math.max(0, ...perf.inputs),
       frames: perf.frames.length,
       worstFrameGapMs: Math.round(Math.max(0, ...gaps)),
-    };
-    expect(elapsedMs).toBeLessThan(SECONDS * 1000 * 1.5);
-    // Main thread busy with long tasks under a fifth of the time, never frozen for long, inputs answered fast.
-    expect(longTotal, JSON.stringify(report)).toBeLessThan(elapsedMs * 0.2);
-    expect(report.worstLongTaskMs, JSON.stringify(report)).toBeLessThan(500);
-    expect(report.worstInputMs, JSON.stringify(report)).toBeLessThan(300);
-    expect(report.worstFrameGapMs, JSON.stringify(report)).toBeLessThan(500);
+    });
+    expect(interactions).toBe(SECONDS);
+    // Batched: 10,000 events reach the table in a few hundred updates (at most one per frame),
+    // not one per event. This holds however loaded the machine is.
+    expect(perf.renders, report).toBeLessThan(total / 5);
+    expect(perf.renders, report).toBeLessThanOrEqual(perf.frames.length);
+    // Never frozen: these bounds are loose enough for a busy 2-core machine, and far below what
+    // rendering per event does at this rate (the page falls behind by seconds).
+    expect(longTotal, report).toBeLessThan(elapsedMs * 0.5);
+    expect(Math.max(0, ...perf.longTasks), report).toBeLessThan(1000);
+    expect(Math.max(0, ...perf.inputs), report).toBeLessThan(1000);
+    expect(Math.max(0, ...gaps), report).toBeLessThan(1000);
     // Only a screenful of rows exists in the DOM however many events the page holds.
     expect((await visibleSeqs()).length).toBeLessThan(80);
-  }, 60_000);
+  }, 90_000);
 
   it("loads without errors in the page", () => {
     expect(browser.errors).toEqual([]);

@@ -71,11 +71,14 @@ export function createAppCtx({
     });
   }
 
-  const queue = createFrameQueue<StreamMessage>((messages) => {
-    const { state, effects } = applyMessages(current, messages, cap);
-    commit(state);
-    for (const effect of effects) runEffect(effect);
-  }, scheduleFrame);
+  const queue = createFrameQueue<StreamMessage>(
+    (messages) => {
+      const { state, effects } = applyMessages(current, messages, cap);
+      commit(state);
+      for (const effect of effects) runEffect(effect);
+    },
+    { schedule: scheduleFrame },
+  );
 
   function runEffect(effect: StreamEffect) {
     if (effect.kind === "refresh") refresh.call();

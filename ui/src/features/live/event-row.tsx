@@ -1,4 +1,4 @@
-import { Show, splitProps } from "solid-js";
+import { untrack } from "solid-js";
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
 import { Icon } from "../../components/icon.tsx";
 import { toEventKind, toolColorSlot } from "../../lib/event-kind.ts";
@@ -8,55 +8,56 @@ export function eventTime(e: NormalizedEvent): string {
   return e.sourceTime ?? e.receivedAt;
 }
 
-/** One prettified event: icon, time, who, tool, one-line summary. Every value goes in as text. */
+/**
+ * One prettified event: icon, time, who, tool, one-line summary. Every value goes in as text.
+ * A row is created per event and events never change, so its content is rendered once without
+ * reactive bindings (at 1,000 events/s that is most of the per-frame work); only the selection
+ * and position are live.
+ */
 export function EventRow(props: {
   event: NormalizedEvent;
   index: number;
   selected: boolean;
-  now: number;
   onSelect: (seq: number) => void;
 }) {
-  const [local] = splitProps(props, ["event", "index", "selected", "now", "onSelect"]);
-  const e = () => local.event;
-  const kind = () => toEventKind(e());
+  const e = untrack(() => props.event);
+  const kind = toEventKind(e);
+  const at = eventTime(e);
+  const who = e.subagentId ? null : (e.agentId ?? e.containerId);
+  const sub = e.subagentType ?? e.subagentId;
   return (
     <tr
-      class="row"
-      classList={{ selected: local.selected, "row-error": kind().tone === "error" }}
-      aria-rowindex={local.index + 2}
-      aria-current={local.selected ? "true" : undefined}
-      data-seq={e().seq}
-      onClick={() => local.onSelect(e().seq)}
+      class={kind.tone === "error" ? "row row-error" : "row"}
+      classList={{ selected: props.selected }}
+      aria-rowindex={props.index + 2}
+      aria-current={props.selected ? "true" : undefined}
+      data-seq={e.seq}
+      onClick={() => props.onSelect(e.seq)}
     >
       <td class="c-type">
-        <Icon name={kind().icon} class={`tone-icon tone-${kind().tone}`} />
-        <span class="type-name">{e().type}</span>
+        <Icon name={kind.icon} class={`tone-icon tone-${kind.tone}`} />
+        <span class="type-name">{e.type}</span>
       </td>
       <td
         class="c-time mono"
-        title={`${formatAbsolute(eventTime(e()))} · ${formatRelative(eventTime(e()), local.now)}`}
+        // Relative time is computed on hover, so a screen of rows is not re-rendered every second.
+        onMouseEnter={(ev) => {
+          ev.currentTarget.title = `${formatAbsolute(at)} · ${formatRelative(at, Date.now())}`;
+        }}
       >
-        {formatClock(eventTime(e()))}
+        {formatClock(at)}
       </td>
       <td class="c-who">
-        <span class="mono">{shortId(e().sessionId)}</span>
-        <Show when={e().subagentType ?? e().subagentId}>{(sub) => <span class="sub-tag">↳ {sub()}</span>}</Show>
-        <Show when={!e().subagentId && (e().agentId ?? e().containerId)}>
-          {(who) => <span class="muted"> {who()}</span>}
-        </Show>
+        <span class="mono">{shortId(e.sessionId)}</span>
+        {sub ? <span class="sub-tag">↳ {sub}</span> : null}
+        {who ? <span class="muted"> {who}</span> : null}
       </td>
       <td class="c-tool">
-        <Show when={e().toolName}>
-          {(tool) => <span class={`tool-tag tool-${toolColorSlot(tool())}`}>{tool()}</span>}
-        </Show>
+        {e.toolName ? <span class={`tool-tag tool-${toolColorSlot(e.toolName)}`}>{e.toolName}</span> : null}
       </td>
       <td class="c-summary">
-        <Show when={e().error} fallback={<span class="summary-text">{e().summary}</span>}>
-          {(err) => <span class="err-text">{err()}</span>}
-        </Show>
-        <Show when={e().durationMs !== null}>
-          <span class="muted small dur">{formatDuration(e().durationMs)}</span>
-        </Show>
+        {e.error ? <span class="err-text">{e.error}</span> : <span class="summary-text">{e.summary}</span>}
+        {e.durationMs !== null ? <span class="muted small dur">{formatDuration(e.durationMs)}</span> : null}
       </td>
     </tr>
   );

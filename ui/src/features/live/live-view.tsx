@@ -90,14 +90,10 @@ export function LiveView() {
       }
     }),
   );
-  // A new filter starts at the newest row.
-  createEffect(
-    on(
-      () => view().key,
-      () => jumpToNewest(),
-      { defer: true },
-    ),
-  );
+  // A new filter starts at the newest row. The memo matters: `on` re-runs whenever its source
+  // re-evaluates, and setting scrollTop every frame would force a layout each time.
+  const filterId = createMemo(() => view().key);
+  createEffect(on(filterId, () => jumpToNewest(), { defer: true }));
 
   function jumpToNewest() {
     if (scroller) scroller.scrollTop = 0;
@@ -257,7 +253,6 @@ export function LiveView() {
                     event={e}
                     index={win().start + i()}
                     selected={selectedSeq() === e.seq}
-                    now={app.now()}
                     onSelect={(seq) => select(selectedSeq() === seq ? null : seq)}
                   />
                 )}
