@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeOtlpJson, FORWARDED_HEADER } from "../../src/otlp/mod.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { Stats } from "../../src/schema/mod.ts";
-import { postHook, testSpanlight } from "../helpers/app.ts";
+import { testSpanlight } from "../helpers/app.ts";
 import { loadHooks } from "../helpers/fixtures.ts";
 import { loadOtlpExports, serialize } from "./helpers/otlp-fixtures.ts";
 
