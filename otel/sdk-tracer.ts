@@ -184,11 +184,9 @@ export function createSdkTracer(opts: SdkTracerOptions) {
             traceFlags: TraceFlags.SAMPLED,
           })
         : ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        s.name,
-        { kind: SpanKind.INTERNAL, startTime: s.startMs, attributes: s.attributes, root: !s.parentSpanId },
-        parent,
-      );
+      // Attributes after the start: passed to startSpan they are sanitized twice (tracer and sampler).
+      const span = tracer.startSpan(s.name, { kind: SpanKind.INTERNAL, startTime: s.startMs }, parent);
+      span.setAttributes(s.attributes);
       for (const ev of s.events) span.addEvent(ev.name, ev.attributes, ev.atMs);
       if (s.status.code === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: s.status.message ?? "" });
       else if (s.status.code === "ok") span.setStatus({ code: SpanStatusCode.OK });
