@@ -1,4 +1,6 @@
 import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
+import { otelEnvToConfig } from "../../otel/mod.ts";
+import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
 import { createSpanlight } from "../server/compose.ts";
 import { parseArgs, UsageError } from "./args.ts";
@@ -36,6 +38,7 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     }
   }
   layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
+  layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel: otelEnvToConfig(rt.env) } });
   const fromFlags: ConfigInput = { server: {} };
   if (typeof flags.port === "string")
     fromFlags.server!.port = /^\d+$/.test(flags.port) ? Number(flags.port) : (flags.port as never);
@@ -87,6 +90,8 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   rt.out(`Spanlight ${spanlight.version} listening on ${base}`);
   rt.out(`  dashboard  ${base}/`);
   rt.out(`  hooks      POST ${base}/v1/hooks/claude-code   (spanlight init installs them)`);
+  rt.out(`  otlp       ${base}/v1/{traces,logs,metrics}   (spanlight init --otel points Claude Code here)`);
+  if (config.otel.export.enabled) rt.out(`  export     ${config.otel.export.endpoint} (${config.otel.export.protocol})`);
   if (config.server.token) rt.out("  auth       bearer token required");
   return new Promise<number>((resolve) => {
     rt.onShutdown(async (signal) => {

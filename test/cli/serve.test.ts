@@ -59,6 +59,21 @@ describe("spanlight serve", () => {
     expect(await p.exited).toBe(0);
   });
 
+  it("takes OpenTelemetry export settings from the standard environment variables", async () => {
+    const port = await freePort();
+    const p = run(["serve", "--port", String(port)], {
+      SPANLIGHT_OTEL_ENABLED: "1",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4999",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    });
+    const m = await p.waitForOutput(/export\s+(\S+) \((\S+)\)/);
+    expect([m[1], m[2]]).toEqual(["http://127.0.0.1:4999/v1/traces", "http/json"]);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { export: { enabled: boolean } };
+    expect(health.export.enabled).toBe(true);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
   it("says the port is in use in one line and exits 2", async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
