@@ -4,6 +4,7 @@
  * Prints, in one run:
  *  1. pipeline capacity: spans mapped and exported per second to a local OTLP/HTTP receiver
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
+ *     then the export stage alone (finished spans in, as fast as it takes them);
  *  2. HTTP ingest throughput of a Spanlight server with export off vs on (ratio), 10 connections,
  *     real hook payloads with unique ids, the receiver running; and the CPU time per event of the
  *     server's event-loop thread including the export work: its ratio is the throughput ratio of
@@ -11,7 +12,11 @@
  *  3. the same ratio in-process (ingest stage + store, no HTTP), the harshest view of the cost.
  */
 import { createRequire } from "node:module";
-import { createOtelPipeline } from "../otel/mod.ts";
+import { createOtelPipeline, createOtlpSpanExporter } from "../otel/mod.ts";
+import { createSdkTracer } from "../otel/sdk-tracer.ts";
+import { createSpanAssembler } from "../otel/span-assembler.ts";
+import type { FinishedSpan } from "../otel/span-command.ts";
+import { createSpanMapper } from "../otel/span-mapper.ts";
 import { configSchema } from "../src/config/config-schema.ts";
 import { toDraft } from "../src/ingest/mod.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
@@ -97,6 +102,39 @@ async function pipelineCapacity(events: NormalizedEvent[], endpoint: string) {
     eventsPerSecond: events.length / seconds,
     stats: pipeline.stats(),
   };
+}
+
+/** The spans the mapper makes of `events`, finished, ready for the export stage alone. */
+function finishedSpans(events: NormalizedEvent[]): FinishedSpan[] {
+  const o = defaults.otel;
+  const mapper = createSpanMapper({ ...o, capture: o.capture });
+  const spans: FinishedSpan[] = [];
+  const assembler = createSpanAssembler((s) => spans.push(s));
+  for (const e of events) assembler.applyAll(mapper.map(e, 0));
+  assembler.applyAll(mapper.endAll("shutdown"));
+  return spans;
+}
+
+/** 1b. The export stage alone (SDK span, queue, protobuf, HTTP): how many spans/s it can deliver. */
+async function exportCapacity(spans: FinishedSpan[], endpoint: string) {
+  const o = otelConfig(true, endpoint);
+  const sdk = createSdkTracer({
+    serviceName: o.serviceName,
+    version: "bench",
+    hostName: "bench-host",
+    resourceAttributes: {},
+    maxAttributeChars: o.maxAttributeChars,
+    exporter: createOtlpSpanExporter({ endpoint, headers: {}, protocol: "http/protobuf", timeoutMs: 10_000 }),
+    ownsExporter: true,
+    queue: o.export,
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < spans.length; i++) {
+    sdk.record(spans[i]!);
+    if (i % CHUNK === CHUNK - 1) await yieldToLoop();
+  }
+  await sdk.shutdown();
+  return { spansPerSecond: sdk.stats().exported / ((performance.now() - t0) / 1000), stats: sdk.stats() };
 }
 
 /** 3. The ingest stage and store in-process, export off or on. */
@@ -199,6 +237,13 @@ async function main() {
     const last = capacity[capacity.length - 1]!.stats;
     console.log(
       `| ${fmt(median(capacity.map((c) => c.spansPerSecond)), 0)} | ${fmt(median(capacity.map((c) => c.eventsPerSecond)), 0)} | ${last.exported} | ${Math.max(...capacity.map((c) => c.stats.dropped))} | ${Math.max(...capacity.map((c) => c.stats.failed))} |`,
+    );
+
+    const spans = finishedSpans(events);
+    const stage: Array<Awaited<ReturnType<typeof exportCapacity>>> = [];
+    for (let r = 0; r < ROUNDS; r++) stage.push(await exportCapacity(spans, endpoint));
+    console.log(
+      `\nexport stage alone (SDK span → queue → protobuf → HTTP), ${spans.length} spans per run: ${fmt(median(stage.map((x) => x.spansPerSecond)), 0)} spans/s, dropped ${Math.max(...stage.map((x) => x.stats.dropped))}, failed ${Math.max(...stage.map((x) => x.stats.failed))}`,
     );
 
     const off: Array<Awaited<ReturnType<typeof httpIngest>>> = [];
