@@ -41,13 +41,13 @@ async function postBatch(url: string, items: unknown[]): Promise<Results> {
 
 const median = (xs: number[]) => percentile(xs, 50);
 
-/** The server runs in its own process, as it does for users; this process only sends load. */
+/** The server runs in its own process as users run it (`spanlight serve`); this process only sends load. */
 async function startUiServer() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await startProcess(
     process.execPath,
-    ["--import", "tsx", "bench/ui-server.ts", String(port)],
+    ["bin/spanlight.js", "serve", "--port", String(port)],
     `${url}/health`,
   );
   return { url, close: () => stop(child) };

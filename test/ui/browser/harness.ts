@@ -2,12 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { type ConfigInput, resolveConfig } from "../../../src/config/mod.ts";
+import type { ConfigInput } from "../../../src/config/mod.ts";
 import { startNodeServer } from "../../../src/runtime/node.ts";
-import { fsDashboard } from "../../../src/runtime/ui-assets-fs.ts";
-import { createSpanlight } from "../../../src/server/compose.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
@@ -33,39 +30,11 @@ export function ensureUiBuilt(): void {
   if (res.status !== 0) throw new Error(`ensure-ui failed: ${res.stderr || res.stdout}`);
 }
 
-export type UiServer = { url: string; port: number; close(): Promise<void> };
+export type UiServer = Awaited<ReturnType<typeof startNodeServer>>;
 
-/**
- * A real listening Spanlight serving the built dashboard. Uses startNodeServer when it serves
- * the dashboard; otherwise composes the same app with the ui/dist sub-app on a real socket.
- */
-export async function startUiServer(config: ConfigInput = {}): Promise<UiServer> {
-  const node = await startNodeServer({ config });
-  const root = await (await fetch(`${node.url}/`)).text();
-  if (root.includes('id="root"')) return node;
-  await node.close();
-  const resolved = resolveConfig([
-    { source: "browser test", values: { ...config, server: { port: 0, ...config.server } } },
-  ]);
-  if (!resolved.ok) throw new Error(resolved.error);
-  const spanlight = createSpanlight({ config: resolved.config, ui: await fsDashboard() });
-  const { host, port } = resolved.config.server;
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: spanlight.fetch, hostname: host, port }, () => resolve(s));
-  });
-  spanlight.start();
-  const bound = (server.address() as { port: number }).port;
-  return {
-    url: `http://${host}:${bound}`,
-    port: bound,
-    async close() {
-      await spanlight.close();
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-    },
-  };
+/** A real listening Spanlight on an ephemeral port (or the given one), serving the built ui/dist. */
+export function startUiServer(config: ConfigInput = {}): Promise<UiServer> {
+  return startNodeServer({ config });
 }
 
 export type Browser = { context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> };
