@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type ConfigInput, resolveConfig } from "../../src/config/mod.ts";
 import { decodeOtlpJson, FORWARDED_HEADER, otlpForwardFromEnv } from "../../src/otlp/mod.ts";
 import { countItems, type OtlpSpan } from "../../src/otlp/otlp-model.ts";
+import { startNodeServer } from "../../src/runtime/node.ts";
 import { createSpanlight } from "../../src/server/compose.ts";
 import { replayScenario } from "../helpers/app.ts";
 import { startCaptureReceiver } from "./helpers/capture-receiver.ts";
@@ -155,6 +156,34 @@ describe("forwarding Claude Code's telemetry (Spanlight as the local collector)"
     const stats = (await (await s.app.request("/api/stats")).json()).otlp;
     expect(stats.forwardLogs).toMatchObject({ exported: logPosts.length, failed: 0 });
     expect(stats.forwardMetrics).toMatchObject({ exported: metricPosts.length, failed: 0 });
+  });
+});
+
+describe("an export endpoint that points back at Spanlight itself", () => {
+  it("takes its own exports back once instead of looping", async () => {
+    // Learn a free port, then start Spanlight on it with export aimed at its own /v1/traces.
+    const probe = await startNodeServer();
+    const port = probe.port;
+    await probe.close();
+    const server = await startNodeServer({
+      config: {
+        server: { port },
+        otel: { export: { enabled: true, endpoint: `http://127.0.0.1:${port}/v1/traces`, delayMs: 0 } },
+      },
+    });
+    try {
+      const app = { request: (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init) };
+      await replayScenario(app, "bash-echo");
+      await postScenarioOtlp(app, "bash-echo");
+      await server.spanlight.otel.shutdown(); // flushes: every export has come back by now
+      const d = await (await fetch(`${server.url}/api/sessions/49d06c98-aa42-444f-a8a6-08ed5d7724c8`)).json();
+      expect(d.nativeSpans).toHaveLength(6);
+      const stats = await (await fetch(`${server.url}/api/stats`)).json();
+      expect(stats.export.exported).toBeGreaterThan(6);
+      expect(stats.otlp.traces.requests).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 
