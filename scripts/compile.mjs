@@ -134,6 +134,10 @@ export async function compile({
       "build",
       "--compile",
       "--minify",
+      // Precompiled bytecode halves start-up (module parsing was ~20 of ~45 ms) for ~3 MB more.
+      // ESM output keeps the entry's top-level await (bytecode defaults to CommonJS).
+      "--bytecode",
+      "--format=esm",
       // The binary runs in users' project directories: their .env or bunfig.toml must not
       // silently change it (a stray SPANLIGHT_TOKEN, a preload). Config comes from flags, env, --config.
       "--no-compile-autoload-dotenv",
