@@ -21,6 +21,7 @@ type BunApi = {
     hostname: string;
     port: number;
     development: boolean;
+    reusePort: boolean;
     fetch(req: Request, server: BunServer): Response | Promise<Response>;
   }): BunServer;
   file(path: string): { text(): Promise<string> };
@@ -47,6 +48,9 @@ async function listen(
       port,
       // Development mode would answer uncaught errors with Bun's HTML error page.
       development: false,
+      // Bun otherwise lets a second process bind the same port (SO_REUSEPORT): two Spanlights
+      // would split the hooks between them instead of the second one saying the port is taken.
+      reusePort: false,
       fetch(req, srv) {
         // Bun closes connections idle for 10 s; an SSE stream is idle between heartbeats by design
         // (heartbeatMs is configurable up to minutes), so streams are exempt.

@@ -154,6 +154,16 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(uninstall.code).toBe(0);
   });
 
+  it("says in one line that a port is taken and exits 2", async () => {
+    const taken = new URL(base).port;
+    const res = await runProgram([...target(name).serve, "serve", "--port", taken], {
+      env: build.env(name),
+      cwd: build.dir,
+    });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toMatch(new RegExp(`^spanlight: port ${taken} on 127\\.0\\.0\\.1 is already in use`));
+  });
+
   it("exits 0 on SIGTERM while a stream is open", async () => {
     const stream = await openStream(`${base}/api/stream`);
     await stream.next((f) => f.event === "hello");
