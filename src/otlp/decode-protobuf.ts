@@ -1,16 +1,8 @@
 import { ApiError } from "../server/api-error.ts";
-import { setKey } from "./decode-json.ts";
 import type {
-  AnyValue,
-  Attributes,
   DecodedRequest,
-  MetricData,
-  NumberDataPoint,
   OtlpLink,
   OtlpLogRecord,
-  OtlpMetric,
-  OtlpResource,
-  OtlpScope,
   OtlpSignal,
   OtlpSpan,
   OtlpSpanEvent,
@@ -18,7 +10,18 @@ import type {
   ResourceMetrics,
   ResourceSpans,
 } from "./otlp-model.ts";
-import { ProtoDecodeError, ProtoMessage, toHex } from "./proto-reader.ts";
+import {
+  addAttribute,
+  anyValue,
+  emptyResource,
+  emptyScope,
+  id,
+  type ProtoLimits,
+  resource,
+  scope,
+} from "./proto-common.ts";
+import { resourceMetrics } from "./proto-metrics.ts";
+import { ProtoDecodeError, ProtoMessage } from "./proto-reader.ts";
 
 /**
  * OTLP/protobuf → the decoded model. Field numbers follow opentelemetry-proto v1
@@ -26,91 +29,6 @@ import { ProtoDecodeError, ProtoMessage, toHex } from "./proto-reader.ts";
  * decoder skips fields it does not know, as protobuf requires. Ids of the wrong length are a
  * malformed request (the OpenTelemetry Collector rejects them the same way).
  */
-
-export type ProtoLimits = { maxDepth: number };
-
-function id(m: ProtoMessage, wire: number, bytes: number, what: string): string {
-  const raw = m.bytes(wire, what);
-  if (raw.length === 0) return "";
-  if (raw.length !== bytes) throw new ProtoDecodeError(`${what}: ${raw.length} bytes, expected ${bytes}`);
-  return toHex(raw);
-}
-
-// common.proto: AnyValue { string_value=1 bool_value=2 int_value=3 double_value=4 array_value=5 kvlist_value=6 bytes_value=7 }
-function anyValue(m: ProtoMessage, limits: ProtoLimits): AnyValue {
-  if (m.depth > limits.maxDepth) throw new ProtoDecodeError(`AnyValue nested deeper than ${limits.maxDepth}`);
-  let value: AnyValue = null;
-  m.each((field, wire) => {
-    if (field === 1) value = m.string(wire, "AnyValue.string_value");
-    else if (field === 2) value = m.uint(wire, "AnyValue.bool_value") !== 0;
-    else if (field === 3) value = m.int64(wire, "AnyValue.int_value");
-    else if (field === 4) value = m.double(wire, "AnyValue.double_value");
-    else if (field === 5) {
-      const arr = m.message(wire, "AnyValue.array_value");
-      const values: AnyValue[] = [];
-      // ArrayValue { repeated AnyValue values = 1 }
-      arr.each((f, w) => (f === 1 ? values.push(anyValue(arr.message(w, "ArrayValue.values"), limits)) : arr.skip(w)));
-      value = values;
-    } else if (field === 6) value = keyValues(m.message(wire, "AnyValue.kvlist_value"), limits);
-    else if (field === 7) value = m.bytes(wire, "AnyValue.bytes_value").slice();
-    else m.skip(wire);
-  });
-  return value;
-}
-
-// KeyValueList { repeated KeyValue values = 1 }; KeyValue { string key = 1; AnyValue value = 2 }
-function keyValues(list: ProtoMessage, limits: ProtoLimits): Attributes {
-  const out: Attributes = {};
-  list.each((f, w) => {
-    if (f !== 1) return list.skip(w);
-    const [key, value] = keyValue(list.message(w, "KeyValueList.values"), limits);
-    setKey(out, key, value);
-  });
-  return out;
-}
-
-function keyValue(kv: ProtoMessage, limits: ProtoLimits): [string, AnyValue] {
-  let key = "";
-  let value: AnyValue = null;
-  kv.each((f, w) => {
-    if (f === 1) key = kv.string(w, "KeyValue.key");
-    else if (f === 2) value = anyValue(kv.message(w, "KeyValue.value"), limits);
-    else kv.skip(w);
-  });
-  return [key, value];
-}
-
-function addAttribute(target: Attributes, m: ProtoMessage, wire: number, limits: ProtoLimits, what: string): void {
-  const [key, value] = keyValue(m.message(wire, what), limits);
-  setKey(target, key, value);
-}
-
-// resource.proto: Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2 }
-function resource(m: ProtoMessage, limits: ProtoLimits): OtlpResource {
-  const r: OtlpResource = { attributes: {}, droppedAttributesCount: 0 };
-  m.each((f, w) => {
-    if (f === 1) addAttribute(r.attributes, m, w, limits, "Resource.attributes");
-    else if (f === 2) r.droppedAttributesCount = m.uint(w, "Resource.dropped_attributes_count");
-    else m.skip(w);
-  });
-  return r;
-}
-
-// InstrumentationScope { name = 1; version = 2; repeated KeyValue attributes = 3; dropped_attributes_count = 4 }
-function scope(m: ProtoMessage, limits: ProtoLimits): OtlpScope {
-  const s: OtlpScope = { name: "", version: "", attributes: {}, droppedAttributesCount: 0 };
-  m.each((f, w) => {
-    if (f === 1) s.name = m.string(w, "InstrumentationScope.name");
-    else if (f === 2) s.version = m.string(w, "InstrumentationScope.version");
-    else if (f === 3) addAttribute(s.attributes, m, w, limits, "InstrumentationScope.attributes");
-    else if (f === 4) s.droppedAttributesCount = m.uint(w, "InstrumentationScope.dropped_attributes_count");
-    else m.skip(w);
-  });
-  return s;
-}
-
-const emptyResource = (): OtlpResource => ({ attributes: {}, droppedAttributesCount: 0 });
-const emptyScope = (): OtlpScope => ({ name: "", version: "", attributes: {}, droppedAttributesCount: 0 });
 
 // trace.proto: Span.Event { fixed64 time_unix_nano = 1; name = 2; attributes = 3; dropped_attributes_count = 4 }
 function spanEvent(m: ProtoMessage, limits: ProtoLimits): OtlpSpanEvent {
@@ -299,107 +217,6 @@ function resourceLogs(m: ProtoMessage, limits: ProtoLimits): ResourceLogs {
     else m.skip(w);
   });
   return rl;
-}
-
-// metrics.proto: NumberDataPoint { start_time_unix_nano = 2; time_unix_nano = 3; as_double = 4; exemplars = 5;
-//   as_int = 6 (sfixed64); attributes = 7; flags = 8 }
-function numberPoint(m: ProtoMessage, limits: ProtoLimits): NumberDataPoint {
-  const p: NumberDataPoint = {
-    attributes: {},
-    startTimeUnixNano: "0",
-    timeUnixNano: "0",
-    value: 0,
-    isInt: false,
-    flags: 0,
-  };
-  m.each((f, w) => {
-    if (f === 2) p.startTimeUnixNano = m.fixed64(w, "NumberDataPoint.start_time_unix_nano");
-    else if (f === 3) p.timeUnixNano = m.fixed64(w, "NumberDataPoint.time_unix_nano");
-    else if (f === 4) {
-      p.value = m.double(w, "NumberDataPoint.as_double");
-      p.isInt = false;
-    } else if (f === 6) {
-      p.value = Number(m.sfixed64(w, "NumberDataPoint.as_int"));
-      p.isInt = true;
-    } else if (f === 7) addAttribute(p.attributes, m, w, limits, "NumberDataPoint.attributes");
-    else if (f === 8) p.flags = m.uint(w, "NumberDataPoint.flags");
-    else m.skip(w);
-  });
-  return p;
-}
-
-// Gauge { data_points = 1 }; Sum { data_points = 1; aggregation_temporality = 2; is_monotonic = 3 };
-// Histogram / ExponentialHistogram / Summary { data_points = 1; … } (counted, not decoded)
-function numberPoints(m: ProtoMessage, limits: ProtoLimits, what: string) {
-  const points: NumberDataPoint[] = [];
-  let temporality = 0;
-  let isMonotonic = false;
-  m.each((f, w) => {
-    if (f === 1) points.push(numberPoint(m.message(w, `${what}.data_points`), limits));
-    else if (f === 2) temporality = m.uint(w, `${what}.aggregation_temporality`);
-    else if (f === 3) isMonotonic = m.uint(w, `${what}.is_monotonic`) !== 0;
-    else m.skip(w);
-  });
-  return { points, temporality, isMonotonic };
-}
-
-function countPoints(m: ProtoMessage, what: string): number {
-  let n = 0;
-  m.each((f, w) => {
-    if (f === 1) {
-      m.bytes(w, `${what}.data_points`);
-      n++;
-    } else m.skip(w);
-  });
-  return n;
-}
-
-// Metric { name = 1; description = 2; unit = 3; gauge = 5; sum = 7; histogram = 9; exponential_histogram = 10;
-//          summary = 11; metadata = 12 }
-function metric(m: ProtoMessage, limits: ProtoLimits): OtlpMetric {
-  const out: OtlpMetric = { name: "", description: "", unit: "", data: { kind: "empty" } };
-  m.each((f, w) => {
-    let data: MetricData | null = null;
-    if (f === 1) out.name = m.string(w, "Metric.name");
-    else if (f === 2) out.description = m.string(w, "Metric.description");
-    else if (f === 3) out.unit = m.string(w, "Metric.unit");
-    else if (f === 5)
-      data = { kind: "gauge", points: numberPoints(m.message(w, "Metric.gauge"), limits, "Gauge").points };
-    else if (f === 7) data = { kind: "sum", ...numberPoints(m.message(w, "Metric.sum"), limits, "Sum") };
-    else if (f === 9)
-      data = { kind: "histogram", pointCount: countPoints(m.message(w, "Metric.histogram"), "Histogram") };
-    else if (f === 10) {
-      data = {
-        kind: "exponentialHistogram",
-        pointCount: countPoints(m.message(w, "Metric.exponential_histogram"), "ExponentialHistogram"),
-      };
-    } else if (f === 11) data = { kind: "summary", pointCount: countPoints(m.message(w, "Metric.summary"), "Summary") };
-    else m.skip(w);
-    if (data) out.data = data;
-  });
-  if (!out.name) throw new ProtoDecodeError("Metric without a name");
-  return out;
-}
-
-// ResourceMetrics { resource = 1; scope_metrics = 2; schema_url = 3 }; ScopeMetrics { scope = 1; metrics = 2; schema_url = 3 }
-function resourceMetrics(m: ProtoMessage, limits: ProtoLimits): ResourceMetrics {
-  const rm: ResourceMetrics = { resource: emptyResource(), schemaUrl: "", scopeMetrics: [] };
-  m.each((f, w) => {
-    if (f === 1) rm.resource = resource(m.message(w, "ResourceMetrics.resource"), limits);
-    else if (f === 2) {
-      const sm = m.message(w, "ResourceMetrics.scope_metrics");
-      const out = { scope: emptyScope(), schemaUrl: "", metrics: [] as OtlpMetric[] };
-      sm.each((sf, sw) => {
-        if (sf === 1) out.scope = scope(sm.message(sw, "ScopeMetrics.scope"), limits);
-        else if (sf === 2) out.metrics.push(metric(sm.message(sw, "ScopeMetrics.metrics"), limits));
-        else if (sf === 3) out.schemaUrl = sm.string(sw, "ScopeMetrics.schema_url");
-        else sm.skip(sw);
-      });
-      rm.scopeMetrics.push(out);
-    } else if (f === 3) rm.schemaUrl = m.string(w, "ResourceMetrics.schema_url");
-    else m.skip(w);
-  });
-  return rm;
 }
 
 /** An OTLP/protobuf body → the decoded request; a malformed body is a 400 naming what broke. */
