@@ -32,8 +32,9 @@ declare const Bun: BunApi;
 // In-flight requests get this long after SIGTERM before their connections are cut.
 const SHUTDOWN_GRACE_MS = 250;
 
+// Runs on every request, so no URL parsing: a false positive only lifts the idle timeout of one request.
 function isStream(req: Request): boolean {
-  return (req.headers.get("accept") ?? "").includes("text/event-stream") || new URL(req.url).pathname === "/api/stream";
+  return req.url.includes("/api/stream") || (req.headers.get("accept") ?? "").includes("text/event-stream");
 }
 
 async function listen(
