@@ -25,7 +25,8 @@ Options:
 
 /** The env file `init --docker --project` writes holds only Spanlight's variables. */
 function isOurEnvFile(text: string | null): boolean {
-  return text !== null && text.split("\n").every((l) => l === "" || l.startsWith("SPANLIGHT_"));
+  if (text === null) return false;
+  return text.split("\n").every((l) => l === "" || l.startsWith("SPANLIGHT_"));
 }
 
 export async function uninstallCommand(args: string[], io: CliIo & Partial<Runtime>): Promise<number> {
