@@ -128,4 +128,20 @@ describe("dashboard in a DOM", () => {
     fireEvent.click(screen.getByRole("button", { name: "Collapse general-purpose" }));
     await waitFor(() => expect(document.querySelectorAll("tr.wf-row").length).toBe(rows.length - 2));
   });
+
+  it("says when the server cannot be reached", async () => {
+    await renderDashboard({ path: "/", unreachable: () => true });
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("Server unreachable"));
+    expect(screen.getByTestId("connection").textContent).toBe("offline");
+  });
+
+  it("notes events evicted from the server's ring", async () => {
+    const ui = await renderDashboard({ path: "/live", config: { store: { maxEvents: 10 } } });
+    await waitFor(() => expect(ui.sources.length).toBe(1));
+    for (const p of [...hooks, ...hooks]) await ui.post(p);
+    ui.sources[0]!.emit("stats", await (await ui.server.app.request("/api/stats")).json());
+    ui.flush();
+    const evicted = hooks.length * 2 - 10;
+    expect(screen.getByRole("note").textContent).toContain(`${evicted} older events were evicted`);
+  });
 });

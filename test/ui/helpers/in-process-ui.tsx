@@ -33,6 +33,8 @@ export async function renderDashboard(opts: {
   token?: string | null;
   /** Captured scenarios replayed into the server before the page loads. */
   scenarios?: string[];
+  /** When true every request fails as if the server were gone. */
+  unreachable?: () => boolean;
 }) {
   const server = testSpanlight(opts.config);
   for (const sc of opts.scenarios ?? []) await replayScenario(server.app, sc);
@@ -41,7 +43,10 @@ export async function renderDashboard(opts: {
   window.history.replaceState(null, "", typeof opts.path === "string" ? opts.path : opts.path(server));
   const api = createApiClient({
     token: () => opts.token ?? null,
-    fetch: (async (input: string, init?: RequestInit) => server.app.request(input, init)) as typeof fetch,
+    fetch: (async (input: string, init?: RequestInit) => {
+      if (opts.unreachable?.()) throw new TypeError("fetch failed");
+      return server.app.request(input, init);
+    }) as typeof fetch,
   });
   let ctx!: ReturnType<typeof createAppCtx>;
   const view = render(() => {

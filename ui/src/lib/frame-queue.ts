@@ -18,44 +18,18 @@ export function animationFrameScheduler(): FrameScheduler {
   };
 }
 
-export type FrameQueueOptions = {
-  schedule?: FrameScheduler;
-  /** A batch this large means a busy stream… */
-  busyBatch?: number;
-  /** …and then batches are handed over at most this often, so rendering cannot eat every frame. */
-  busyIntervalMs?: number;
-  now?: () => number;
-};
-
 /**
  * Collects items and hands them over in one batch per frame, so a burst of 1,000 messages costs
- * one state update and one render instead of a thousand. Under a busy stream it hands over at
- * most every `busyIntervalMs`: repainting a moving table 60 times a second leaves no time for
- * input, while 30 updates a second still read as live.
+ * one state update and one render instead of a thousand. It adapts by itself: when rendering
+ * takes longer, frames come less often and each batch carries more.
  */
-export function createFrameQueue<T>(
-  flush: (items: T[]) => void,
-  {
-    schedule = animationFrameScheduler(),
-    busyBatch = 8,
-    busyIntervalMs = 33,
-    now = () => performance.now(),
-  }: FrameQueueOptions = {},
-) {
+export function createFrameQueue<T>(flush: (items: T[]) => void, schedule: FrameScheduler = animationFrameScheduler()) {
   let items: T[] = [];
   let scheduled = false;
-  let lastFlush = Number.NEGATIVE_INFINITY;
-  let lastSize = 0;
   function run() {
-    if (lastSize >= busyBatch && now() - lastFlush < busyIntervalMs) {
-      schedule(run);
-      return;
-    }
     scheduled = false;
     const batch = items;
     items = [];
-    lastSize = batch.length;
-    lastFlush = now();
     if (batch.length > 0) flush(batch);
   }
   return {

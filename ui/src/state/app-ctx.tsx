@@ -71,14 +71,11 @@ export function createAppCtx({
     });
   }
 
-  const queue = createFrameQueue<StreamMessage>(
-    (messages) => {
-      const { state, effects } = applyMessages(current, messages, cap);
-      commit(state);
-      for (const effect of effects) runEffect(effect);
-    },
-    { schedule: scheduleFrame },
-  );
+  const queue = createFrameQueue<StreamMessage>((messages) => {
+    const { state, effects } = applyMessages(current, messages, cap);
+    commit(state);
+    for (const effect of effects) runEffect(effect);
+  }, scheduleFrame);
 
   function runEffect(effect: StreamEffect) {
     if (effect.kind === "refresh") refresh.call();

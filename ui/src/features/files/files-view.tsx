@@ -66,6 +66,9 @@ export function FilesView() {
             placeholder="Filter by path…  ( / )"
             value={q()}
             onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") e.currentTarget.blur();
+            }}
           />
         </div>
       </div>

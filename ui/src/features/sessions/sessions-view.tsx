@@ -34,6 +34,9 @@ export function SessionsView() {
             placeholder="Filter by project, agent, id…  ( / )"
             value={q()}
             onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") e.currentTarget.blur();
+            }}
           />
         </div>
       </div>
