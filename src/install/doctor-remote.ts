@@ -18,11 +18,12 @@ export async function checkServer(base: string, token: string | null, checks: Ch
       detail: `version ${health.version}, up ${Math.round(health.uptime ?? 0)} s, ${health.buffer?.events ?? 0} events held`,
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    // Node puts the reason in `cause.code`; Bun (the compiled binary) in the message.
+    const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
     checks.push({
       status: "fail",
       title: `Server does not answer at ${base}`,
-      detail: cause === "ECONNREFUSED" ? "connection refused" : (cause ?? (err as Error).message),
+      detail: /ECONNREFUSED|ConnectionRefused/.test(reason) ? "connection refused" : reason,
       fix: /\/\/(127\.|localhost|\[::1\])/.test(base)
         ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""}`
         : "Check that the server runs and that this machine can reach it.",
