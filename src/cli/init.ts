@@ -159,7 +159,7 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
   }
   if (options.otel) {
     io.out(
-      `Claude Code will export its own telemetry (OTLP/HTTP JSON) to ${plan.hookBaseUrl}; native OTLP ingest must be enabled on that server (spanlight doctor checks).`,
+      `Claude Code will also export its own telemetry (tokens, cost, LLM requests) over OTLP/HTTP JSON to ${plan.hookBaseUrl}.`,
     );
   }
   if (docker) {

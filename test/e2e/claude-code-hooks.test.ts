@@ -35,7 +35,9 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
     server = await startNodeServer();
     const io = captureIo({ home, cwd: tmp.path, env: { PATH: process.env.PATH } });
     io.hostName = () => hostname();
-    expect(await initCommand(["--mode", mode, "--url", server.url], io), io.text()).toBe(0);
+    // http mode also installs the OTel env block, so Claude Code's own cost reaches the session.
+    const otel = mode === "http" ? ["--otel"] : [];
+    expect(await initCommand(["--mode", mode, "--url", server.url, ...otel], io), io.text()).toBe(0);
   });
   afterAll(async () => {
     await server?.close();
@@ -44,6 +46,10 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
 
   /** Runs one scripted session; returns its id once Claude Code has exited cleanly. */
   async function runScenario(scenario: Scenario): Promise<string> {
+    return (await runScenarioWithResult(scenario)).session_id;
+  }
+
+  async function runScenarioWithResult(scenario: Scenario) {
     const project = join(tmp.path, `${scenario.name}-${++runs}`);
     mkdirSync(project);
     for (const [name, text] of Object.entries(scenario.files)) writeFileSync(join(project, name), text);
@@ -58,7 +64,7 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
       });
       expect(run.result?.is_error, `${run.stdout}\n${run.stderr}`).toBe(false);
       expect(api.overruns).toEqual([]);
-      return run.result!.session_id;
+      return run.result!;
     } finally {
       await api.close();
     }
@@ -90,9 +96,11 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
   }
 
   it("records a Bash call in one completed turn of an ended session", async () => {
-    const id = await runScenario(SCENARIOS.bash);
+    const result = await runScenarioWithResult(SCENARIOS.bash);
+    const id = result.session_id;
     await eventually(id, (d, types) => {
-      expect([...types].sort()).toEqual(
+      if (mode === "http") expect(d.totalCostUsd).toBeCloseTo(result.total_cost_usd, 8);
+      expect(types.filter((t) => !t.startsWith("claude_code.")).sort()).toEqual(
         ["PostToolBatch", "PostToolUse", "PreToolUse", "SessionEnd", "SessionStart", "Stop", "UserPromptSubmit"].sort(),
       );
       expect(d).toMatchObject({ status: "ended", agentId: agent, turnCount: 1, toolCallCount: 1, errorCount: 0 });

@@ -17,7 +17,7 @@ export type ClaudeResult = {
   stdout: string;
   stderr: string;
   /** Claude Code's `--output-format json` result, when it printed one. */
-  result: { session_id: string; is_error: boolean; num_turns: number } | null;
+  result: { session_id: string; is_error: boolean; num_turns: number; total_cost_usd: number } | null;
 };
 
 // Safety net against a hung CLI; a scripted session takes one or two seconds.
