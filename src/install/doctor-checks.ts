@@ -22,7 +22,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   if (installed && up) {
     await checkCommandHook(installed, opts, base, checks);
     await checkHttpHook(installed, opts, checks);
-    await checkOtlp(installed, base, token, checks);
+    await checkOtlp(installed, token, checks);
   }
   checkSpool(options, checks);
   return checks;

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkOtlpArrival } from "../otlp/mod.ts";
 import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
 import { HOOK_PATH } from "./hook-entries.ts";
 
@@ -161,25 +162,34 @@ export async function checkHttpHook(installed: Installed, options: DoctorOptions
   }
 }
 
-/** With `init --otel`, Claude Code exports OTLP to the same port; say whether this server takes it. */
-export async function checkOtlp(installed: Installed, base: string, token: string | null, checks: Check[]) {
+/** With `init --otel`, Claude Code exports OTLP to Spanlight too: is it accepted, and has any arrived? */
+export async function checkOtlp(installed: Installed, token: string | null, checks: Check[]) {
   if (typeof installed.env.OTEL_EXPORTER_OTLP_ENDPOINT !== "string") return;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
   const endpoint = installed.env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "");
-  try {
-    const res = await fetch(`${endpoint}/v1/logs`, { method: "POST", headers, body: '{"resourceLogs":[]}' });
-    checks.push(
-      res.ok
-        ? { status: "ok", title: `OTLP endpoint ${endpoint} accepts Claude Code's telemetry` }
-        : {
-            status: "warn",
-            title: `OTLP endpoint ${endpoint} answered ${res.status} to an empty export`,
-            detail: endpoint === base ? "this server does not take OTLP yet" : undefined,
-            fix: "Update Spanlight, or run spanlight init without --otel.",
-          },
-    );
-  } catch (err) {
-    checks.push({ status: "warn", title: `OTLP endpoint ${endpoint} is unreachable`, detail: (err as Error).message });
+  const arrival = await checkOtlpArrival({ baseUrl: endpoint, token });
+  const detail = arrival.lines.join("; ");
+  switch (arrival.verdict) {
+    case "ok":
+      checks.push({ status: "ok", title: `Claude Code's own telemetry arrives at ${endpoint}`, detail });
+      break;
+    case "partial":
+    case "none":
+      checks.push({
+        status: "warn",
+        title: `OTLP endpoint ${endpoint} accepts exports, ${arrival.verdict === "none" ? "but none arrived yet" : "but not every signal arrived"}`,
+        detail,
+        fix: "Run a Claude Code session with the settings init wrote, then check again.",
+      });
+      break;
+    case "failed":
+      checks.push({
+        status: "fail",
+        title: `OTLP endpoint ${endpoint} does not take Claude Code's telemetry`,
+        detail,
+        fix: "Check the server and token, or run spanlight init without --otel.",
+      });
+      break;
+    default:
+      arrival.verdict satisfies never;
   }
 }

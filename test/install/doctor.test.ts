@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { doctorCommand } from "../../src/cli/doctor.ts";
 import { initCommand } from "../../src/cli/init.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { EventsPage } from "../../src/schema/wire.ts";
+import { FIXTURES_DIR } from "../helpers/fixtures.ts";
 import { createTempDir } from "../hooks/helpers/temp-dir.ts";
 import { captureIo } from "./cli-io.ts";
 
@@ -83,5 +84,28 @@ describe("spanlight doctor", () => {
     expect(without.text()).toContain("✗ The server requires a token");
     const withToken = io({ SPANLIGHT_TOKEN: "doctor-token-1" });
     expect(await doctorCommand([], withToken), withToken.text()).toBe(0);
+  });
+
+  it("after init --otel, says whether Claude Code's own telemetry has arrived", async () => {
+    server = await startNodeServer();
+    await initCommand(["--otel", "--url", server.url], io());
+    const before = io();
+    expect(await doctorCommand([], before), before.text()).toBe(0);
+    expect(before.text()).toContain(`! OTLP endpoint ${server.url} accepts exports, but none arrived yet`);
+
+    // What Claude Code would send: one real export per signal from a captured session.
+    for (const signal of ["traces", "logs", "metrics"]) {
+      const [first] = readFileSync(join(FIXTURES_DIR, "bash-echo", "otlp", `${signal}.jsonl`), "utf8").split("\n");
+      const { path, body } = JSON.parse(first!);
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    }
+    const after = io();
+    expect(await doctorCommand([], after), after.text()).toBe(0);
+    expect(after.text()).toContain(`✓ Claude Code's own telemetry arrives at ${server.url}`);
   });
 });
