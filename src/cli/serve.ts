@@ -1,5 +1,5 @@
-import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
 import { otelEnvToConfig } from "../../otel/mod.ts";
+import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
 import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
 import { createSpanlight } from "../server/compose.ts";
@@ -72,6 +72,8 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     config,
     log: (line) => rt.err(`spanlight: ${line}`),
     ui: await rt.dashboard?.(),
+    hostName: rt.hostName(),
+    otlpForward: otlpForwardFromEnv(rt.env),
   });
   let listener: Awaited<ReturnType<Runtime["serve"]>>;
   try {
@@ -91,7 +93,8 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   rt.out(`  dashboard  ${base}/`);
   rt.out(`  hooks      POST ${base}/v1/hooks/claude-code   (spanlight init installs them)`);
   rt.out(`  otlp       ${base}/v1/{traces,logs,metrics}   (spanlight init --otel points Claude Code here)`);
-  if (config.otel.export.enabled) rt.out(`  export     ${config.otel.export.endpoint} (${config.otel.export.protocol})`);
+  if (config.otel.export.enabled)
+    rt.out(`  export     ${config.otel.export.endpoint} (${config.otel.export.protocol})`);
   if (config.server.token) rt.out("  auth       bearer token required");
   return new Promise<number>((resolve) => {
     rt.onShutdown(async (signal) => {
