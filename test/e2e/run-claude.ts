@@ -1,16 +1,17 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-/** The real Claude Code CLI, shipped as a native binary in the SDK's platform package. */
-export const CLAUDE_BIN = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "node_modules",
-  "@anthropic-ai",
-  "claude-agent-sdk-linux-x64",
-  "claude",
-);
+/**
+ * The real Claude Code CLI: a native binary in the SDK's platform package (npm installs the one
+ * for this machine, e.g. `claude-agent-sdk-linux-x64`; musl systems get the `-musl` one).
+ */
+export const CLAUDE_BIN = ((): string => {
+  const scope = join(import.meta.dirname, "..", "..", "node_modules", "@anthropic-ai");
+  const base = `claude-agent-sdk-${process.platform}-${process.arch}`;
+  const exe = process.platform === "win32" ? "claude.exe" : "claude";
+  return [base, `${base}-musl`].map((p) => join(scope, p, exe)).find((p) => existsSync(p)) ?? join(scope, base, exe);
+})();
 
 export type ClaudeResult = {
   code: number | null;
