@@ -10,6 +10,7 @@ import {
   formatRelative,
   shortPath,
 } from "../../ui/src/lib/format.ts";
+import { toJsonText } from "../../ui/src/lib/json-text.ts";
 import { toSafeHttpUrl } from "../../ui/src/lib/safe-url.ts";
 
 describe("formatting", () => {
@@ -44,6 +45,14 @@ describe("formatting", () => {
     expect([999, 12_345, 2_500_000].map(formatCount)).toEqual(["999", "12.3k", "2.5M"]);
     expect([0, 0.0004, 0.083, 0.5].map(formatPercent)).toEqual(["0%", "<0.1%", "8.3%", "50%"]);
     expect(shortPath("/tmp/a/b/c.txt")).toBe("…/b/c.txt");
+  });
+});
+
+describe("captured data as text", () => {
+  it("pretty-prints objects and shows strings as their own lines", () => {
+    expect(toJsonText({ a: [1, "<b>"] })).toBe('{\n  "a": [\n    1,\n    "<b>"\n  ]\n}');
+    expect(toJsonText("Exit code 3\nls: no such file")).toBe("Exit code 3\nls: no such file");
+    expect(toJsonText(undefined)).toBe("undefined");
   });
 });
 
