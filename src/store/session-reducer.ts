@@ -205,7 +205,7 @@ function closeBatch(state: SessionState, e: NormalizedEvent, at: string, effects
   for (const item of calls) {
     const id = item && typeof item === "object" ? (item as Record<string, unknown>).tool_use_id : undefined;
     const call = typeof id === "string" ? state.toolCalls.get(id) : undefined;
-    if (!call || call.status !== "running") continue;
+    if (call?.status !== "running") continue;
     const response = (item as Record<string, unknown>).tool_response;
     finishCall(
       call,
@@ -240,7 +240,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   const at = e.sourceTime ?? e.receivedAt;
   const effects: SessionEffects = { finishedCalls: [] };
   state.eventCount++;
-  state.lastEventAt = at > state.lastEventAt ? at : state.lastEventAt;
+  // ISO strings compare in time order. A late-delivered event (command hooks deliver in the
+  // background, so SessionStart can arrive after the first prompt) still moves the start back.
+  if (at > state.lastEventAt) state.lastEventAt = at;
+  if (at < state.startedAt) state.startedAt = at;
   state.lastEventMs = Date.parse(state.lastEventAt);
   // OTLP events repeat failures hooks already reported; applyOtlpEvent counts the ones that are new.
   if (e.status === "error" && e.source !== "otlp") state.errorCount++;

@@ -161,3 +161,23 @@ describe("session index", () => {
     expect(s.store.session("busy")!.eventCount).toBe(1);
   });
 });
+
+describe("late delivery", () => {
+  it("moves the session start back when an earlier event arrives late", async () => {
+    const s = testSpanlight();
+    await postHook(
+      s.app,
+      { session_id: "late", hook_event_name: "UserPromptSubmit", prompt: "x" },
+      { "x-spanlight-time": "2026-11-21T10:00:05.000Z" },
+    );
+    await postHook(
+      s.app,
+      { session_id: "late", hook_event_name: "SessionStart" },
+      { "x-spanlight-time": "2026-11-21T10:00:01.000Z" },
+    );
+    expect(s.store.sessions()[0]).toMatchObject({
+      startedAt: "2026-11-21T10:00:01.000Z",
+      lastEventAt: "2026-11-21T10:00:05.000Z",
+    });
+  });
+});
