@@ -161,6 +161,12 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
     io.out(
       `Claude Code will also export its own telemetry (tokens, cost, LLM requests) over OTLP/HTTP JSON to ${plan.hookBaseUrl}.`,
     );
+    if (options.token) {
+      // The token stays out of settings files; OTLP exporters read their headers from the environment.
+      io.out(
+        'Its OTLP exports need the token too: start Claude Code with OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20$SPANLIGHT_TOKEN" in its environment.',
+      );
+    }
   }
   if (docker) {
     const setup = toDockerSetup({ port: toPort(baseUrl), hostHooksDir: hooksDir(io.home) });
