@@ -4,7 +4,8 @@
  * Prints, in one run:
  *  1. pipeline capacity: spans mapped and exported per second to a local OTLP/HTTP receiver
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
- *     then the export stage alone (finished spans in, as fast as it takes them);
+ *     then the same events fed at a steady rate that makes 12,000 spans/s (must all arrive, none
+ *     dropped), then the export stage alone (finished spans in, as fast as it sustains them);
  *  2. HTTP ingest throughput of a Spanlight server with export off vs on (ratio), 10 connections,
  *     real hook payloads with unique ids, the receiver running; and the CPU time per event of the
  *     server's event-loop thread including the export work: its ratio is the throughput ratio of
@@ -102,6 +103,27 @@ async function pipelineCapacity(events: NormalizedEvent[], endpoint: string) {
     eventsPerSecond: events.length / seconds,
     stats: pipeline.stats(),
   };
+}
+
+/** 1a. Events fed at a steady rate chosen to make `spansPerSecond`: does all of it arrive, with no drop? */
+async function pacedPipeline(
+  events: NormalizedEvent[],
+  spansPerEvent: number,
+  spansPerSecond: number,
+  endpoint: string,
+) {
+  const pipeline = createOtelPipeline({ config: otelConfig(true, endpoint), version: "bench", hostName: "bench-host" });
+  const eventsPerMs = spansPerSecond / spansPerEvent / 1000;
+  const t0 = performance.now();
+  let fed = 0;
+  while (fed < events.length) {
+    const due = Math.min(events.length, Math.floor((performance.now() - t0) * eventsPerMs));
+    while (fed < due) pipeline.onEvent(events[fed++]!);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await pipeline.shutdown();
+  const seconds = (performance.now() - t0) / 1000;
+  return { spansPerSecond: pipeline.stats().exported / seconds, stats: pipeline.stats() };
 }
 
 /** The spans the mapper makes of `events`, finished, ready for the export stage alone. */
@@ -244,6 +266,13 @@ async function main() {
     );
 
     const spans = finishedSpans(events);
+    const TARGET = 12_000;
+    const paced: Array<Awaited<ReturnType<typeof pacedPipeline>>> = [];
+    for (let r = 0; r < ROUNDS; r++)
+      paced.push(await pacedPipeline(events, spans.length / events.length, TARGET, endpoint));
+    console.log(
+      `\nevents fed at a steady rate for ${fmt(TARGET, 0)} spans/s: ${fmt(median(paced.map((x) => x.spansPerSecond)), 0)} spans/s reached the receiver, dropped ${Math.max(...paced.map((x) => x.stats.dropped))}, failed ${Math.max(...paced.map((x) => x.stats.failed))}`,
+    );
     const stage: Array<Awaited<ReturnType<typeof exportCapacity>>> = [];
     for (let r = 0; r < ROUNDS; r++) stage.push(await exportCapacity(spans, endpoint));
     console.log(
