@@ -8,14 +8,64 @@ function str(input: Input, key: string): string | null {
   return typeof v === "string" && v !== "" ? v : null;
 }
 
-// Tokens in a shell command that are evidently paths: absolute, home- or dot-relative.
-const PATH_TOKEN = /^(?:\/|~\/|\.\.?\/)[^\s;|&<>()`$]*$/;
-const REDIRECT = /(?:^|[^0-9&>])>>?\s*([^\s;|&<>()`]+)/g;
+// Words of a shell command that are evidently paths: absolute, home- or dot-relative.
+const PATH_WORD = /^(?:\/|~\/|\.\.?\/)/;
 // Output of these is a file they write (`tee f`, `touch f`, `cp a b` → b).
 const WRITERS = new Set(["tee", "touch", "mkdir", "cp", "mv", "rm", "rmdir", "install", "ln"]);
+const LAST_IS_TARGET = new Set(["cp", "mv", "ln", "install"]);
 
-function unquote(token: string): string {
-  return token.replace(/^(['"])(.*)\1$/, "$2");
+type Word = { text: string; redirect: boolean };
+
+/**
+ * Splits a command into simple commands and their words, honouring single and double quotes and
+ * backslash escapes (`'my file.txt'` is one word), and marking words that follow `>` / `>>`.
+ */
+function shellWords(command: string): Word[][] {
+  const commands: Word[][] = [[]];
+  let word = "";
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  let redirect = false;
+  const end = () => {
+    if (inWord) commands[commands.length - 1]!.push({ text: word, redirect });
+    if (inWord) redirect = false;
+    word = "";
+    inWord = false;
+  };
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"' && i + 1 < command.length) word += command[++i];
+      else word += c;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === "\\" && i + 1 < command.length) {
+      word += command[++i];
+      inWord = true;
+    } else if (c === ">") {
+      end();
+      if (command[i + 1] === ">") i++;
+      // `2>&1` and `>&2` duplicate descriptors: not files.
+      if (command[i + 1] === "&") i++;
+      else redirect = true;
+    } else if (c === ";" || c === "|" || c === "&" || c === "\n" || c === "(" || c === ")") {
+      end();
+      redirect = false;
+      if (commands[commands.length - 1]!.length > 0) commands.push([]);
+    } else if (c === " " || c === "\t") end();
+    else {
+      // A descriptor number right before `>` (2>file) is not a word of its own.
+      if (/[0-9]/.test(c) && command[i + 1] === ">" && !inWord) continue;
+      word += c;
+      inWord = true;
+    }
+  }
+  end();
+  return commands.filter((c) => c.length > 0);
 }
 
 /** Paths evident in a Bash command: redirect targets are writes; path arguments of writers are writes; others reads. */
@@ -23,24 +73,21 @@ export function bashFileOps(command: string): FileTouchOp[] {
   const ops: FileTouchOp[] = [];
   const seen = new Set<string>();
   const add = (path: string, op: FileOp) => {
-    if (path === "/dev/null" || path.startsWith("/dev/fd") || path.startsWith("/proc/")) return;
+    if (path === "" || path === "/dev/null" || path.startsWith("/dev/fd") || path.startsWith("/proc/")) return;
     if (seen.has(path)) return;
     seen.add(path);
     ops.push({ path, op });
   };
-  for (const m of command.matchAll(REDIRECT)) {
-    const target = unquote(m[1]!);
-    if (!target.startsWith("&")) add(target, "write");
-  }
-  for (const segment of command.split(/&&|\|\||[;|\n]/)) {
-    const tokens = segment.trim().split(/\s+/).map(unquote);
-    const cmd = tokens[0] ?? "";
-    const writer = WRITERS.has(cmd) || (cmd === "sed" && tokens.includes("-i"));
-    const pathArgs = tokens.slice(1).filter((t) => PATH_TOKEN.test(t) && !t.startsWith(">"));
-    pathArgs.forEach((p, i) => {
+  for (const words of shellWords(command)) {
+    for (const w of words) if (w.redirect) add(w.text, "write");
+    const plain = words.filter((w) => !w.redirect);
+    const cmd = plain[0]?.text ?? "";
+    const writer = WRITERS.has(cmd) || (cmd === "sed" && plain.some((w) => w.text === "-i"));
+    const paths = plain.slice(1).filter((w) => PATH_WORD.test(w.text) && !/[$`*?]/.test(w.text));
+    paths.forEach((w, i) => {
       // cp/mv/ln: only the last path is written; the rest are read.
-      const isTarget = ["cp", "mv", "ln", "install"].includes(cmd) ? i === pathArgs.length - 1 : writer;
-      add(p, isTarget ? "write" : "read");
+      const isTarget = LAST_IS_TARGET.has(cmd) ? i === paths.length - 1 : writer;
+      add(w.text, isTarget ? "write" : "read");
     });
   }
   return ops;
