@@ -108,7 +108,7 @@ async function dashboardBuild(root, log) {
 }
 
 /**
- * Builds the executable; returns where it is and what went in. Throws with one line on failure.
+ * Builds the executable; returns where it is and what went in. Throws an Error saying what failed.
  * `uiDir` embeds an existing dashboard build (tests build theirs apart from ui/dist).
  */
 export async function compile({
