@@ -107,12 +107,15 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
   let lastMappingError: string | null = null;
   let stopped = false;
 
-  function guarded(what: string, produce: () => SpanCommand[]): void {
+  /** Runs one mapping step; a failure is counted and logged, never thrown into ingest. */
+  function guarded(e: NormalizedEvent | null, produce: () => SpanCommand[]): void {
     try {
       assembler.applyAll(produce());
     } catch (err) {
       mappingErrors++;
-      lastMappingError = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+      // The message is built only here: onEvent runs for every stored event.
+      const what = e ? `mapping ${e.type} #${e.seq}` : "sweeping open spans";
+      lastMappingError = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
       logLimited("mapping", `otel: ${lastMappingError}`);
     }
   }
@@ -121,10 +124,10 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
 
   return {
     onEvent(e) {
-      if (!stopped) guarded(`mapping ${e.type} #${e.seq} failed`, () => mapper.map(e, clock.now()));
+      if (!stopped) guarded(e, () => mapper.map(e, clock.now()));
     },
     sweep() {
-      if (!stopped) guarded("sweep failed", () => mapper.sweep(clock.now()));
+      if (!stopped) guarded(null, () => mapper.sweep(clock.now()));
     },
     stats() {
       const s = sdk.stats();
@@ -148,7 +151,7 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
     },
     async shutdown() {
       if (stopped) return;
-      guarded("ending open spans failed", () => mapper.endAll("shutdown"));
+      guarded(null, () => mapper.endAll("shutdown"));
       stopped = true;
       try {
         await sdk.shutdown();
