@@ -1,5 +1,6 @@
 import type { NormalizedEvent, SessionDetail, SessionSummary, Stats } from "../../../src/schema/wire.ts";
 import { replayScenario, testSpanlight } from "../../helpers/app.ts";
+import { postScenarioOtlp } from "../../otlp/helpers/post-otlp.ts";
 
 /** What the server holds after replaying real captures: the wire objects the dashboard receives. */
 export type Captured = {
@@ -10,9 +11,23 @@ export type Captured = {
   detail(sessionId: string): Promise<SessionDetail>;
 };
 
-export async function captured(scenarios: string[], headers: Record<string, string> = {}): Promise<Captured> {
+export type CaptureSources = {
+  /** Replay the hook payloads (default true). */
+  hooks?: boolean;
+  /** Also replay Claude Code's own OTLP exports (traces, logs, metrics), after the hooks. */
+  otlp?: boolean;
+};
+
+export async function captured(
+  scenarios: string[],
+  headers: Record<string, string> = {},
+  { hooks = true, otlp = false }: CaptureSources = {},
+): Promise<Captured> {
   const s = testSpanlight();
-  for (const sc of scenarios) await replayScenario(s.app, sc, headers);
+  for (const sc of scenarios) {
+    if (hooks) await replayScenario(s.app, sc, headers);
+    if (otlp) await postScenarioOtlp(s.app, sc);
+  }
   const get = async <T>(path: string) => (await (await s.app.request(path)).json()) as T;
   const page = await get<{ events: NormalizedEvent[] }>("/api/events?limit=1000");
   return {

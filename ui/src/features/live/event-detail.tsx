@@ -6,6 +6,7 @@ import { JsonBlock } from "../../components/json-block.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toEventKind } from "../../lib/event-kind.ts";
 import { formatAbsolute, formatCost, formatDuration } from "../../lib/format.ts";
+import { describeTokens, totalTokens } from "../../lib/usage.ts";
 import { eventTime } from "./event-row.tsx";
 
 function Field(props: { label: string; value: string | null | undefined; mono?: boolean }) {
@@ -58,6 +59,7 @@ export function EventDetail(props: { event: NormalizedEvent; onClose: () => void
         <Field label="Error" value={e().error} />
         <Field label="Duration" value={e().durationMs !== null ? formatDuration(e().durationMs) : null} />
         <Field label="Cost" value={e().usage?.costUsd ? formatCost(e().usage?.costUsd) : null} />
+        <Field label="Tokens" value={totalTokens(e().usage) > 0 ? describeTokens(e().usage!) : null} />
         <Field label="Model" value={e().model} />
         <Field label="Working dir" value={e().cwd} mono />
         <Field

@@ -1,7 +1,8 @@
 import { untrack } from "solid-js";
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
 import { Icon } from "../../components/icon.tsx";
-import { toEventKind, toolColorSlot } from "../../lib/event-kind.ts";
+import { shortType, toEventKind, toolColorSlot } from "../../lib/event-kind.ts";
+import { rowSummary } from "../../lib/event-summary.ts";
 import { formatAbsolute, formatClock, formatDuration, formatRelative, shortId } from "../../lib/format.ts";
 
 export function eventTime(e: NormalizedEvent): string {
@@ -36,7 +37,14 @@ export function EventRow(props: {
     >
       <td class="c-type">
         <Icon name={kind.icon} class={`tone-icon tone-${kind.tone}`} />
-        <span class="type-name">{e.type}</span>
+        <span class="type-name" title={e.type}>
+          {shortType(e)}
+        </span>
+        {e.source === "otlp" ? (
+          <span class="src-tag" title="From Claude Code's own telemetry (OTLP)">
+            otel
+          </span>
+        ) : null}
       </td>
       <td
         class="c-time mono"
@@ -56,7 +64,7 @@ export function EventRow(props: {
         {e.toolName ? <span class={`tool-tag tool-${toolColorSlot(e.toolName)}`}>{e.toolName}</span> : null}
       </td>
       <td class="c-summary">
-        {e.error ? <span class="err-text">{e.error}</span> : <span class="summary-text">{e.summary}</span>}
+        {e.error ? <span class="err-text">{e.error}</span> : <span class="summary-text">{rowSummary(e)}</span>}
         {e.durationMs !== null ? <span class="muted small dur">{formatDuration(e.durationMs)}</span> : null}
       </td>
     </tr>
