@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { toWaterfall } from "../../ui/src/features/sessions/waterfall.ts";
-import { captured } from "./helpers/captured.ts";
+import { firstTokenAt, llmId } from "../../ui/src/features/sessions/waterfall-llm.ts";
+import { type CaptureSources, captured } from "./helpers/captured.ts";
 
-async function detailOf(scenario: string) {
-  const cap = await captured([scenario]);
+async function detailOf(scenario: string, sources: CaptureSources = {}) {
+  const cap = await captured([scenario], {}, sources);
   return cap.detail(cap.sessions[0]!.sessionId);
 }
+
+const withOtlp = { otlp: true };
 
 describe("session waterfall", () => {
   it("nests the subagent under the Agent call that launched it, with its own tool calls below", async () => {
@@ -74,5 +77,93 @@ describe("session waterfall", () => {
     const turns = toWaterfall(linked, 0).rows.filter((r) => r.ref.kind === "turn");
     expect(turns.map((r) => r.traceUrl)).toEqual(detail.turns.map((t) => `http://localhost:16686/trace/${t.index}`));
     expect(toWaterfall(detail, 0).rows.every((r) => r.traceUrl === null)).toBe(true);
+  });
+
+  it("shows each LLM request as its own bar between the tool calls of its turn, and the subagent's in its lane", async () => {
+    const detail = await detailOf("subagent", withOtlp);
+    const requests = detail.llmRequests ?? [];
+    expect(requests.length).toBe(5);
+    const rows = toWaterfall(detail, Date.parse(detail.lastEventAt)).rows;
+    const shape = rows.map((r) => `${r.depth}:${r.ref.kind}:${r.ref.kind === "tool" ? r.label : ""}`);
+    // Main thread: request → Agent call (its subagent: request, Bash, request, Read, request) → request.
+    expect(shape).toEqual([
+      "0:turn:",
+      "1:llm:",
+      "1:tool:Agent",
+      "2:subagent:",
+      "3:llm:",
+      "3:tool:Bash",
+      "3:llm:",
+      "3:tool:Read",
+      "3:llm:",
+      "1:llm:",
+    ]);
+    const sub = detail.subagents[0]!;
+    const inLane = rows.filter((r) => r.ref.kind === "llm" && r.depth === 3).map((r) => r.key);
+    expect(inLane).toEqual(requests.filter((r) => r.subagentId === sub.agentId).map((r) => `llm:${llmId(r)}`));
+    for (const r of requests) {
+      const row = rows.find((x) => x.key === `llm:${llmId(r)}`)!;
+      expect(row).toMatchObject({ label: r.model, costUsd: r.costUsd, status: "ok" });
+      expect(row.startMs).toBe(Date.parse(r.startedAt) - Date.parse(detail.startedAt));
+      expect(row.endMs - row.startMs).toBe(Date.parse(r.endedAt) - Date.parse(r.startedAt));
+      expect(row.detail).toContain(`ttft ${r.ttftMs} ms`);
+    }
+  });
+
+  it("gives turns, subagents and requests their cost and tokens, and says the session has usage", async () => {
+    const detail = await detailOf("subagent", withOtlp);
+    const wf = toWaterfall(detail, 0);
+    expect(wf.usage).toBe(true);
+    const turn = wf.rows.find((r) => r.ref.kind === "turn")!;
+    expect(turn.costUsd).toBe(detail.turns[0]!.costUsd);
+    expect(turn.tokens).toEqual(detail.turns[0]!.tokens);
+    expect(turn.costUsd).toBeCloseTo(detail.totalCostUsd, 10);
+    const sub = wf.rows.find((r) => r.ref.kind === "subagent")!;
+    const subRequests = (detail.llmRequests ?? []).filter((r) => r.subagentId !== null);
+    expect(sub.costUsd).toBeCloseTo(
+      subRequests.reduce((a, r) => a + (r.costUsd ?? 0), 0),
+      10,
+    );
+    expect(sub.tokens?.outputTokens).toBe(subRequests.reduce((a, r) => a + r.outputTokens, 0));
+    expect(wf.rows.filter((r) => r.ref.kind === "tool").every((r) => r.costUsd === null)).toBe(true);
+    expect(toWaterfall(await detailOf("subagent"), 0).usage).toBe(false);
+  });
+
+  it("marks a failed LLM request as a problem, with its status code and error", async () => {
+    const detail = await detailOf("api-error", withOtlp);
+    const failed = toWaterfall(detail, 0).rows.filter((r) => r.ref.kind === "llm" && r.status === "error");
+    expect(failed.length).toBe(1);
+    expect(failed[0]!.detail).toBe("500 Internal server error (scripted) (attempt 2)");
+    expect(failed[0]!.costUsd).toBeNull();
+  });
+
+  it("puts the first-token marker at the last attempt's time to first token", async () => {
+    const detail = await detailOf("api-error", withOtlp);
+    // The first request was retried: its span covers both attempts, ttft belongs to the last.
+    const retried = (detail.llmRequests ?? []).find((r) => r.status === "ok")!;
+    const start = Date.parse(retried.startedAt);
+    const end = Date.parse(retried.endedAt);
+    expect(end - start).toBeGreaterThan(retried.durationMs! * 2);
+    const at = firstTokenAt(retried, 0, end - start)!;
+    expect(at * (end - start)).toBeCloseTo(end - start - retried.durationMs! + retried.ttftMs!, 6);
+    expect(at).toBeGreaterThan(0.5);
+    expect(firstTokenAt({ ...retried, ttftMs: null }, 0, 100)).toBeNull();
+  });
+
+  it("leaves LLM requests out of the rows when asked, keeping the turn's cost", async () => {
+    const detail = await detailOf("subagent", withOtlp);
+    const rows = toWaterfall(detail, 0, new Set(), { llmRequests: false }).rows;
+    expect(rows.some((r) => r.ref.kind === "llm")).toBe(false);
+    expect(rows.map((r) => r.key)).toEqual(toWaterfall(await detailOf("subagent"), 0).rows.map((r) => r.key));
+    expect(rows[0]!.costUsd).toBe(detail.turns[0]!.costUsd);
+  });
+
+  it("groups the requests of a session without hooks under Outside a turn", async () => {
+    const detail = await detailOf("bash-echo", { hooks: false, otlp: true });
+    const rows = toWaterfall(detail, 0).rows;
+    expect(rows[0]).toMatchObject({ key: "outside", label: "Outside a turn" });
+    expect(rows[0]!.detail).toContain("LLM requests not matched");
+    expect(rows[0]!.costUsd).toBeCloseTo(detail.totalCostUsd, 10);
+    expect(rows.slice(1).map((r) => r.ref.kind)).toEqual((detail.llmRequests ?? []).map(() => "llm"));
   });
 });

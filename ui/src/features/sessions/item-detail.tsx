@@ -1,33 +1,20 @@
 import { createResource, For, Match, Show, Switch } from "solid-js";
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
-import type { SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
+import type { NativeSpan, SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
 import { JsonBlock } from "../../components/json-block.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { TimeAgo } from "../../components/time-ago.tsx";
-import { formatAbsolute, formatDuration } from "../../lib/format.ts";
+import { formatDuration } from "../../lib/format.ts";
 import { toSafeHttpUrl } from "../../lib/safe-url.ts";
+import { formatExact } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
+import { Times, UsageFields } from "./detail-parts.tsx";
+import { LlmDetail } from "./llm-detail.tsx";
 import type { WaterfallRef } from "./waterfall.ts";
+import { findLlmRequest, sumRequests } from "./waterfall-llm.ts";
 
 function payloadField(e: NormalizedEvent | null | undefined, key: string): unknown {
   const p = e?.payload;
   return p && typeof p === "object" ? (p as Record<string, unknown>)[key] : undefined;
-}
-
-function Times(props: { startedAt: string; endedAt: string | null; durationMs?: number | null }) {
-  const app = useApp();
-  const dur = () =>
-    props.durationMs ?? (props.endedAt ? Date.parse(props.endedAt) : app.now()) - Date.parse(props.startedAt);
-  return (
-    <>
-      <dt>Started</dt>
-      <dd title={formatAbsolute(props.startedAt)}>
-        {formatAbsolute(props.startedAt)} · <TimeAgo at={props.startedAt} />
-      </dd>
-      <dt>Duration</dt>
-      <dd>{props.endedAt || props.durationMs != null ? formatDuration(dur()) : `${formatDuration(dur())} so far`}</dd>
-    </>
-  );
 }
 
 function TurnDetail(props: { turn: Turn }) {
@@ -45,6 +32,11 @@ function TurnDetail(props: { turn: Turn }) {
       <dd>
         {props.turn.toolCallCount} · {props.turn.errorCount} errors
       </dd>
+      <Show when={props.turn.llmRequestCount}>
+        <dt>LLM requests</dt>
+        <dd>{props.turn.llmRequestCount} (its subagents' included)</dd>
+        <UsageFields costUsd={props.turn.costUsd} tokens={props.turn.tokens} />
+      </Show>
       <Show when={props.turn.traceId}>
         <dt>Trace</dt>
         <dd class="mono">
@@ -61,7 +53,50 @@ function TurnDetail(props: { turn: Turn }) {
   );
 }
 
-function ToolDetail(props: { call: ToolCall }) {
+/** Claude Code's own view of the call (its tool_decision / tool_result events and tool spans). */
+function NativeToolFields(props: { call: ToolCall; spans: readonly NativeSpan[] }) {
+  // The blocked-on-user span carries no tool_use_id: it hangs under the call's `claude_code.tool` span.
+  const wait = () => {
+    const tool = props.spans.find((s) => s.name === "claude_code.tool" && s.toolUseId === props.call.toolUseId);
+    return tool
+      ? props.spans.find((s) => s.name === "claude_code.tool.blocked_on_user" && s.parentSpanId === tool.spanId)
+      : undefined;
+  };
+  return (
+    <Show when={props.call.native}>
+      {(n) => (
+        <>
+          <Show when={n().decision}>
+            <dt>Decision</dt>
+            <dd>
+              {n().decision}
+              <Show when={n().decisionSource}>
+                <span class="muted"> by {n().decisionSource}</span>
+              </Show>
+              <Show when={wait()}>
+                {(w) => <span class="muted"> · after {formatDuration(w().durationMs)} blocked on the user</span>}
+              </Show>
+            </dd>
+          </Show>
+          <Show when={n().durationMs !== null || n().resultBytes !== null}>
+            <dt>Claude Code</dt>
+            <dd>
+              {n().success === false ? "failed" : n().success ? "ok" : ""}
+              {n().durationMs !== null ? ` · ran ${formatDuration(n().durationMs)}` : ""}
+              {n().resultBytes !== null ? ` · ${formatExact(n().resultBytes)} bytes of result` : ""}
+            </dd>
+          </Show>
+          <Show when={n().error && n().error !== props.call.error}>
+            <dt>Its error</dt>
+            <dd class="wrap err-text">{n().error}</dd>
+          </Show>
+        </>
+      )}
+    </Show>
+  );
+}
+
+function ToolDetail(props: { call: ToolCall; spans: readonly NativeSpan[] }) {
   const app = useApp();
   const [io] = createResource(
     () => [props.call.startSeq, props.call.endSeq] as const,
@@ -105,6 +140,7 @@ function ToolDetail(props: { call: ToolCall }) {
             </ul>
           </dd>
         </Show>
+        <NativeToolFields call={props.call} spans={props.spans} />
         <dt>Tool use id</dt>
         <dd class="mono wrap">{props.call.toolUseId}</dd>
       </dl>
@@ -122,7 +158,9 @@ function ToolDetail(props: { call: ToolCall }) {
   );
 }
 
-function SubagentDetail(props: { agent: Subagent }) {
+function SubagentDetail(props: { agent: Subagent; detail: SessionDetail }) {
+  const requests = () => (props.detail.llmRequests ?? []).filter((r) => r.subagentId === props.agent.agentId);
+  const used = () => sumRequests(requests());
   return (
     <dl class="fields">
       <dt>Status</dt>
@@ -137,6 +175,11 @@ function SubagentDetail(props: { agent: Subagent }) {
       <dd class="mono wrap">{props.agent.agentId}</dd>
       <dt>Tool calls</dt>
       <dd>{props.agent.toolCallCount}</dd>
+      <Show when={requests().length > 0}>
+        <dt>LLM requests</dt>
+        <dd>{requests().length}</dd>
+        <UsageFields costUsd={used().costUsd} tokens={used().tokens} />
+      </Show>
     </dl>
   );
 }
@@ -155,7 +198,12 @@ export function ItemDetail(props: { detail: SessionDetail; selected: WaterfallRe
     const s = props.selected;
     return s.kind === "subagent" ? (props.detail.subagents.find((a) => a.agentId === s.agentId) ?? null) : null;
   };
-  const title = () => (turn() ? `Turn ${turn()?.index}` : (call()?.toolName ?? agent()?.agentType ?? "Item"));
+  const llm = () => {
+    const s = props.selected;
+    return s.kind === "llm" ? findLlmRequest(props.detail.llmRequests, s.id) : null;
+  };
+  const title = () =>
+    turn() ? `Turn ${turn()?.index}` : (call()?.toolName ?? agent()?.agentType ?? (llm() ? "LLM request" : "Item"));
   return (
     <aside class="detail" aria-labelledby="item-detail-title">
       <header class="detail-head">
@@ -164,10 +212,11 @@ export function ItemDetail(props: { detail: SessionDetail; selected: WaterfallRe
           ×
         </button>
       </header>
-      <Switch fallback={<p class="muted">Select a turn, tool call or subagent.</p>}>
+      <Switch fallback={<p class="muted">Select a turn, tool call, subagent or LLM request.</p>}>
         <Match when={turn()}>{(t) => <TurnDetail turn={t()} />}</Match>
-        <Match when={call()}>{(c) => <ToolDetail call={c()} />}</Match>
-        <Match when={agent()}>{(a) => <SubagentDetail agent={a()} />}</Match>
+        <Match when={call()}>{(c) => <ToolDetail call={c()} spans={props.detail.nativeSpans ?? []} />}</Match>
+        <Match when={agent()}>{(a) => <SubagentDetail agent={a()} detail={props.detail} />}</Match>
+        <Match when={llm()}>{(r) => <LlmDetail request={r()} detail={props.detail} />}</Match>
       </Switch>
     </aside>
   );

@@ -1,15 +1,18 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import type { SessionDetail } from "../../../../src/schema/session.ts";
+import { ModelTable } from "../../components/model-table.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
+import { describeTokens, hasUsage, totalTokens } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { ItemDetail } from "./item-detail.tsx";
 import { sessionDurationMs } from "./session-duration.ts";
 import { FilesTouched, Notices } from "./session-parts.tsx";
+import { describeActiveTime, describeWork, UsageNote, UsageSourceTag } from "./session-usage.tsx";
 import { toWaterfall, type WaterfallRef } from "./waterfall.ts";
 import { WaterfallView } from "./waterfall-view.tsx";
 
@@ -24,6 +27,7 @@ function toRef(key: string): WaterfallRef | null {
   if (kind === "turn" && /^\d+$/.test(id)) return { kind: "turn", index: Number(id) };
   if (kind === "tool" && id) return { kind: "tool", toolUseId: id };
   if (kind === "agent" && id) return { kind: "subagent", agentId: id };
+  if (kind === "llm" && id) return { kind: "llm", id };
   return null;
 }
 
@@ -49,7 +53,8 @@ export function SessionView() {
   const summary = () => app.store.sessions.find((s) => s.sessionId === params.id);
   createEffect(
     on(
-      () => [summary()?.eventCount, summary()?.status, summary()?.lastEventAt],
+      // OTLP spans and metrics change a session without adding events: otlpLastAt moves instead.
+      () => [summary()?.eventCount, summary()?.status, summary()?.lastEventAt, summary()?.otlpLastAt],
       () => throttle.call(),
       { defer: true },
     ),
@@ -57,11 +62,13 @@ export function SessionView() {
 
   const [folded, setFolded] = createSignal<ReadonlySet<string>>(new Set());
   const d = (): SessionDetail | null | undefined => detail.latest;
+  const showLlm = () => search.llm !== "hide";
   const waterfall = createMemo(() => {
     const s = d();
     const running = s && (s.status === "active" || s.status === "waiting");
     // Only a running session needs the clock; a finished one keeps a fixed layout.
-    return s ? toWaterfall(s, running ? app.now() : Date.parse(s.lastEventAt), folded()) : null;
+    const now = running ? app.now() : s ? Date.parse(s.lastEventAt) : 0;
+    return s ? toWaterfall(s, now, folded(), { llmRequests: showLlm() }) : null;
   });
   // Selection in a signal for instant keyboard moves, mirrored to `?item=` for reloads and links.
   const itemParam = () => (typeof search.item === "string" ? search.item : null);
@@ -157,19 +164,59 @@ export function SessionView() {
               <Meta label="Subagents">{s().subagentCount}</Meta>
               <Meta label="Errors">{s().errorCount}</Meta>
               <Meta label="Cost">
-                {s().totalCostUsd > 0 ? formatCost(s().totalCostUsd) : "—"}
-                <Show when={s().tokens.inputTokens + s().tokens.outputTokens > 0}>
-                  <span class="muted small">
-                    {" "}
-                    {formatCount(s().tokens.inputTokens)} in / {formatCount(s().tokens.outputTokens)} out
-                  </span>
-                </Show>
+                <span data-testid="session-cost">{hasUsage(s()) ? formatCost(s().totalCostUsd) : "—"}</span>{" "}
+                <UsageSourceTag session={s()} />
               </Meta>
+              <Show when={totalTokens(s().tokens) > 0}>
+                <Meta label="Tokens">
+                  <span title={describeTokens(s().tokens)} data-testid="session-tokens">
+                    {formatCount(totalTokens(s().tokens))}
+                    <span class="muted small">
+                      {" "}
+                      {formatCount(s().tokens.inputTokens)} in / {formatCount(s().tokens.outputTokens)} out
+                    </span>
+                  </span>
+                </Meta>
+              </Show>
+              <Show when={s().llmRequestCount}>
+                <Meta label="LLM requests">
+                  {s().llmRequestCount}
+                  <Show when={s().apiErrorCount}>
+                    <span class="err-text small">
+                      {" "}
+                      · {s().apiErrorCount} API error{s().apiErrorCount === 1 ? "" : "s"}
+                    </span>
+                  </Show>
+                </Meta>
+              </Show>
+              <Show when={s().activity}>
+                {(a) => (
+                  <>
+                    <Meta label="Active time">{describeActiveTime(a())}</Meta>
+                    <Show when={describeWork(a())}>{(w) => <Meta label="Work">{w()}</Meta>}</Show>
+                  </>
+                )}
+              </Show>
             </dl>
-            <Show when={s().truncated.toolCalls + s().truncated.turns > 0}>
+            <div class="usage-row">
+              <UsageNote session={s()} />
+              <Show when={(s().llmRequests?.length ?? 0) > 0}>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    checked={showLlm()}
+                    onChange={(e) =>
+                      setSearch({ llm: e.currentTarget.checked ? undefined : "hide" }, { replace: true })
+                    }
+                  />
+                  LLM requests in the timeline ({s().llmRequests?.length})
+                </label>
+              </Show>
+            </div>
+            <Show when={s().truncated.toolCalls + s().truncated.turns + (s().truncated.llmRequests ?? 0) > 0}>
               <p class="note">
-                The oldest {s().truncated.turns} turns and {s().truncated.toolCalls} tool calls were dropped by the
-                per-session bound.
+                The oldest {s().truncated.turns} turns, {s().truncated.toolCalls} tool calls and{" "}
+                {s().truncated.llmRequests ?? 0} LLM requests were dropped by the per-session bound.
               </p>
             </Show>
             <div class="split split-session">
@@ -188,6 +235,12 @@ export function SessionView() {
                 {(ref) => <ItemDetail detail={s()} selected={ref()} onClose={() => select(null)} />}
               </Show>
             </div>
+            <Show when={(s().models?.length ?? 0) > 0}>
+              <section class="panel" aria-labelledby="models-title">
+                <h2 id="models-title">Cost and tokens by model</h2>
+                <ModelTable models={s().models} label="Cost and tokens by model" />
+              </section>
+            </Show>
             <div class="grid-2">
               <section class="panel" aria-labelledby="files-title">
                 <h2 id="files-title">Files touched</h2>

@@ -1,18 +1,50 @@
 import { For, Show } from "solid-js";
 import { Icon } from "../../components/icon.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
-import { formatDuration } from "../../lib/format.ts";
+import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { toSafeHttpUrl } from "../../lib/safe-url.ts";
+import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts";
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
 
-const TICKS = 5;
+// Four intervals keep the labels apart on a narrow track (the detail panel and the cost column take room).
+// The grid lines in styles.css (`.wf-track .wf-lane`) are drawn at the same 25% steps.
+const TICKS = 4;
 
 function barClass(row: WaterfallRow): string {
   const kind = row.ref.kind === "tool" ? `tool-${toolColorSlot(row.toolName)}` : `kind-${row.ref.kind}`;
   return `wf-bar ${kind} st-${row.status}${row.finished ? "" : " running"}`;
 }
 
-/** Session timeline: one row per turn, tool call and subagent, bars placed by real start and duration. */
+function barTitle(row: WaterfallRow): string {
+  const parts = [`${row.label}: ${row.status}, ${formatDuration(row.endMs - row.startMs)}`];
+  if (row.firstTokenAt !== null) {
+    parts.push(`first token after ${formatDuration(row.firstTokenAt * (row.endMs - row.startMs))}`);
+  }
+  if (row.costUsd !== null) parts.push(formatCost(row.costUsd));
+  return parts.join(" · ");
+}
+
+/** Total tokens and cost of a row, the exact split in the title. */
+function UsageCell(props: { row: WaterfallRow }) {
+  return (
+    <td class="num nowrap wf-usage" title={props.row.tokens ? describeTokens(props.row.tokens) : undefined}>
+      <Show when={props.row.tokens && totalTokens(props.row.tokens) > 0}>
+        <span class="muted small">{formatCount(totalTokens(props.row.tokens))}</span>{" "}
+      </Show>
+      {/* A single request costs cents: its rows show hundredths of a cent, the sums whole cents. */}
+      {props.row.costUsd === null
+        ? ""
+        : props.row.ref.kind === "llm"
+          ? formatCostFine(props.row.costUsd)
+          : formatCost(props.row.costUsd)}
+    </td>
+  );
+}
+
+/**
+ * Session timeline: one row per turn, tool call, subagent and LLM request, bars placed by real
+ * start and duration; with cost data, a column of tokens and cost per row.
+ */
 export function WaterfallView(props: {
   waterfall: Waterfall;
   selectedKey: string | null;
@@ -24,10 +56,13 @@ export function WaterfallView(props: {
   const ticks = () => Array.from({ length: TICKS + 1 }, (_, i) => (props.waterfall.spanMs * i) / TICKS);
   return (
     <div class="wf-wrap">
-      <table class="waterfall" aria-label="Session timeline: turns, tool calls and subagents">
+      <table class="waterfall" aria-label="Session timeline: turns, tool calls, subagents and LLM requests">
         <colgroup>
           <col class="w-wf-name" />
           <col class="w-wf-dur" />
+          <Show when={props.waterfall.usage}>
+            <col class="w-wf-usage" />
+          </Show>
           <col />
         </colgroup>
         <thead>
@@ -36,6 +71,11 @@ export function WaterfallView(props: {
             <th scope="col" class="num">
               Duration
             </th>
+            <Show when={props.waterfall.usage}>
+              <th scope="col" class="num" title="Tokens (input, output and cache) and cost of the LLM requests">
+                Tokens · cost
+              </th>
+            </Show>
             <th scope="col" class="wf-axis">
               <span class="wf-lane">
                 <For each={ticks()}>
@@ -88,6 +128,9 @@ export function WaterfallView(props: {
                   <Show when={row.ref.kind === "subagent"}>
                     <Icon name="branch" class="tone-icon tone-agent" />
                   </Show>
+                  <Show when={row.ref.kind === "llm" && !isProblem(row.status)}>
+                    <Icon name="spark" class="tone-icon tone-llm" title="LLM request" />
+                  </Show>
                   <span class="wf-label">{row.label}</span>
                   <Show when={toSafeHttpUrl(row.traceUrl)}>
                     {(url) => (
@@ -109,13 +152,24 @@ export function WaterfallView(props: {
                     ? formatDuration(row.endMs - row.startMs)
                     : `${formatDuration(row.endMs - row.startMs)}…`}
                 </td>
+                <Show when={props.waterfall.usage}>
+                  <UsageCell row={row} />
+                </Show>
                 <td class="wf-track">
                   <span class="wf-lane">
                     <span
                       class={barClass(row)}
-                      style={{ left: pct(row.startMs), width: `max(3px, ${pct(row.endMs - row.startMs)})` }}
-                      title={`${row.label}: ${row.status}, ${formatDuration(row.endMs - row.startMs)}`}
-                    />
+                      style={{
+                        left: pct(row.startMs),
+                        width: `max(3px, ${pct(row.endMs - row.startMs)})`,
+                        "--ttft": row.firstTokenAt !== null ? `${row.firstTokenAt * 100}%` : undefined,
+                      }}
+                      title={barTitle(row)}
+                    >
+                      <Show when={row.firstTokenAt !== null}>
+                        <span class="wf-ttft" />
+                      </Show>
+                    </span>
                   </span>
                 </td>
               </tr>

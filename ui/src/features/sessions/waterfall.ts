@@ -1,14 +1,24 @@
-import type { SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
+import type {
+  LlmRequest,
+  SessionDetail,
+  Subagent,
+  TokenTotals,
+  ToolCall,
+  Turn,
+} from "../../../../src/schema/session.ts";
+import { sumRequests, toLlmRow } from "./waterfall-llm.ts";
 
 export type WaterfallRef =
   | { kind: "turn"; index: number }
   | { kind: "tool"; toolUseId: string }
   | { kind: "subagent"; agentId: string }
+  /** An LLM request from Claude Code's telemetry; `id` from `llmId`. */
+  | { kind: "llm"; id: string }
   | { kind: "group" };
 
 /** One bar of the session timeline, positioned in milliseconds from the session start. */
 export type WaterfallRow = {
-  /** Stable key: `turn:3`, `tool:<toolUseId>`, `agent:<agentId>`, `outside`. */
+  /** Stable key: `turn:3`, `tool:<toolUseId>`, `agent:<agentId>`, `llm:<requestId>`, `outside`. */
   key: string;
   ref: WaterfallRef;
   depth: number;
@@ -24,9 +34,27 @@ export type WaterfallRow = {
   parent: boolean;
   /** The turn's trace in Jaeger, when OTLP export is on. */
   traceUrl: string | null;
+  /** US dollars and tokens of the row's LLM requests (turns, subagents, requests); null when unknown. */
+  costUsd: number | null;
+  tokens: TokenTotals | null;
+  /** LLM requests: where the first token arrived, as a fraction of the bar. */
+  firstTokenAt: number | null;
 };
 
-export type Waterfall = { rows: WaterfallRow[]; spanMs: number; originMs: number };
+export type Waterfall = {
+  rows: WaterfallRow[];
+  spanMs: number;
+  originMs: number;
+  /** True when the session has cost or token data to show per row. */
+  usage: boolean;
+};
+
+export type WaterfallOptions = {
+  /** Show LLM requests as their own rows (default true). */
+  llmRequests?: boolean;
+};
+
+const NO_USAGE = { costUsd: null, tokens: null, firstTokenAt: null } as const;
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -42,17 +70,24 @@ export function rowKey(ref: WaterfallRef): string {
       return `tool:${ref.toolUseId}`;
     case "subagent":
       return `agent:${ref.agentId}`;
+    case "llm":
+      return `llm:${ref.id}`;
     case "group":
       return "outside";
   }
 }
 
 /**
- * Lays a session out as Jaeger-style nested bars: turns → tool calls → subagents (under the
- * `Agent` call that launched them) → the subagents' own tool calls. Pure: the session detail,
- * the clock and the folded keys in; rows out.
+ * Lays a session out as Jaeger-style nested bars: turns → tool calls and LLM requests →
+ * subagents (under the `Agent` call that launched them) → the subagents' own tool calls and LLM
+ * requests. Pure: the session detail, the clock and the folded keys in; rows out.
  */
-export function toWaterfall(detail: SessionDetail, nowMs: number, folded: ReadonlySet<string> = new Set()): Waterfall {
+export function toWaterfall(
+  detail: SessionDetail,
+  nowMs: number,
+  folded: ReadonlySet<string> = new Set(),
+  { llmRequests = true }: WaterfallOptions = {},
+): Waterfall {
   const originMs = ms(detail.startedAt);
   const rows: WaterfallRow[] = [];
   const endOf = (endedAt: string | null, startedAt: string, durationMs: number | null = null) => {
@@ -74,6 +109,16 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       mainCalls.set(c.turnIndex, list);
     }
   }
+  // A request of a subagent the hooks never announced stays on its turn's main lane.
+  const mainLlm = new Map<number | null, LlmRequest[]>();
+  const subLlm = new Map<string, LlmRequest[]>();
+  const allLlm = [...(detail.llmRequests ?? [])].sort(byStart);
+  if (llmRequests) {
+    for (const r of allLlm) {
+      if (r.subagentId && agentIds.has(r.subagentId)) append(subLlm, r.subagentId, r);
+      else append(mainLlm, r.turnIndex, r);
+    }
+  }
   const byParent = new Map<string, Subagent[]>();
   const unparented = new Map<number | null, Subagent[]>();
   const callIds = new Set(detail.toolCalls.map((c) => c.toolUseId));
@@ -87,6 +132,8 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
     const ref: WaterfallRef = { kind: "subagent", agentId: s.agentId };
     const key = rowKey(ref);
     const calls = subCalls.get(s.agentId) ?? [];
+    const llm = subLlm.get(s.agentId) ?? [];
+    const used = sumRequests(allLlm.filter((r) => r.subagentId === s.agentId));
     rows.push({
       key,
       ref,
@@ -98,11 +145,17 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       finished: s.endedAt !== null,
       status: s.status,
       toolName: null,
-      parent: calls.length > 0,
+      parent: calls.length + llm.length > 0,
       traceUrl: null,
+      ...used,
+      firstTokenAt: null,
     });
     if (folded.has(key)) return;
-    for (const c of calls) pushCall(c, depth + 1);
+    const items = [
+      ...calls.map((c) => ({ startedAt: c.startedAt, push: () => pushCall(c, depth + 1) })),
+      ...llm.map((r) => ({ startedAt: r.startedAt, push: () => rows.push(toLlmRow(r, originMs, depth + 1)) })),
+    ];
+    for (const item of items.sort(byStart)) item.push();
   }
 
   function pushCall(c: ToolCall, depth: number) {
@@ -122,6 +175,7 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       toolName: c.toolName,
       parent: children.length > 0,
       traceUrl: null,
+      ...NO_USAGE,
     });
     if (folded.has(key)) return;
     for (const s of children) pushSubagent(s, depth + 1);
@@ -131,6 +185,10 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
     const items: Array<{ startedAt: string; push: () => void }> = [
       ...(mainCalls.get(turnIndex) ?? []).map((c) => ({ startedAt: c.startedAt, push: () => pushCall(c, depth) })),
       ...(unparented.get(turnIndex) ?? []).map((s) => ({ startedAt: s.startedAt, push: () => pushSubagent(s, depth) })),
+      ...(mainLlm.get(turnIndex) ?? []).map((r) => ({
+        startedAt: r.startedAt,
+        push: () => rows.push(toLlmRow(r, originMs, depth)),
+      })),
     ];
     for (const item of items.sort(byStart)) item.push();
   }
@@ -151,26 +209,40 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       finished: t.status !== "running" && t.status !== "waiting",
       status: t.status,
       toolName: null,
-      parent: (mainCalls.get(t.index)?.length ?? 0) + (unparented.get(t.index)?.length ?? 0) > 0,
+      parent:
+        (mainCalls.get(t.index)?.length ?? 0) +
+          (unparented.get(t.index)?.length ?? 0) +
+          (mainLlm.get(t.index)?.length ?? 0) >
+        0,
       traceUrl: t.traceUrl,
+      ...turnUsage(t),
+      firstTokenAt: null,
     });
     if (!folded.has(key)) pushChildren(t.index, 1);
   }
   // Calls outside any known turn: before the first prompt, or turns dropped by the per-session bound.
   const orphanTurns = new Set<number | null>(
-    [...mainCalls.keys(), ...unparented.keys()].filter((k) => k === null || !turnIndexes.has(k)),
+    [...mainCalls.keys(), ...unparented.keys(), ...mainLlm.keys()].filter((k) => k === null || !turnIndexes.has(k)),
   );
   if (orphanTurns.size > 0) {
     const spans = [...orphanTurns].flatMap((k) => [
       ...(mainCalls.get(k) ?? []).map((c) => [ms(c.startedAt) - originMs, endOf(c.endedAt, c.startedAt, c.durationMs)]),
       ...(unparented.get(k) ?? []).map((a) => [ms(a.startedAt) - originMs, endOf(a.endedAt, a.startedAt)]),
+      ...(mainLlm.get(k) ?? []).map((r) => [ms(r.startedAt) - originMs, ms(r.endedAt) - originMs]),
     ]);
+    const outsideLlm = [...orphanTurns].flatMap((k) => mainLlm.get(k) ?? []);
+    const hasCalls = [...orphanTurns].some((k) => mainCalls.has(k) || unparented.has(k));
     rows.push({
       key: "outside",
       ref: { kind: "group" },
       depth: 0,
       label: "Outside a turn",
-      detail: "tool calls not matched to a prompt",
+      detail:
+        outsideLlm.length === 0
+          ? "tool calls not matched to a prompt"
+          : hasCalls
+            ? "tool calls and LLM requests not matched to a prompt"
+            : "LLM requests not matched to a prompt (slash commands, compaction, no hooks)",
       startMs: Math.min(...spans.map((s) => s[0] as number)),
       endMs: Math.max(...spans.map((s) => s[1] as number)),
       finished: true,
@@ -178,12 +250,27 @@ export function toWaterfall(detail: SessionDetail, nowMs: number, folded: Readon
       toolName: null,
       parent: true,
       traceUrl: null,
+      ...sumRequests(outsideLlm),
+      firstTokenAt: null,
     });
     if (!folded.has("outside")) for (const k of orphanTurns) pushChildren(k, 1);
   }
 
   const endMs = Math.max(ms(detail.completedAt ?? detail.lastEventAt) - originMs, ...rows.map((r) => r.endMs), 1);
-  return { rows, spanMs: endMs, originMs };
+  const usage = allLlm.length > 0 || detail.turns.some((t) => (t.costUsd ?? 0) > 0 || (t.llmRequestCount ?? 0) > 0);
+  return { rows, spanMs: endMs, originMs, usage };
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A turn's numbers as the server summed them (its subagents included); null before any request. */
+function turnUsage(t: Turn): { costUsd: number | null; tokens: TokenTotals | null } {
+  if (!t.llmRequestCount && !t.costUsd) return { costUsd: null, tokens: null };
+  return { costUsd: t.costUsd ?? null, tokens: t.tokens ?? null };
 }
 
 /** Failures and interruptions are what the eye should find first. */
