@@ -1,7 +1,11 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it } from "vitest";
+import type { SessionDetail } from "../../src/schema/session.ts";
+import { formatCost } from "../../ui/src/lib/format.ts";
+import { formatExact } from "../../ui/src/lib/usage.ts";
 import { loadHooks } from "../helpers/fixtures.ts";
+import { finalResults } from "../otlp/helpers/otlp-fixtures.ts";
 import { renderDashboard } from "./helpers/in-process-ui.tsx";
 
 afterEach(() => cleanup());
@@ -143,5 +147,118 @@ describe("dashboard in a DOM", () => {
     ui.flush();
     const evicted = hooks.length * 2 - 10;
     expect(screen.getByRole("note").textContent).toContain(`${evicted} older events were evicted`);
+  });
+});
+
+describe("dashboard with Claude Code's own telemetry", () => {
+  const subagentSession = (server: { store: { sessions(): Array<{ sessionId: string }> } }) =>
+    `/sessions/${server.store.sessions()[0]!.sessionId}`;
+
+  async function sessionDetail(ui: Awaited<ReturnType<typeof renderDashboard>>): Promise<SessionDetail> {
+    const id = ui.server.store.sessions()[0]!.sessionId;
+    return (await (await ui.server.app.request(`/api/sessions/${id}`)).json()) as SessionDetail;
+  }
+
+  it("shows a session's exact cost, tokens, where they come from, and the per-model table", async () => {
+    await renderDashboard({ scenarios: ["subagent"], otlp: true, path: subagentSession });
+    const [result] = finalResults("subagent");
+    await waitFor(() =>
+      expect(screen.getByTestId("session-cost").textContent).toBe(formatCost(result!.total_cost_usd)),
+    );
+    expect(screen.getByTestId("usage-note").textContent).toContain("exact, from Claude Code's own telemetry");
+    const [model, usage] = Object.entries(result!.modelUsage)[0]!;
+    const row = document.querySelector(`table.models tr[data-model="${model}"]`)!;
+    const cells = [...row.querySelectorAll("td")].map((c) => c.textContent);
+    expect(cells).toEqual([
+      model,
+      "5",
+      formatExact(usage.inputTokens),
+      formatExact(usage.outputTokens),
+      formatExact(usage.cacheReadInputTokens),
+      formatExact(usage.cacheCreationInputTokens),
+      formatCost(usage.costUSD),
+    ]);
+  });
+
+  it("draws the LLM requests in the waterfall with tokens, cost and a first-token marker, and opens their details", async () => {
+    const ui = await renderDashboard({ scenarios: ["subagent"], otlp: true, path: subagentSession });
+    await waitFor(() => expect(document.querySelectorAll("tr.wf-llm").length).toBe(5));
+    const detail = await sessionDetail(ui);
+    expect(document.querySelectorAll("tr.wf-llm .wf-ttft").length).toBe(5);
+    const turnRow = document.querySelector("tr.wf-turn .wf-usage")!;
+    expect(turnRow.textContent).toContain(formatCost(detail.turns[0]!.costUsd));
+    const first = detail.llmRequests![0]!;
+    const row = document.querySelector(`tr[data-key="llm:${first.requestId}"]`) as HTMLElement;
+    expect(row.querySelector(".wf-label")?.textContent).toBe(first.model);
+    expect(row.querySelector(".wf-usage")?.textContent).toContain(`$${first.costUsd!.toFixed(4)}`);
+    fireEvent.click(row);
+    await waitFor(() => expect(document.querySelector("aside.detail h2")?.textContent).toBe("LLM request"));
+    const panel = document.querySelector("aside.detail")!.textContent!;
+    expect(panel).toContain(`after ${first.ttftMs} ms`);
+    expect(panel).toContain(formatExact(first.cacheCreationTokens));
+    expect(panel).toContain(first.requestId!);
+    await waitFor(() =>
+      expect(window.location.search).toContain(`item=${encodeURIComponent(`llm:${first.requestId}`)}`),
+    );
+    fireEvent.click(screen.getByLabelText(/LLM requests in the timeline/));
+    await waitFor(() => expect(document.querySelectorAll("tr.wf-llm").length).toBe(0));
+    await waitFor(() => expect(window.location.search).toContain("llm=hide"));
+  });
+
+  it("marks a failed LLM request and shows Claude Code's view of a tool call", async () => {
+    const ui = await renderDashboard({ scenarios: ["api-error"], otlp: true, path: subagentSession });
+    await waitFor(() => expect(document.querySelectorAll("tr.wf-llm.problem").length).toBe(1));
+    expect(document.querySelector("tr.wf-llm.problem .wf-detail")?.textContent).toContain("500");
+    const call = (await sessionDetail(ui)).toolCalls[0]!;
+    fireEvent.click(document.querySelector(`tr[data-key="tool:${call.toolUseId}"]`)!);
+    await waitFor(() => expect(document.querySelector("aside.detail")?.textContent).toContain("Decision"));
+    const panel = document.querySelector("aside.detail")!.textContent!;
+    expect(panel).toContain(`${call.native!.decision} by ${call.native!.decisionSource}`);
+    expect(panel).toContain(`ran ${call.native!.durationMs} ms`);
+  });
+
+  it("tells a hooks-only session that cost needs Claude Code's telemetry, and how to turn it on", async () => {
+    await renderDashboard({ scenarios: ["subagent"], path: subagentSession });
+    await waitFor(() => expect(screen.getByTestId("usage-note").textContent).toContain("spanlight init --otel"));
+    expect(screen.getByTestId("session-cost").textContent).toBe("—");
+    expect(document.querySelector("table.models")).toBeNull();
+    expect(document.querySelector("th[title*='Tokens']")).toBeNull();
+  });
+
+  it("lists sessions with tokens, cost and its source, and sums cost per model on the Overview", async () => {
+    const ui = await renderDashboard({ scenarios: ["subagent", "api-error"], otlp: true, path: "/sessions" });
+    await waitFor(() => expect(document.querySelectorAll("td.cell-cost").length).toBe(2));
+    expect([...document.querySelectorAll("td.cell-cost .usage-src")].map((t) => t.textContent)).toEqual([
+      "exact",
+      "exact",
+    ]);
+    ui.unmount();
+    const overview = await renderDashboard({ scenarios: ["subagent", "api-error"], otlp: true, path: "/" });
+    const stats = (await (await overview.server.app.request("/api/stats")).json()) as {
+      totalCostUsd: number;
+      models: Array<{ model: string; requests: number }>;
+    };
+    await waitFor(() => expect(document.querySelector("table.models tbody tr")).not.toBeNull());
+    const row = document.querySelector(`table.models tr[data-model="${stats.models[0]!.model}"]`)!;
+    expect(row.querySelectorAll("td")[1]?.textContent).toBe(String(stats.models[0]!.requests));
+    expect(row.textContent).toContain(formatCost(stats.totalCostUsd));
+    expect(document.querySelector(".source-line")?.textContent).toContain("exact for 2 sessions");
+    expect(screen.getByLabelText(/Claude Code telemetry/, { selector: "section" }).textContent).toContain("logs");
+  });
+
+  it("shows Claude Code's OTLP events in the Live stream with a short type, an otel tag and a summary", async () => {
+    const ui = await renderDashboard({ path: "/live" });
+    await waitFor(() => expect(ui.sources.length).toBe(1));
+    const { postScenarioOtlp } = await import("../otlp/helpers/post-otlp.ts");
+    await postScenarioOtlp(ui.server.app, "subagent", "json", (signal) => signal === "logs");
+    for (const e of ui.server.store.after(0)) ui.sources[0]!.emit("event", e);
+    ui.flush();
+    const rows = [...document.querySelectorAll("table.events tbody tr.row")];
+    expect(rows.length).toBeGreaterThan(5);
+    const request = rows.find((r) => r.querySelector(".type-name")?.textContent === "api_request")!;
+    expect(request.querySelector(".type-name")?.getAttribute("title")).toBe("claude_code.api_request");
+    expect(request.querySelector(".src-tag")?.textContent).toBe("otel");
+    expect(request.querySelector(".summary-text")?.textContent).toMatch(/^claude-opus-5-5 · \d+ in · \d+ out/);
+    expect(request.querySelector(".tone-llm")).not.toBeNull();
   });
 });

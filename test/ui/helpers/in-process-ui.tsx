@@ -4,6 +4,7 @@ import { App } from "../../../ui/src/app.tsx";
 import { createApiClient } from "../../../ui/src/lib/api-client.ts";
 import { createAppCtx } from "../../../ui/src/state/app-ctx.tsx";
 import { postHook, replayScenario, testSpanlight } from "../../helpers/app.ts";
+import { postScenarioOtlp } from "../../otlp/helpers/post-otlp.ts";
 
 /** A stand-in EventSource: the test decides what the stream delivers and when. */
 export class ManualSource {
@@ -33,11 +34,16 @@ export async function renderDashboard(opts: {
   token?: string | null;
   /** Captured scenarios replayed into the server before the page loads. */
   scenarios?: string[];
+  /** Also replay the scenarios' OTLP exports (Claude Code's own telemetry) after their hooks. */
+  otlp?: boolean;
   /** When true every request fails as if the server were gone. */
   unreachable?: () => boolean;
 }) {
   const server = testSpanlight(opts.config);
-  for (const sc of opts.scenarios ?? []) await replayScenario(server.app, sc);
+  for (const sc of opts.scenarios ?? []) {
+    await replayScenario(server.app, sc);
+    if (opts.otlp) await postScenarioOtlp(server.app, sc);
+  }
   const sources: ManualSource[] = [];
   const frames: Array<() => void> = [];
   window.history.replaceState(null, "", typeof opts.path === "string" ? opts.path : opts.path(server));

@@ -7,6 +7,7 @@ import { formatCost, formatCount, formatDuration, formatPercent, shortId } from 
 import { useApp } from "../../state/app-ctx.tsx";
 import { isLive } from "../../state/session-list.ts";
 import { PerMinuteChart } from "./per-minute-chart.tsx";
+import { ModelsPanel, TelemetryPanel } from "./usage-panels.tsx";
 
 // Enough rows to see the busy tools and errors without pushing the session list off screen.
 const TOP_N = 8;
@@ -33,6 +34,12 @@ export function OverviewView() {
     return t ? t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens : 0;
   };
   const live = () => app.store.sessions.filter((s) => isLive(s.status));
+  // The sums of what the sessions hold (stats carry cost per model, not requests per session).
+  const llmRequests = () => app.store.sessions.reduce((n, s) => n + (s.llmRequestCount ?? 0), 0);
+  const apiErrorHint = () => {
+    const n = app.store.sessions.reduce((k, s) => k + (s.apiErrorCount ?? 0), 0);
+    return n > 0 ? `${n} API error${n === 1 ? "" : "s"}` : undefined;
+  };
   const topTools = () =>
     [...(stats()?.tools ?? [])]
       .sort((a, b) => b.count - a.count || a.toolName.localeCompare(b.toolName))
@@ -67,6 +74,9 @@ export function OverviewView() {
           value={tokens() > 0 || (stats()?.totalCostUsd ?? 0) > 0 ? formatCost(stats()?.totalCostUsd) : "—"}
           hint={tokens() > 0 ? `${formatCount(tokens())} tokens` : "not reported yet"}
         />
+        <Show when={llmRequests() > 0}>
+          <Card label="LLM requests" value={formatCount(llmRequests())} hint={apiErrorHint()} />
+        </Show>
       </dl>
 
       <div class="grid-2">
@@ -169,6 +179,11 @@ export function OverviewView() {
             </ol>
           </Show>
         </section>
+      </div>
+
+      <div class="grid-2">
+        <ModelsPanel stats={stats()} sessions={app.store.sessions} />
+        <TelemetryPanel otlp={stats()?.otlp} activity={stats()?.activity} />
       </div>
     </section>
   );

@@ -3,8 +3,10 @@ import { createMemo, For, Show } from "solid-js";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration, shortId } from "../../lib/format.ts";
+import { describeTokens, hasUsage, OTEL_HINT, totalTokens } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { sessionDurationMs } from "./session-duration.ts";
+import { UsageSourceTag } from "./session-usage.tsx";
 
 export function SessionsView() {
   const app = useApp();
@@ -60,6 +62,9 @@ export function SessionsView() {
               <th scope="col" class="num">
                 Errors
               </th>
+              <th scope="col" class="num" title="Input, output and cache tokens">
+                Tokens
+              </th>
               <th scope="col" class="num">
                 Cost
               </th>
@@ -93,7 +98,22 @@ export function SessionsView() {
                   <td class="num" classList={{ "err-text": s.errorCount > 0 }}>
                     {s.errorCount}
                   </td>
-                  <td class="num">{s.totalCostUsd > 0 ? formatCost(s.totalCostUsd) : "—"}</td>
+                  <td class="num" title={totalTokens(s.tokens) > 0 ? describeTokens(s.tokens) : undefined}>
+                    {totalTokens(s.tokens) > 0 ? formatCount(totalTokens(s.tokens)) : "—"}
+                  </td>
+                  <Show
+                    when={hasUsage(s)}
+                    fallback={
+                      <td class="num muted" title={`No cost data: hooks carry none (run ${OTEL_HINT})`}>
+                        —
+                      </td>
+                    }
+                  >
+                    <td class="num nowrap cell-cost">
+                      {formatCost(s.totalCostUsd)}
+                      <UsageSourceTag session={s} />
+                    </td>
+                  </Show>
                 </tr>
               )}
             </For>
