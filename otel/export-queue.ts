@@ -4,7 +4,9 @@
  * failure is retried with exponential backoff, then given up and counted as failed.
  */
 
-export type SendResult = { ok: true } | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+export type SendResult =
+  /** `lost`: items of the batch that could not be sent at all (counted as dropped, not exported). */
+  { ok: true; lost?: number } | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
 
 export type Scheduler = {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -106,7 +108,8 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
     }
     inFlight -= batch.length;
     if (result.ok) {
-      stats.exported += batch.length;
+      stats.exported += batch.length - (result.lost ?? 0);
+      stats.dropped += result.lost ?? 0;
       attempt = 0;
       if (failing) opts.onRecovered?.();
       failing = false;

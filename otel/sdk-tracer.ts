@@ -1,7 +1,7 @@
 /**
  * The only module that touches the OpenTelemetry SDK and OTLP serializers (scripts/architecture-guards.mjs
- * checks this). It turns finished span records into SDK spans — ids, parents and times exactly as
- * the mapper chose them — and hands them to a bounded export queue in front of the exporter.
+ * checks this). Finished span records wait in a bounded export queue; right before a batch is sent
+ * they become SDK spans (ids, parents and times exactly as the mapper chose them) and go to the exporter.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
@@ -115,22 +115,33 @@ class PresetIdGenerator implements IdGenerator {
 export function createSdkTracer(opts: SdkTracerOptions) {
   const ids = new PresetIdGenerator();
   const scheduler = opts.scheduler;
-  const queue = createExportQueue<ReadableSpan>({
+  // The queue holds finished span records; SDK spans are made right before a batch is sent, so they
+  // live for one tick instead of until the batch fills (less for the garbage collector to promote).
+  const queue = createExportQueue<FinishedSpan | ReadableSpan>({
     ...opts.queue,
     maxInFlight: MAX_IN_FLIGHT,
     scheduler,
-    send: (batch) => sendBatch(opts.exporter, batch, opts.queue.timeoutMs, scheduler),
+    send: (batch) => {
+      const spans = toReadableSpans(batch);
+      const lost = batch.length - spans.length;
+      if (spans.length === 0) return Promise.resolve({ ok: true, lost });
+      return sendBatch(opts.exporter, spans, opts.queue.timeoutMs, scheduler).then((r) =>
+        r.ok ? { ok: true, lost } : r,
+      );
+    },
     onError: opts.onExportError,
     onRecovered: opts.onExportRecovered,
   });
+  let ended: ReadableSpan | null = null;
   const processor: SpanProcessor = {
     onStart() {},
-    onEnd: (span) => queue.push(span),
-    forceFlush: () => queue.flush(),
+    onEnd: (span) => {
+      ended = span;
+    },
+    forceFlush: async () => {},
     shutdown: async () => {},
   };
   const tracers = new Map<string, ReturnType<BasicTracerProvider["getTracer"]>>();
-  let recordErrors = 0;
   let lastRecordError: string | null = null;
 
   function resourceFor(r: SpanResource): Resource {
@@ -171,8 +182,8 @@ export function createSdkTracer(opts: SdkTracerOptions) {
     return tracer;
   }
 
-  /** Records one finished span; never throws (a bad span is counted, not raised into ingest). */
-  function record(s: FinishedSpan): void {
+  /** One finished span as an SDK span; null (counted) when the SDK refuses it. */
+  function toSdkSpan(s: FinishedSpan): ReadableSpan | null {
     try {
       const tracer = tracerFor(s.resource);
       ids.traceId = s.traceId;
@@ -190,11 +201,27 @@ export function createSdkTracer(opts: SdkTracerOptions) {
       for (const ev of s.events) span.addEvent(ev.name, ev.attributes, ev.atMs);
       if (s.status.code === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: s.status.message ?? "" });
       else if (s.status.code === "ok") span.setStatus({ code: SpanStatusCode.OK });
+      ended = null;
       span.end(s.endMs);
+      return ended;
     } catch (err) {
-      recordErrors++;
       lastRecordError = `recording span ${s.name} failed: ${toError(err).message}`;
+      return null;
     }
+  }
+
+  function toReadableSpans(batch: Array<FinishedSpan | ReadableSpan>): ReadableSpan[] {
+    const out: ReadableSpan[] = [];
+    for (const item of batch) {
+      const span = "startMs" in item ? toSdkSpan(item) : item;
+      if (span) out.push(span);
+    }
+    return out;
+  }
+
+  /** Queues one finished span for export; cheap and never throws (it runs on the ingest path). */
+  function record(s: FinishedSpan): void {
+    queue.push(s);
   }
 
   return {
@@ -206,7 +233,7 @@ export function createSdkTracer(opts: SdkTracerOptions) {
     flush: () => queue.flush(),
     stats(): QueueStats {
       const q = queue.stats();
-      return { ...q, dropped: q.dropped + recordErrors, lastError: q.lastError ?? lastRecordError };
+      return { ...q, lastError: q.lastError ?? lastRecordError };
     },
     /** Flushes the queue; shuts the exporter down only when `ownsExporter` (an injected one stays usable). */
     async shutdown(): Promise<void> {

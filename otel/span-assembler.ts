@@ -22,7 +22,8 @@ export function createSpanAssembler(onFinished: (span: FinishedSpan) => void) {
           name: cmd.name,
           startMs: cmd.startMs,
           endMs: cmd.startMs,
-          attributes: { ...cmd.attributes },
+          // The mapper builds a fresh attributes object per command: owned from here on, not copied.
+          attributes: cmd.attributes,
           events: [],
           status: { code: "unset", message: null },
           resource: cmd.resource,

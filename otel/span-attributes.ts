@@ -266,10 +266,18 @@ export function hookEventAttributes(e: NormalizedEvent, opts: AttributeOptions):
   return out;
 }
 
-/** `PermissionRequest` → `permission_request`. */
+const SNAKE_CASE = new Map<string, string>();
+
+/** `PermissionRequest` → `permission_request` (hook names are few: cached). */
 export function toSnakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9_.]+/g, "_")
-    .toLowerCase();
+  let snake = SNAKE_CASE.get(name);
+  if (snake === undefined) {
+    snake = name
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .replace(/[^A-Za-z0-9_.]+/g, "_")
+      .toLowerCase();
+    // Unknown hook names come from clients: cache only a bounded number.
+    if (SNAKE_CASE.size < 256) SNAKE_CASE.set(name, snake);
+  }
+  return snake;
 }

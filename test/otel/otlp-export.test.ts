@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createOtelPipeline, createOtlpSpanExporter, type SpanExporter } from "../../otel/mod.ts";
 import { configSchema } from "../../src/config/config-schema.ts";
 import { createStore } from "../../src/store/mod.ts";
+import { settle } from "./helpers/manual-scheduler.ts";
 import { type ReceivedRequest, startOtlpReceiver } from "./helpers/otlp-receiver.ts";
 import { receivedSpans, toOtlpJson } from "./helpers/otlp-spans.ts";
 import { replayEvents } from "./helpers/replay.ts";
@@ -132,6 +133,7 @@ describe("OTLP export when the receiver is down", () => {
     const first = replayEvents("bash-echo");
     for (const e of first) expect(store.append(e).status).toBe("accepted");
     await watch.waitFor((all) => all.some((x) => x.code !== 0));
+    await settle(); // the queue books the result after the exporter reported it
     expect(store.stats(pipeline.stats()).totalEvents).toBe(first.length);
     expect(pipeline.stats().failed).toBeGreaterThan(0);
     expect(pipeline.stats().lastError).toMatch(/ECONNREFUSED|fetch failed/);
@@ -144,6 +146,7 @@ describe("OTLP export when the receiver is down", () => {
     // Export resumes by itself (no flush): the next batch after the receiver is back succeeds.
     await watch.waitFor((all) => all.some((x) => x.code === 0));
     await r.waitFor((all: ReceivedRequest[]) => all.length > 0);
+    await settle();
     expect(lines).toContain("otel: export works again");
     await pipeline.shutdown();
     const spans = receivedSpans(r.requests);

@@ -4,6 +4,8 @@ import { ExportResultCode } from "@opentelemetry/core";
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { createOtelPipeline } from "../../otel/mod.ts";
+import { createSdkTracer } from "../../otel/sdk-tracer.ts";
+import type { FinishedSpan } from "../../otel/span-command.ts";
 import { configSchema } from "../../src/config/config-schema.ts";
 import type { Turn } from "../../src/schema/mod.ts";
 import { scenarios } from "../helpers/fixtures.ts";
@@ -217,5 +219,40 @@ describe("OTel pipeline through the SDK", () => {
     for (const e of replayEvents("bash-echo")) expect(() => pipeline.onEvent(e)).not.toThrow();
     await pipeline.shutdown();
     expect(pipeline.stats().failed).toBe(spans.length);
+  });
+});
+
+describe("SDK tracer", () => {
+  it("counts a span the SDK cannot build as dropped, not exported, and sends the rest", async () => {
+    const exporter = new InMemorySpanExporter();
+    const otel = otelConfig();
+    const sdk = createSdkTracer({
+      serviceName: "s",
+      version: "1",
+      hostName: null,
+      resourceAttributes: {},
+      maxAttributeChars: 100,
+      exporter,
+      ownsExporter: false,
+      queue: otel.export,
+    });
+    const good: FinishedSpan = {
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "b7ad6b7169203331",
+      parentSpanId: null,
+      name: "invoke_agent claude-code",
+      startMs: 1000,
+      endMs: 2000,
+      attributes: { "session.id": "s" },
+      events: [],
+      status: { code: "unset", message: null },
+      resource: { instanceId: null, hostName: null, containerId: null, agentId: null },
+    };
+    sdk.record(good);
+    sdk.record({ ...good, spanId: "00f067aa0ba902b7", events: null as never });
+    await sdk.flush();
+    expect(exporter.getFinishedSpans().map((s) => s.spanContext().spanId)).toEqual(["b7ad6b7169203331"]);
+    expect(sdk.stats()).toMatchObject({ exported: 1, dropped: 1 });
+    expect(sdk.stats().lastError).toMatch(/recording span invoke_agent claude-code failed/);
   });
 });
