@@ -151,16 +151,17 @@ describe("dashboard in a DOM", () => {
 });
 
 describe("dashboard with Claude Code's own telemetry", () => {
-  const subagentSession = (server: { store: { sessions(): Array<{ sessionId: string }> } }) =>
-    `/sessions/${server.store.sessions()[0]!.sessionId}`;
+  // The hooks' session: OTLP may also know Claude Code's session before a resume.
+  const sessionOf = (scenario: string) => loadHooks(scenario)[0]!.payload.session_id as string;
+  const sessionPage = (scenario: string) => `/sessions/${sessionOf(scenario)}`;
 
-  async function sessionDetail(ui: Awaited<ReturnType<typeof renderDashboard>>): Promise<SessionDetail> {
-    const id = ui.server.store.sessions()[0]!.sessionId;
-    return (await (await ui.server.app.request(`/api/sessions/${id}`)).json()) as SessionDetail;
+  async function sessionDetail(ui: Awaited<ReturnType<typeof renderDashboard>>, scenario: string) {
+    const res = await ui.server.app.request(`/api/sessions/${sessionOf(scenario)}`);
+    return (await res.json()) as SessionDetail;
   }
 
   it("shows a session's exact cost, tokens, where they come from, and the per-model table", async () => {
-    await renderDashboard({ scenarios: ["subagent"], otlp: true, path: subagentSession });
+    await renderDashboard({ scenarios: ["subagent"], otlp: true, path: sessionPage("subagent") });
     const [result] = finalResults("subagent");
     await waitFor(() =>
       expect(screen.getByTestId("session-cost").textContent).toBe(formatCost(result!.total_cost_usd)),
@@ -181,9 +182,9 @@ describe("dashboard with Claude Code's own telemetry", () => {
   });
 
   it("draws the LLM requests in the waterfall with tokens, cost and a first-token marker, and opens their details", async () => {
-    const ui = await renderDashboard({ scenarios: ["subagent"], otlp: true, path: subagentSession });
+    const ui = await renderDashboard({ scenarios: ["subagent"], otlp: true, path: sessionPage("subagent") });
     await waitFor(() => expect(document.querySelectorAll("tr.wf-llm").length).toBe(5));
-    const detail = await sessionDetail(ui);
+    const detail = await sessionDetail(ui, "subagent");
     expect(document.querySelectorAll("tr.wf-llm .wf-ttft").length).toBe(5);
     const turnRow = document.querySelector("tr.wf-turn .wf-usage")!;
     expect(turnRow.textContent).toContain(formatCost(detail.turns[0]!.costUsd));
@@ -206,10 +207,10 @@ describe("dashboard with Claude Code's own telemetry", () => {
   });
 
   it("marks a failed LLM request and shows Claude Code's view of a tool call", async () => {
-    const ui = await renderDashboard({ scenarios: ["api-error"], otlp: true, path: subagentSession });
+    const ui = await renderDashboard({ scenarios: ["api-error"], otlp: true, path: sessionPage("api-error") });
     await waitFor(() => expect(document.querySelectorAll("tr.wf-llm.problem").length).toBe(1));
     expect(document.querySelector("tr.wf-llm.problem .wf-detail")?.textContent).toContain("500");
-    const call = (await sessionDetail(ui)).toolCalls[0]!;
+    const call = (await sessionDetail(ui, "api-error")).toolCalls[0]!;
     fireEvent.click(document.querySelector(`tr[data-key="tool:${call.toolUseId}"]`)!);
     await waitFor(() => expect(document.querySelector("aside.detail")?.textContent).toContain("Decision"));
     const panel = document.querySelector("aside.detail")!.textContent!;
@@ -217,8 +218,24 @@ describe("dashboard with Claude Code's own telemetry", () => {
     expect(panel).toContain(`ran ${call.native!.durationMs} ms`);
   });
 
+  it("says when a session's numbers come from metrics only, without per-request rows", async () => {
+    await renderDashboard({
+      scenarios: ["multi-turn"],
+      otlp: (signal) => signal === "metrics",
+      path: sessionPage("multi-turn"),
+    });
+    await waitFor(() => expect(screen.getByTestId("usage-note").textContent).toContain("cost and token metrics"));
+    expect(document.querySelector(".meta .usage-src")?.textContent).toBe("metrics");
+    // Claude Code's totals are cumulative over its resumes: the last result is the session's.
+    const result = finalResults("multi-turn").at(-1)!;
+    expect(screen.getByTestId("session-cost").textContent).toBe(formatCost(result.total_cost_usd));
+    expect(document.querySelector("table.models tbody td:nth-child(2)")?.textContent).toBe("—");
+    expect(document.querySelectorAll("tr.wf-llm").length).toBe(0);
+    expect(document.querySelector(".wf-usage")).toBeNull();
+  });
+
   it("tells a hooks-only session that cost needs Claude Code's telemetry, and how to turn it on", async () => {
-    await renderDashboard({ scenarios: ["subagent"], path: subagentSession });
+    await renderDashboard({ scenarios: ["subagent"], path: sessionPage("subagent") });
     await waitFor(() => expect(screen.getByTestId("usage-note").textContent).toContain("spanlight init --otel"));
     expect(screen.getByTestId("session-cost").textContent).toBe("—");
     expect(document.querySelector("table.models")).toBeNull();

@@ -1,5 +1,6 @@
 import { render } from "@solidjs/testing-library";
 import type { ConfigInput } from "../../../src/config/mod.ts";
+import type { OtlpSignal } from "../../../src/otlp/mod.ts";
 import { App } from "../../../ui/src/app.tsx";
 import { createApiClient } from "../../../ui/src/lib/api-client.ts";
 import { createAppCtx } from "../../../ui/src/state/app-ctx.tsx";
@@ -34,15 +35,15 @@ export async function renderDashboard(opts: {
   token?: string | null;
   /** Captured scenarios replayed into the server before the page loads. */
   scenarios?: string[];
-  /** Also replay the scenarios' OTLP exports (Claude Code's own telemetry) after their hooks. */
-  otlp?: boolean;
+  /** Also replay the scenarios' OTLP exports (Claude Code's own telemetry) after their hooks; a function picks signals. */
+  otlp?: boolean | ((signal: OtlpSignal) => boolean);
   /** When true every request fails as if the server were gone. */
   unreachable?: () => boolean;
 }) {
   const server = testSpanlight(opts.config);
   for (const sc of opts.scenarios ?? []) {
     await replayScenario(server.app, sc);
-    if (opts.otlp) await postScenarioOtlp(server.app, sc);
+    if (opts.otlp) await postScenarioOtlp(server.app, sc, "json", opts.otlp === true ? undefined : opts.otlp);
   }
   const sources: ManualSource[] = [];
   const frames: Array<() => void> = [];

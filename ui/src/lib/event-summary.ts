@@ -2,7 +2,8 @@ import type { NormalizedEvent } from "../../../src/schema/normalized-event.ts";
 import { formatCount, formatDuration } from "./format.ts";
 import { formatCostFine } from "./usage.ts";
 
-function payloadNumber(e: NormalizedEvent, key: string): number | null {
+/** A number field of the payload; Claude Code sends some as strings (`"duration_ms": "26"`). */
+export function payloadNumber(e: NormalizedEvent, key: string): number | null {
   const p = e.payload;
   const v = p && typeof p === "object" ? (p as Record<string, unknown>)[key] : undefined;
   const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;

@@ -5,6 +5,7 @@ import { Icon } from "../../components/icon.tsx";
 import { JsonBlock } from "../../components/json-block.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toEventKind } from "../../lib/event-kind.ts";
+import { payloadNumber } from "../../lib/event-summary.ts";
 import { formatAbsolute, formatCost, formatDuration } from "../../lib/format.ts";
 import { describeTokens, totalTokens } from "../../lib/usage.ts";
 import { eventTime } from "./event-row.tsx";
@@ -60,6 +61,14 @@ export function EventDetail(props: { event: NormalizedEvent; onClose: () => void
         <Field label="Duration" value={e().durationMs !== null ? formatDuration(e().durationMs) : null} />
         <Field label="Cost" value={e().usage?.costUsd ? formatCost(e().usage?.costUsd) : null} />
         <Field label="Tokens" value={totalTokens(e().usage) > 0 ? describeTokens(e().usage!) : null} />
+        <Field
+          label="First token"
+          value={
+            e().source === "otlp" && payloadNumber(e(), "ttft_ms") !== null
+              ? formatDuration(payloadNumber(e(), "ttft_ms"))
+              : null
+          }
+        />
         <Field label="Model" value={e().model} />
         <Field label="Working dir" value={e().cwd} mono />
         <Field

@@ -55,7 +55,8 @@ function TurnDetail(props: { turn: Turn }) {
 
 /** Claude Code's own view of the call (its tool_decision / tool_result events and tool spans). */
 function NativeToolFields(props: { call: ToolCall; spans: readonly NativeSpan[] }) {
-  // The blocked-on-user span carries no tool_use_id: it hangs under the call's `claude_code.tool` span.
+  // The permission check (`blocked_on_user`) span carries no tool_use_id: it hangs under the
+  // call's `claude_code.tool` span.
   const wait = () => {
     const tool = props.spans.find((s) => s.name === "claude_code.tool" && s.toolUseId === props.call.toolUseId);
     return tool
@@ -74,7 +75,7 @@ function NativeToolFields(props: { call: ToolCall; spans: readonly NativeSpan[] 
                 <span class="muted"> by {n().decisionSource}</span>
               </Show>
               <Show when={wait()}>
-                {(w) => <span class="muted"> · after {formatDuration(w().durationMs)} blocked on the user</span>}
+                {(w) => <span class="muted"> · permission check {formatDuration(w().durationMs)}</span>}
               </Show>
             </dd>
           </Show>

@@ -4,13 +4,18 @@ import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { hasUsage, OTEL_HINT, toUsageOrigin } from "../../lib/usage.ts";
 
-/** A small word saying where a cost comes from (`exact`, `metrics`, `reported`), the sentence on hover. */
+/**
+ * A small word saying where a cost comes from (`exact`, `metrics`, `reported`), the sentence on
+ * hover; nothing without usage (the dash and the header's note say it).
+ */
 export function UsageSourceTag(props: { session: Pick<SessionSummary, "usageSource" | "totalCostUsd" | "tokens"> }) {
-  const origin = () => toUsageOrigin(hasUsage(props.session) ? (props.session.usageSource ?? "telemetry") : null);
+  const origin = () => toUsageOrigin(props.session.usageSource ?? "telemetry");
   return (
-    <span class={`usage-src usage-src-${origin().short}`} title={origin().long}>
-      {origin().short}
-    </span>
+    <Show when={hasUsage(props.session)}>
+      <span class={`usage-src usage-src-${origin().short}`} title={origin().long}>
+        {origin().short}
+      </span>
+    </Show>
   );
 }
 

@@ -54,7 +54,7 @@ export function firstTokenAt(r: LlmRequest, startMs: number, endMs: number): num
   return Math.min(1, Math.max(0, (attemptStart + r.ttftMs - startMs) / width));
 }
 
-/** `2367 in · 76 out · 10.6k cache · ttft 35 ms`, or the error of a failed request. */
+/** `ttft 35 ms · 2367 in · 76 out · 10.6k cache`, or the error of a failed request. */
 export function describeRequest(r: LlmRequest): string {
   if (r.status === "error") {
     return [r.statusCode, r.error ?? "failed", r.attempt !== null ? `(attempt ${r.attempt})` : null]
@@ -62,11 +62,12 @@ export function describeRequest(r: LlmRequest): string {
       .join(" ");
   }
   const cache = r.cacheReadTokens + r.cacheCreationTokens;
+  // Time to first token leads: the row is narrow, and the tokens column already shows the total.
   return [
+    r.ttftMs !== null ? `ttft ${formatDuration(r.ttftMs)}` : null,
     `${formatCount(r.inputTokens)} in`,
     `${formatCount(r.outputTokens)} out`,
     cache > 0 ? `${formatCount(cache)} cache` : null,
-    r.ttftMs !== null ? `ttft ${formatDuration(r.ttftMs)}` : null,
   ]
     .filter(Boolean)
     .join(" · ");

@@ -67,7 +67,7 @@ export function WaterfallView(props: {
         </colgroup>
         <thead>
           <tr>
-            <th scope="col">Turn / tool / subagent</th>
+            <th scope="col">Turn / tool / subagent / LLM</th>
             <th scope="col" class="num">
               Duration
             </th>
