@@ -1,10 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { SessionDetail } from "../../../src/schema/session.ts";
+import { formatCost } from "../../../ui/src/lib/format.ts";
+import { formatCostFine, formatExact } from "../../../ui/src/lib/usage.ts";
 import { loadHooks } from "../../helpers/fixtures.ts";
+import { finalResults } from "../../otlp/helpers/otlp-fixtures.ts";
 import {
   type Browser,
   ensureUiBuilt,
   launchBrowser,
   postHooks,
+  postOtlp,
   QUICK,
   startUiServer,
   type UiServer,
@@ -127,6 +132,75 @@ describe.skipIf(QUICK)("dashboard in Chromium against a real server", () => {
     expect(page.url()).toContain(`item=${encodeURIComponent(bashKey)}`);
     await page.keyboard.press("Escape");
     await page.waitForSelector("aside.detail", { state: "detached" });
+  });
+
+  it("shows exact cost, tokens, the model table and LLM request bars once Claude Code's OTLP exports arrive", async () => {
+    const s = await server();
+    const hooks = loadHooks("subagent");
+    for (const h of hooks) await postHooks(s.url, [h.payload], { "x-spanlight-time": h.receivedAt });
+    const sessionId = hooks[0]!.payload.session_id as string;
+    const { page } = browser;
+    await page.goto(`${s.url}/sessions/${sessionId}`);
+    await waitLive();
+    await page.waitForSelector("tr.wf-row");
+    expect(await page.textContent('[data-testid="usage-note"]')).toContain("spanlight init --otel");
+    expect(await page.$$("tr.wf-llm")).toHaveLength(0);
+
+    // The page stays open while the exports arrive, as they would seconds after the hooks.
+    await postOtlp(s.url, "subagent");
+    await page.waitForFunction(() => document.querySelectorAll("tr.wf-llm").length === 5);
+    const [result] = finalResults("subagent");
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="session-cost"]')?.textContent === want,
+      formatCost(result!.total_cost_usd),
+    );
+    expect(await page.textContent('[data-testid="usage-note"]')).toContain("exact, from Claude Code's own telemetry");
+
+    // The per-model table says what Claude Code's own result says.
+    const [model, usage] = Object.entries(result!.modelUsage)[0]!;
+    const cells = await page.$$eval(`table.models tr[data-model="${model}"] td`, (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    expect(cells).toEqual([
+      model,
+      "5",
+      formatExact(usage.inputTokens),
+      formatExact(usage.outputTokens),
+      formatExact(usage.cacheReadInputTokens),
+      formatExact(usage.cacheCreationInputTokens),
+      formatCost(usage.costUSD),
+    ]);
+
+    // Each request is a bar in the right lane, with its cost and a first-token marker inside the bar.
+    const detail = (await (await fetch(`${s.url}/api/sessions/${sessionId}`)).json()) as SessionDetail;
+    const subDepth = Number(await page.getAttribute("tr.wf-subagent", "data-depth")) + 1;
+    for (const r of detail.llmRequests!) {
+      const row = `tr[data-key="llm:${r.requestId}"]`;
+      expect(Number(await page.getAttribute(row, "data-depth"))).toBe(r.subagentId ? subDepth : 1);
+      expect(await page.textContent(`${row} .wf-usage`)).toContain(formatCostFine(r.costUsd));
+      const bar = (await page.$(`${row} .wf-bar`))!;
+      const marker = (await page.$(`${row} .wf-ttft`))!;
+      const [b, m] = [(await bar.boundingBox())!, (await marker.boundingBox())!];
+      expect(m.x + m.width / 2).toBeGreaterThan(b.x);
+      expect(m.x + m.width / 2).toBeLessThan(b.x + b.width);
+    }
+    expect(await page.textContent("tr.wf-turn .wf-usage")).toContain(formatCost(detail.turns[0]!.costUsd));
+
+    const first = detail.llmRequests![0]!;
+    await page.click(`tr[data-key="llm:${first.requestId}"]`);
+    await page.waitForSelector("aside.detail .token-split");
+    const panel = await page.textContent("aside.detail");
+    expect(panel).toContain(`after ${first.ttftMs} ms`);
+    expect(panel).toContain(formatCostFine(first.costUsd));
+
+    // The list and the Overview are fed by the same numbers.
+    await page.goto(`${s.url}/sessions`);
+    await page.waitForSelector("td.cell-cost");
+    expect(await page.textContent("td.cell-cost")).toBe(`${formatCost(result!.total_cost_usd)}exact`);
+    await page.goto(`${s.url}/`);
+    await page.waitForSelector(`table.models tr[data-model="${model}"]`);
+    expect(await page.textContent(".source-line")).toContain("exact for 1 session");
+    expect(await page.textContent(".cards")).toContain(formatCost(result!.total_cost_usd));
   });
 
   it("reconnects after a server restart, reloads, and shows new events exactly once", async () => {

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { ConfigInput } from "../../../src/config/mod.ts";
 import { startNodeServer } from "../../../src/runtime/node.ts";
+import { FIXTURES_DIR } from "../../helpers/fixtures.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
@@ -97,4 +98,29 @@ export async function postHooks(
   });
   if (!res.ok) throw new Error(`batch post: ${res.status} ${await res.text()}`);
   return (await res.json()) as { accepted: number; duplicates: number };
+}
+
+type OtlpExportLine = { received_at: string; path: string; content_type: string; body: unknown };
+
+/**
+ * Replays a captured scenario's OTLP exports (traces, logs, metrics) as Claude Code sent them:
+ * each body to the same path with the same content type, in arrival order.
+ */
+export async function postOtlp(url: string, scenario: string, headers: Record<string, string> = {}): Promise<number> {
+  const lines = ["traces", "logs", "metrics"].flatMap((signal) =>
+    readFileSync(join(FIXTURES_DIR, scenario, "otlp", `${signal}.jsonl`), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as OtlpExportLine),
+  );
+  lines.sort((a, b) => a.received_at.localeCompare(b.received_at));
+  for (const line of lines) {
+    const res = await fetch(`${url}${line.path}`, {
+      method: "POST",
+      headers: { "content-type": line.content_type, ...headers },
+      body: JSON.stringify(line.body),
+    });
+    if (res.status !== 200) throw new Error(`${scenario} ${line.path}: ${res.status} ${await res.text()}`);
+  }
+  return lines.length;
 }

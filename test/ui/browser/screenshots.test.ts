@@ -7,6 +7,7 @@ import {
   ensureUiBuilt,
   launchBrowser,
   postHooks,
+  postOtlp,
   QUICK,
   screenshotDir,
   startUiServer,
@@ -15,13 +16,17 @@ import {
 
 const AGENTS = ["laptop-main", "ci-runner-1", "devbox-2"];
 
-/** Every captured scenario (finished sessions) plus two sessions caught mid-work: one running a tool, one waiting. */
+/**
+ * Every captured scenario (finished sessions, with Claude Code's own telemetry) plus two
+ * hooks-only sessions caught mid-work: one running a tool, one waiting.
+ */
 async function seed(url: string): Promise<{ subagentSession: string }> {
   for (const [i, sc] of scenarios().entries()) {
     const agent = AGENTS[i % AGENTS.length]!;
     for (const h of loadHooks(sc)) {
       await postHooks(url, [h.payload], { "x-spanlight-time": h.receivedAt, "x-spanlight-agent": agent });
     }
+    await postOtlp(url, sc, { "x-spanlight-agent": agent });
   }
   const upTo = (sc: string, event: string, nth = 1) => {
     const hooks = loadHooks(sc).map((h) => h.payload);
@@ -60,8 +65,8 @@ describe.skipIf(QUICK)("dashboard screenshots", () => {
       path: () => "/live",
       ready: "table.events tbody tr.row",
       act: async ({ page }) => {
-        await page.keyboard.press("ArrowDown");
-        await page.keyboard.press("ArrowDown");
+        // One of Claude Code's own api_request events: its tokens and cost show in the details.
+        await page.click("table.events tbody tr.row:has(.tone-llm)");
         await page.waitForSelector("aside.detail pre");
       },
     },
@@ -71,8 +76,17 @@ describe.skipIf(QUICK)("dashboard screenshots", () => {
       path: () => `/sessions/${subagentSession}`,
       ready: "tr.wf-row",
       act: async ({ page }) => {
-        await page.click("tr.wf-row[data-depth='3']");
+        await page.click("tr.wf-row.wf-tool[data-depth='3']");
         await page.waitForSelector("aside.detail pre");
+      },
+    },
+    {
+      name: "session-llm",
+      path: () => `/sessions/${subagentSession}`,
+      ready: "tr.wf-row.wf-llm",
+      act: async ({ page }) => {
+        await page.click("tr.wf-row.wf-llm[data-depth='3']");
+        await page.waitForSelector("aside.detail .token-split");
       },
     },
     { name: "agents", path: () => "/agents", ready: ".agent-card" },
