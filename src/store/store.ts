@@ -58,6 +58,10 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
       if (seen !== undefined) return { status: "duplicate", seq: seen };
     }
     const event: NormalizedEvent = { seq: ++seq, ...draft };
+    // OTLP log events name the subagent by id only; the hooks told the session its type.
+    if (event.subagentId && !event.subagentType && event.sessionId) {
+      event.subagentType = sessions.get(event.sessionId)?.subagents.get(event.subagentId)?.agentType ?? null;
+    }
     if (idempotencyKey) keys.set(idempotencyKey, event.seq);
     ring.push(event);
     const nowMs = clock.now();
@@ -151,9 +155,14 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     },
     /** Metric deltas into sessions and the store-wide totals (docs/otlp.md: no double counting). */
     recordMetrics(updates: MetricUpdate[]): void {
-      for (const u of updates) {
+      // Usage first: cost and tokens make a session; activity alone (below) does not.
+      const ordered = [...updates].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "usage" ? -1 : 1));
+      for (const u of ordered) {
         if (u.kind === "activity") counters.addActivity(u.field, u.value);
         if (!u.sessionId) continue;
+        // Activity counters (session.count, active time, …) alone do not make a session: Claude Code
+        // reports them for ids it resumed away from, which would show as empty ghost sessions.
+        if (u.kind === "activity" && !sessions.get(u.sessionId)) continue;
         const state = sessions.ensure(u.sessionId, u.at, "otlp");
         const counted = applyMetricUpdate(state, u);
         if (counted && u.kind === "usage") counters.adjustUsage(u.model, counted, 1, null);
