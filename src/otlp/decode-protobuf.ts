@@ -1,255 +1,250 @@
 import { ApiError } from "../server/api-error.ts";
+import { setKey } from "./json-values.ts";
 import type {
+  AnyValue,
+  Attributes,
   DecodedRequest,
-  OtlpLink,
-  OtlpLogRecord,
+  MetricData,
+  NumberDataPoint,
+  OtlpMetric,
+  OtlpResource,
+  OtlpScope,
   OtlpSignal,
   OtlpSpan,
-  OtlpSpanEvent,
-  ResourceLogs,
-  ResourceMetrics,
-  ResourceSpans,
 } from "./otlp-model.ts";
 import {
-  addAttribute,
-  anyValue,
-  emptyResource,
-  emptyScope,
-  id,
-  type ProtoLimits,
-  resource,
-  scope,
-} from "./proto-common.ts";
-import { resourceMetrics } from "./proto-metrics.ts";
-import { ProtoDecodeError, ProtoMessage } from "./proto-reader.ts";
+  decodeRequest,
+  type PbAnyValue,
+  type PbKeyValue,
+  type PbLogRecord,
+  type PbMetric,
+  type PbNumberDataPoint,
+  type PbRequest,
+  type PbResource,
+  type PbScope,
+  type PbSpan,
+} from "./proto-messages.ts";
 
 /**
- * OTLP/protobuf → the decoded model. Field numbers follow opentelemetry-proto v1
- * (collector/{trace,logs,metrics}/v1/*_service.proto and the messages they use); every
- * decoder skips fields it does not know, as protobuf requires. Ids of the wrong length are a
- * malformed request (the OpenTelemetry Collector rejects them the same way).
+ * OTLP/protobuf → the decoded model: protobufjs reads the wire format with the code generated
+ * from opentelemetry-proto (proto-messages.ts); this module applies the rules the wire format
+ * cannot express, the same ones decode-json.ts applies to OTLP/JSON. Ids of the wrong length
+ * are a malformed request (the OpenTelemetry Collector rejects them the same way); values nested
+ * deeper than the limit too.
  */
 
-// trace.proto: Span.Event { fixed64 time_unix_nano = 1; name = 2; attributes = 3; dropped_attributes_count = 4 }
-function spanEvent(m: ProtoMessage, limits: ProtoLimits): OtlpSpanEvent {
-  const e: OtlpSpanEvent = { timeUnixNano: "0", name: "", attributes: {}, droppedAttributesCount: 0 };
-  m.each((f, w) => {
-    if (f === 1) e.timeUnixNano = m.fixed64(w, "Span.Event.time_unix_nano");
-    else if (f === 2) e.name = m.string(w, "Span.Event.name");
-    else if (f === 3) addAttribute(e.attributes, m, w, limits, "Span.Event.attributes");
-    else if (f === 4) e.droppedAttributesCount = m.uint(w, "Span.Event.dropped_attributes_count");
-    else m.skip(w);
-  });
-  return e;
+export type ProtoLimits = { maxDepth: number };
+
+class InvalidMessage extends Error {}
+
+/** Walks the decoded objects with the nesting depth of the protobuf message being read. */
+type Ctx = { limits: ProtoLimits; depth: number };
+const deeper = (ctx: Ctx, by = 1): Ctx => ({ limits: ctx.limits, depth: ctx.depth + by });
+
+function hexId(raw: Uint8Array | undefined, bytes: number, what: string): string {
+  if (!raw || raw.length === 0) return "";
+  if (raw.length !== bytes) throw new InvalidMessage(`${what}: ${raw.length} bytes, expected ${bytes}`);
+  let hex = "";
+  for (const b of raw) hex += b.toString(16).padStart(2, "0");
+  return hex;
 }
 
-// Span.Link { trace_id = 1; span_id = 2; trace_state = 3; attributes = 4; dropped_attributes_count = 5; fixed32 flags = 6 }
-function spanLink(m: ProtoMessage, limits: ProtoLimits): OtlpLink {
-  const l: OtlpLink = { traceId: "", spanId: "", traceState: "", attributes: {}, droppedAttributesCount: 0, flags: 0 };
-  m.each((f, w) => {
-    if (f === 1) l.traceId = id(m, w, 16, "Span.Link.trace_id");
-    else if (f === 2) l.spanId = id(m, w, 8, "Span.Link.span_id");
-    else if (f === 3) l.traceState = m.string(w, "Span.Link.trace_state");
-    else if (f === 4) addAttribute(l.attributes, m, w, limits, "Span.Link.attributes");
-    else if (f === 5) l.droppedAttributesCount = m.uint(w, "Span.Link.dropped_attributes_count");
-    else if (f === 6) l.flags = m.fixed32(w, "Span.Link.flags");
-    else m.skip(w);
-  });
-  return l;
+/** int64 as a number when a double holds it exactly, else its decimal string (as in OTLP/JSON). */
+function int64(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
 }
 
-// Span { trace_id=1 span_id=2 trace_state=3 parent_span_id=4 name=5 kind=6 start=7 end=8 attributes=9
-//        dropped_attributes_count=10 events=11 dropped_events_count=12 links=13 dropped_links_count=14
-//        status=15 flags=16 }; Status { message = 2; code = 3 }
-function span(m: ProtoMessage, limits: ProtoLimits): OtlpSpan {
-  const s: OtlpSpan = {
-    traceId: "",
-    spanId: "",
-    parentSpanId: null,
-    traceState: "",
-    flags: 0,
-    name: "",
-    kind: 0,
-    startTimeUnixNano: "0",
-    endTimeUnixNano: "0",
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: "" },
+// ctx is the AnyValue's own message depth; an ArrayValue's items are two levels down, a
+// KeyValueList's values three (KeyValueList → KeyValue → AnyValue).
+function anyValue(v: PbAnyValue | undefined, ctx: Ctx): AnyValue {
+  if (ctx.depth > ctx.limits.maxDepth) throw new InvalidMessage(`AnyValue nested deeper than ${ctx.limits.maxDepth}`);
+  if (!v) return null;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.intValue !== undefined) return int64(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map((x) => anyValue(x, deeper(ctx, 2)));
+  if (v.kvlistValue) return attributes(v.kvlistValue.values, deeper(ctx));
+  // A copy as a plain Uint8Array: protobufjs hands out views of the request body (Buffers on Node).
+  if (v.bytesValue) return new Uint8Array(v.bytesValue);
+  return null;
+}
+
+/** A repeated KeyValue field of the message at ctx; a repeated key keeps its last value. */
+function attributes(list: PbKeyValue[] | undefined, ctx: Ctx): Attributes {
+  const out: Attributes = {};
+  for (const kv of list ?? []) setKey(out, kv.key ?? "", anyValue(kv.value, deeper(ctx, 2)));
+  return out;
+}
+
+function resource(r: PbResource | undefined, ctx: Ctx): OtlpResource {
+  return { attributes: attributes(r?.attributes, ctx), droppedAttributesCount: r?.droppedAttributesCount ?? 0 };
+}
+
+function scope(s: PbScope | undefined, ctx: Ctx): OtlpScope {
+  return {
+    name: s?.name ?? "",
+    version: s?.version ?? "",
+    attributes: attributes(s?.attributes, ctx),
+    droppedAttributesCount: s?.droppedAttributesCount ?? 0,
   };
-  m.each((f, w) => {
-    switch (f) {
-      case 1:
-        s.traceId = id(m, w, 16, "Span.trace_id");
-        break;
-      case 2:
-        s.spanId = id(m, w, 8, "Span.span_id");
-        break;
-      case 3:
-        s.traceState = m.string(w, "Span.trace_state");
-        break;
-      case 4:
-        s.parentSpanId = id(m, w, 8, "Span.parent_span_id") || null;
-        break;
-      case 5:
-        s.name = m.string(w, "Span.name");
-        break;
-      case 6:
-        s.kind = m.uint(w, "Span.kind");
-        break;
-      case 7:
-        s.startTimeUnixNano = m.fixed64(w, "Span.start_time_unix_nano");
-        break;
-      case 8:
-        s.endTimeUnixNano = m.fixed64(w, "Span.end_time_unix_nano");
-        break;
-      case 9:
-        addAttribute(s.attributes, m, w, limits, "Span.attributes");
-        break;
-      case 10:
-        s.droppedAttributesCount = m.uint(w, "Span.dropped_attributes_count");
-        break;
-      case 11:
-        s.events.push(spanEvent(m.message(w, "Span.events"), limits));
-        break;
-      case 12:
-        s.droppedEventsCount = m.uint(w, "Span.dropped_events_count");
-        break;
-      case 13:
-        s.links.push(spanLink(m.message(w, "Span.links"), limits));
-        break;
-      case 14:
-        s.droppedLinksCount = m.uint(w, "Span.dropped_links_count");
-        break;
-      case 15: {
-        const st = m.message(w, "Span.status");
-        st.each((sf, sw) => {
-          if (sf === 2) s.status.message = st.string(sw, "Status.message");
-          else if (sf === 3) s.status.code = st.uint(sw, "Status.code");
-          else st.skip(sw);
-        });
-        break;
-      }
-      case 16:
-        s.flags = m.fixed32(w, "Span.flags");
-        break;
-      default:
-        m.skip(w);
-    }
-  });
-  return s;
 }
 
-// ExportTraceServiceRequest { resource_spans = 1 }; ResourceSpans { resource = 1; scope_spans = 2; schema_url = 3 }
-// ScopeSpans { scope = 1; spans = 2; schema_url = 3 }
-function resourceSpans(m: ProtoMessage, limits: ProtoLimits): ResourceSpans {
-  const rs: ResourceSpans = { resource: emptyResource(), schemaUrl: "", scopeSpans: [] };
-  m.each((f, w) => {
-    if (f === 1) rs.resource = resource(m.message(w, "ResourceSpans.resource"), limits);
-    else if (f === 2) {
-      const sm = m.message(w, "ResourceSpans.scope_spans");
-      const ss = { scope: emptyScope(), schemaUrl: "", spans: [] as OtlpSpan[] };
-      sm.each((sf, sw) => {
-        if (sf === 1) ss.scope = scope(sm.message(sw, "ScopeSpans.scope"), limits);
-        else if (sf === 2) ss.spans.push(span(sm.message(sw, "ScopeSpans.spans"), limits));
-        else if (sf === 3) ss.schemaUrl = sm.string(sw, "ScopeSpans.schema_url");
-        else sm.skip(sw);
-      });
-      rs.scopeSpans.push(ss);
-    } else if (f === 3) rs.schemaUrl = m.string(w, "ResourceSpans.schema_url");
-    else m.skip(w);
-  });
-  return rs;
-}
-
-// logs.proto: LogRecord { time_unix_nano=1 severity_number=2 severity_text=3 body=5 attributes=6
-//   dropped_attributes_count=7 flags=8 trace_id=9 span_id=10 observed_time_unix_nano=11 event_name=12 }
-function logRecord(m: ProtoMessage, limits: ProtoLimits): OtlpLogRecord {
-  const r: OtlpLogRecord = {
-    timeUnixNano: "0",
-    observedTimeUnixNano: "0",
-    severityNumber: 0,
-    severityText: "",
-    body: undefined,
-    attributes: {},
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: null,
-    spanId: null,
-    eventName: "",
+function span(s: PbSpan, ctx: Ctx): OtlpSpan {
+  return {
+    traceId: hexId(s.traceId, 16, "Span.trace_id"),
+    spanId: hexId(s.spanId, 8, "Span.span_id"),
+    parentSpanId: hexId(s.parentSpanId, 8, "Span.parent_span_id") || null,
+    traceState: s.traceState ?? "",
+    flags: s.flags ?? 0,
+    name: s.name ?? "",
+    kind: s.kind ?? 0,
+    startTimeUnixNano: s.startTimeUnixNano ?? "0",
+    endTimeUnixNano: s.endTimeUnixNano ?? "0",
+    attributes: attributes(s.attributes, ctx),
+    droppedAttributesCount: s.droppedAttributesCount ?? 0,
+    events: (s.events ?? []).map((e) => ({
+      timeUnixNano: e.timeUnixNano ?? "0",
+      name: e.name ?? "",
+      attributes: attributes(e.attributes, deeper(ctx)),
+      droppedAttributesCount: e.droppedAttributesCount ?? 0,
+    })),
+    droppedEventsCount: s.droppedEventsCount ?? 0,
+    links: (s.links ?? []).map((l) => ({
+      traceId: hexId(l.traceId, 16, "Span.Link.trace_id"),
+      spanId: hexId(l.spanId, 8, "Span.Link.span_id"),
+      traceState: l.traceState ?? "",
+      attributes: attributes(l.attributes, deeper(ctx)),
+      droppedAttributesCount: l.droppedAttributesCount ?? 0,
+      flags: l.flags ?? 0,
+    })),
+    droppedLinksCount: s.droppedLinksCount ?? 0,
+    status: { code: s.status?.code ?? 0, message: s.status?.message ?? "" },
   };
-  m.each((f, w) => {
-    if (f === 1) r.timeUnixNano = m.fixed64(w, "LogRecord.time_unix_nano");
-    else if (f === 2) r.severityNumber = m.uint(w, "LogRecord.severity_number");
-    else if (f === 3) r.severityText = m.string(w, "LogRecord.severity_text");
-    else if (f === 5) r.body = anyValue(m.message(w, "LogRecord.body"), limits);
-    else if (f === 6) addAttribute(r.attributes, m, w, limits, "LogRecord.attributes");
-    else if (f === 7) r.droppedAttributesCount = m.uint(w, "LogRecord.dropped_attributes_count");
-    else if (f === 8) r.flags = m.fixed32(w, "LogRecord.flags");
-    else if (f === 9) r.traceId = id(m, w, 16, "LogRecord.trace_id") || null;
-    else if (f === 10) r.spanId = id(m, w, 8, "LogRecord.span_id") || null;
-    else if (f === 11) r.observedTimeUnixNano = m.fixed64(w, "LogRecord.observed_time_unix_nano");
-    else if (f === 12) r.eventName = m.string(w, "LogRecord.event_name");
-    else m.skip(w);
-  });
-  return r;
 }
 
-// ResourceLogs { resource = 1; scope_logs = 2; schema_url = 3 }; ScopeLogs { scope = 1; log_records = 2; schema_url = 3 }
-function resourceLogs(m: ProtoMessage, limits: ProtoLimits): ResourceLogs {
-  const rl: ResourceLogs = { resource: emptyResource(), schemaUrl: "", scopeLogs: [] };
-  m.each((f, w) => {
-    if (f === 1) rl.resource = resource(m.message(w, "ResourceLogs.resource"), limits);
-    else if (f === 2) {
-      const sm = m.message(w, "ResourceLogs.scope_logs");
-      const sl = { scope: emptyScope(), schemaUrl: "", logRecords: [] as OtlpLogRecord[] };
-      sm.each((sf, sw) => {
-        if (sf === 1) sl.scope = scope(sm.message(sw, "ScopeLogs.scope"), limits);
-        else if (sf === 2) sl.logRecords.push(logRecord(sm.message(sw, "ScopeLogs.log_records"), limits));
-        else if (sf === 3) sl.schemaUrl = sm.string(sw, "ScopeLogs.schema_url");
-        else sm.skip(sw);
-      });
-      rl.scopeLogs.push(sl);
-    } else if (f === 3) rl.schemaUrl = m.string(w, "ResourceLogs.schema_url");
-    else m.skip(w);
-  });
-  return rl;
+function logRecord(r: PbLogRecord, ctx: Ctx) {
+  return {
+    timeUnixNano: r.timeUnixNano ?? "0",
+    observedTimeUnixNano: r.observedTimeUnixNano ?? "0",
+    severityNumber: r.severityNumber ?? 0,
+    severityText: r.severityText ?? "",
+    body: r.body ? anyValue(r.body, deeper(ctx)) : undefined,
+    attributes: attributes(r.attributes, ctx),
+    droppedAttributesCount: r.droppedAttributesCount ?? 0,
+    flags: r.flags ?? 0,
+    traceId: hexId(r.traceId, 16, "LogRecord.trace_id") || null,
+    spanId: hexId(r.spanId, 8, "LogRecord.span_id") || null,
+    eventName: r.eventName ?? "",
+  };
 }
 
-/** An OTLP/protobuf body → the decoded request; a malformed body is a 400 naming what broke. */
+// ctx is the data point's own depth.
+function numberPoint(p: PbNumberDataPoint, ctx: Ctx): NumberDataPoint {
+  const isInt = p.asInt !== undefined;
+  return {
+    attributes: attributes(p.attributes, ctx),
+    startTimeUnixNano: p.startTimeUnixNano ?? "0",
+    timeUnixNano: p.timeUnixNano ?? "0",
+    value: isInt ? Number(p.asInt) : (p.asDouble ?? 0),
+    isInt,
+    flags: p.flags ?? 0,
+  };
+}
+
+/** Sums and gauges point by point, the other kinds counted (as in OTLP/JSON). */
+function metric(m: PbMetric, ctx: Ctx): OtlpMetric {
+  if (!m.name) throw new InvalidMessage("Metric without a name");
+  const points = (list: PbNumberDataPoint[] | undefined) => (list ?? []).map((p) => numberPoint(p, deeper(ctx, 2)));
+  let data: MetricData = { kind: "empty" };
+  if (m.sum) {
+    data = {
+      kind: "sum",
+      temporality: m.sum.aggregationTemporality ?? 0,
+      isMonotonic: m.sum.isMonotonic === true,
+      points: points(m.sum.dataPoints),
+    };
+  } else if (m.gauge) data = { kind: "gauge", points: points(m.gauge.dataPoints) };
+  else if (m.histogram) data = { kind: "histogram", pointCount: m.histogram.dataPoints?.length ?? 0 };
+  else if (m.exponentialHistogram) {
+    data = { kind: "exponentialHistogram", pointCount: m.exponentialHistogram.dataPoints?.length ?? 0 };
+  } else if (m.summary) data = { kind: "summary", pointCount: m.summary.dataPoints?.length ?? 0 };
+  return { name: m.name, description: m.description ?? "", unit: m.unit ?? "", data };
+}
+
+function toModel(pb: PbRequest, limits: ProtoLimits): DecodedRequest {
+  // Depths: the request is 0, a Resource* 1, its resource and Scope* 2, a scope and its items 3.
+  const at = (depth: number): Ctx => ({ limits, depth });
+  switch (pb.signal) {
+    case "traces":
+      return {
+        signal: pb.signal,
+        resourceSpans: (pb.resourceSpans ?? []).map((rs) => ({
+          resource: resource(rs.resource, at(2)),
+          schemaUrl: rs.schemaUrl ?? "",
+          scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({
+            scope: scope(ss.scope, at(3)),
+            schemaUrl: ss.schemaUrl ?? "",
+            spans: (ss.spans ?? []).map((s) => span(s, at(3))),
+          })),
+        })),
+      };
+    case "logs":
+      return {
+        signal: pb.signal,
+        resourceLogs: (pb.resourceLogs ?? []).map((rl) => ({
+          resource: resource(rl.resource, at(2)),
+          schemaUrl: rl.schemaUrl ?? "",
+          scopeLogs: (rl.scopeLogs ?? []).map((sl) => ({
+            scope: scope(sl.scope, at(3)),
+            schemaUrl: sl.schemaUrl ?? "",
+            logRecords: (sl.logRecords ?? []).map((r) => logRecord(r, at(3))),
+          })),
+        })),
+      };
+    case "metrics":
+      return {
+        signal: pb.signal,
+        resourceMetrics: (pb.resourceMetrics ?? []).map((rm) => ({
+          resource: resource(rm.resource, at(2)),
+          schemaUrl: rm.schemaUrl ?? "",
+          scopeMetrics: (rm.scopeMetrics ?? []).map((sm) => ({
+            scope: scope(sm.scope, at(3)),
+            schemaUrl: sm.schemaUrl ?? "",
+            metrics: (sm.metrics ?? []).map((m) => metric(m, at(3))),
+          })),
+        })),
+      };
+  }
+}
+
+/** Why protobufjs refused a body, in words a client can act on. */
+function reason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // protobufjs reports a field running past the end as "index out of range: 12 + 8 > 15".
+  if (/index out of range/.test(message)) return `truncated message (${message})`;
+  // Only a message nested absurdly deep gets here: the decoder recurses per level.
+  if (err instanceof RangeError && /call stack/i.test(message)) return "message nested too deeply";
+  return message;
+}
+
+function invalid(signal: OtlpSignal, why: string): ApiError {
+  return new ApiError("invalid_body", `Body is not a valid OTLP/protobuf ${signal} request: ${why}.`);
+}
+
+/** An OTLP/protobuf body → the decoded request; throws ApiError (400) when it is malformed. */
 export function decodeOtlpProtobuf(signal: OtlpSignal, bytes: Uint8Array, limits: ProtoLimits): DecodedRequest {
-  const root = new ProtoMessage(bytes);
+  let pb: PbRequest;
   try {
-    switch (signal) {
-      case "traces": {
-        const list: ResourceSpans[] = [];
-        root.each((f, w) =>
-          f === 1 ? list.push(resourceSpans(root.message(w, "resource_spans"), limits)) : root.skip(w),
-        );
-        return { signal, resourceSpans: list };
-      }
-      case "logs": {
-        const list: ResourceLogs[] = [];
-        root.each((f, w) =>
-          f === 1 ? list.push(resourceLogs(root.message(w, "resource_logs"), limits)) : root.skip(w),
-        );
-        return { signal, resourceLogs: list };
-      }
-      case "metrics": {
-        const list: ResourceMetrics[] = [];
-        root.each((f, w) =>
-          f === 1 ? list.push(resourceMetrics(root.message(w, "resource_metrics"), limits)) : root.skip(w),
-        );
-        return { signal, resourceMetrics: list };
-      }
-    }
+    pb = decodeRequest(signal, bytes);
   } catch (err) {
-    if (err instanceof ProtoDecodeError) {
-      throw new ApiError("invalid_body", `Body is not a valid OTLP/protobuf ${signal} request: ${err.message}.`);
-    }
+    throw invalid(signal, reason(err));
+  }
+  try {
+    return toModel(pb, limits);
+  } catch (err) {
+    if (err instanceof InvalidMessage) throw invalid(signal, err.message);
     throw err;
   }
 }
