@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import root from "otlp-transformer-protobuf/build/src/generated/root.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionDetail } from "../../src/schema/session.ts";
 import { replayScenario } from "../helpers/app.ts";
@@ -33,6 +34,28 @@ afterAll(() => {
 
 function target(name: Target["name"]): Target {
   return build.targets.find((t) => t.name === name)!;
+}
+
+type Encoder = { encode(m: object): { finish(): Uint8Array }; fromObject(o: object): object };
+
+/** One native span of the replayed session as OTLP/protobuf, with an int64 attribute a double cannot hold. */
+function protobufSpan(): Uint8Array {
+  const request = (
+    root as unknown as { opentelemetry: { proto: { collector: { trace: { v1: Record<string, Encoder> } } } } }
+  ).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest!;
+  const bytes = (hex: string) => Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
+  const span = {
+    traceId: bytes("5b8efff798038103d269b633813fc60c"),
+    spanId: bytes("eee19b7ec3c1b174"),
+    name: "smoke.protobuf",
+    startTimeUnixNano: "1544712660000000000",
+    endTimeUnixNano: "1544712660001500000",
+    attributes: [
+      { key: "session.id", value: { stringValue: SESSION_ID } },
+      { key: "big", value: { intValue: "9007199254740993" } },
+    ],
+  };
+  return request.encode(request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })).finish();
 }
 
 function http(base: string) {
@@ -128,6 +151,22 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(root).toMatchObject({ attributes: { "session.id": SESSION_ID }, serviceName: "claude-code" });
     expect(tool).toMatchObject({ traceId: root!.traceId, parentSpanId: root!.spanId });
     expect(otlp.posts.every((p) => p.path === "/v1/traces" && p.contentType.startsWith("application/json"))).toBe(true);
+  });
+
+  it("reads OTLP/protobuf with exact 64-bit values, and answers a truncated body with 400", async () => {
+    const body = protobufSpan();
+    const post = (b: Uint8Array) =>
+      fetch(`${base}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/x-protobuf" },
+        body: b as Uint8Array<ArrayBuffer>,
+      });
+    expect((await post(body.slice(0, body.length - 5))).status).toBe(400);
+    expect((await post(body)).status).toBe(200);
+    const session = (await (await fetch(`${base}/api/sessions/${SESSION_ID}`)).json()) as SessionDetail;
+    const span = session.nativeSpans?.find((s) => s.name === "smoke.protobuf");
+    expect(span?.attributes.big).toBe("9007199254740993");
+    expect(span?.durationMs).toBe(1.5);
   });
 
   it("prints the dry-run plan of `init` and writes nothing", async () => {
