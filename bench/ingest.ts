@@ -29,7 +29,8 @@ const targets: Target[] = [
   {
     name: "spanlight",
     // SPANLIGHT_BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof) to the Spanlight process.
-    // Exactly what `npm start` runs: the bundled build with a 4 MB young generation.
+    // What `npm start` runs: the bundled build with a 4 MB young generation (started directly, so an
+    // edit to the sources during the run cannot switch bin/spanlight.js to the tsx fallback).
     start: (port) =>
       startProcess(
         process.execPath,
@@ -210,7 +211,7 @@ async function sse() {
   }
 }
 
-execFileSync(process.execPath, ["scripts/build-server.mjs"], { cwd: ROOT, stdio: "inherit" });
+execFileSync(process.execPath, ["scripts/build-server.mjs", "--force"], { cwd: ROOT, stdio: "inherit" });
 console.log(`Spanlight ingest benchmark — node ${process.version}, ${new Date().toISOString()}`);
 // BENCH_ONLY=ingest|memory|sse runs one part (for profiling); default: all.
 const only = process.env.BENCH_ONLY;

@@ -77,7 +77,11 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   });
   let listener: Awaited<ReturnType<Runtime["serve"]>>;
   try {
-    listener = await rt.serve(spanlight.fetch, { host: config.server.host, port: config.server.port });
+    listener = await rt.serve(spanlight.fetch, {
+      host: config.server.host,
+      port: config.server.port,
+      direct: { ingest: spanlight.ingestDirect, limit: config.limits.bodyBytes },
+    });
   } catch (err) {
     if (err instanceof AddressInUseError) {
       rt.err(

@@ -21,7 +21,7 @@ export const CONTEXT_HEADERS = {
   idempotencyKey: "idempotency-key",
 } as const;
 
-function header(headers: Headers, name: string): string | null {
+function header(headers: { get(name: string): string | null }, name: string): string | null {
   const v = headers.get(name);
   if (v === null) return null;
   const t = v.trim();
@@ -29,7 +29,7 @@ function header(headers: Headers, name: string): string | null {
   return t === "" ? null : t.slice(0, 256);
 }
 
-export function readContext(headers: Headers): IngestContext {
+export function readContext(headers: { get(name: string): string | null }): IngestContext {
   return {
     agentId: header(headers, CONTEXT_HEADERS.agentId),
     containerId: header(headers, CONTEXT_HEADERS.containerId),

@@ -36,31 +36,35 @@ function parseTime(value: string | null): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-/**
- * POST /v1/hooks/claude-code (alias /hooks) and POST /telemetry. Store, then reply: nothing here
- * waits on export or fan-out (listeners only enqueue).
- */
-export function ingestRoutes({ limits, sink, now, newId = () => crypto.randomUUID() }: IngestOptions): Hono {
-  const app = new Hono();
+/** What an ingest request is answered with; the same whichever transport carried it. */
+export type IngestReply = { status: number; body: IngestResponse | null };
 
-  async function ingest(req: Request, kind: IngestKind): Promise<Response> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBody(req, limits.bodyBytes);
-    } catch (err) {
-      sink.countRejected(1);
-      throw err;
-    }
+/** Header lookup: a Web `Headers`, or a thin view over Node's incoming headers. */
+export type HeaderGetter = { get(name: string): string | null };
+
+export const INGEST_PATHS: Readonly<Record<string, IngestKind>> = {
+  "/v1/hooks/claude-code": "hook",
+  "/hooks": "hook",
+  "/telemetry": "telemetry",
+};
+
+/**
+ * Ingest of one request body (already read within limits.bodyBytes): parse, validate, normalize,
+ * store, reply. Store, then reply: nothing here waits on export or fan-out (listeners only
+ * enqueue). Throws ApiError for a request that is rejected as a whole.
+ */
+export function createIngest({ limits, sink, now, newId = () => crypto.randomUUID() }: IngestOptions) {
+  return function ingest(kind: IngestKind, bytes: Uint8Array, headers: HeaderGetter): IngestReply {
     let parsed: ReturnType<typeof parseBody>;
     try {
-      parsed = parseBody(bytes, req.headers.get("content-type"), limits);
+      parsed = parseBody(bytes, headers.get("content-type"), limits);
     } catch (err) {
       sink.countRejected(1);
       throw err;
     }
-    const context = readContext(req.headers);
+    const context = readContext(headers);
     const receivedAt = new Date(now()).toISOString();
-    const timeHeader = req.headers.get("x-spanlight-time");
+    const timeHeader = headers.get("x-spanlight-time");
     const batch = parsed.kind === "batch";
     const items = parsed.kind === "single" ? [{ ok: true as const, value: parsed.value }] : parsed.items;
 
@@ -92,14 +96,16 @@ export function ingestRoutes({ limits, sink, now, newId = () => crypto.randomUUI
         throw new ApiError(e.code as never, e.message, e.issues);
       }
       // Claude Code parses a 2xx body from an HTTP hook as a decision: the hook reply must be empty.
-      if (kind === "hook") return new Response(null, { status: 204 });
-      const body: IngestResponse = {
-        accepted: only.status === "accepted" ? 1 : 0,
-        rejected: 0,
-        duplicates: only.status === "duplicate" ? 1 : 0,
-        ...(only.seq !== null ? { seq: only.seq } : {}),
+      if (kind === "hook") return { status: 204, body: null };
+      return {
+        status: 202,
+        body: {
+          accepted: only.status === "accepted" ? 1 : 0,
+          rejected: 0,
+          duplicates: only.status === "duplicate" ? 1 : 0,
+          ...(only.seq !== null ? { seq: only.seq } : {}),
+        },
       };
-      return Response.json(body, { status: 202 });
     }
     const body: IngestResponse = {
       accepted: results.filter((r) => r.status === "accepted").length,
@@ -108,12 +114,28 @@ export function ingestRoutes({ limits, sink, now, newId = () => crypto.randomUUI
       results,
     };
     // Some items stored: 202 with per-item results; nothing stored because every item was bad: 400.
-    return Response.json(body, { status: rejected === results.length && results.length > 0 ? 400 : 202 });
-  }
+    return { status: rejected === results.length && results.length > 0 ? 400 : 202, body };
+  };
+}
 
-  app.post("/v1/hooks/claude-code", (c) => ingest(c.req.raw, "hook"));
-  app.post("/hooks", (c) => ingest(c.req.raw, "hook"));
-  app.post("/telemetry", (c) => ingest(c.req.raw, "telemetry"));
+/** POST /v1/hooks/claude-code (alias /hooks) and POST /telemetry as Hono routes. */
+export function ingestRoutes(options: IngestOptions): Hono {
+  const app = new Hono();
+  const ingest = createIngest(options);
+  async function handle(req: Request, kind: IngestKind): Promise<Response> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(req, options.limits.bodyBytes);
+    } catch (err) {
+      options.sink.countRejected(1);
+      throw err;
+    }
+    const reply = ingest(kind, bytes, req.headers);
+    return reply.body === null
+      ? new Response(null, { status: reply.status })
+      : Response.json(reply.body, { status: reply.status });
+  }
+  for (const [path, kind] of Object.entries(INGEST_PATHS)) app.post(path, (c) => handle(c.req.raw, kind));
   return app;
 }
 

@@ -1,18 +1,75 @@
 import { readFile, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { homedir, hostname } from "node:os";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { runCli } from "../cli/main.ts";
 import { type ConfigInput, resolveConfig } from "../config/mod.ts";
+import { INGEST_PATHS } from "../ingest/routes.ts";
 import { createSpanlight } from "../server/compose.ts";
-import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+import { AddressInUseError, type DirectIngestOption, type Listener, type Runtime } from "./runtime.ts";
 import { fsDashboard } from "./ui-assets-fs.ts";
 
 const SHUTDOWN_GRACE_MS = 250;
 
+type DirectIngest = DirectIngestOption["ingest"];
+
+/**
+ * Hook POSTs are the hot path (one per agent event): on Node they skip the Web Request/Response
+ * adapter and go straight to the same guards and ingest the app's routes use (compose.ts
+ * `ingestDirect`). Everything else goes through the Hono app like on every runtime.
+ */
+function directIngestListener(
+  ingest: DirectIngest,
+  limit: number,
+  fallback: (req: IncomingMessage, res: ServerResponse) => unknown,
+) {
+  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const kind = req.method === "POST" ? INGEST_PATHS[req.url ?? ""] : undefined;
+    if (!kind) {
+      fallback(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit keep reading (and dropping) to the end, so the client gets the 413.
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      const headers = { get: (name: string) => headerValue(req, name) };
+      const body = size > limit ? { tooLarge: size } : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const reply = ingest(kind, body, headers);
+      if (reply.body === null) {
+        res.writeHead(reply.status).end();
+        return;
+      }
+      const text = JSON.stringify(reply.body);
+      res
+        .writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+        .end(text);
+    });
+    req.on("error", () => res.destroy());
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  if (v === undefined) return null;
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
 /** Listens with Node's http server; the app itself is the same Web-standard fetch everywhere. */
-function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
-  const server = createAdaptorServer({ fetch, hostname: host }) as Server;
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+  direct?: DirectIngestOption,
+): Promise<Listener> {
+  const honoListener = getRequestListener(fetch, { hostname: host });
+  const server: Server = createServer(
+    direct ? directIngestListener(direct.ingest, direct.limit, honoListener) : honoListener,
+  );
   // Hook clients post one small request per event over keep-alive; Node's 5 s default is fine,
   // but headers must not be awaited forever from a stalled client.
   server.headersTimeout = 30_000;
@@ -48,7 +105,7 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
     hostName: () => hostname(),
     readTextFile: (path) => readFile(path, "utf8"),
     writeTextFile: (path, text) => writeFile(path, text),
-    serve: (fetch, { host, port }) => listen(fetch, host, port),
+    serve: (fetch, { host, port, direct }) => listen(fetch, host, port, direct),
     onShutdown(handler) {
       let done = false;
       const once = (signal: string) => {
@@ -76,7 +133,10 @@ export async function startNodeServer(options: { config?: ConfigInput; log?: (li
   ]);
   if (!resolved.ok) throw new Error(resolved.error);
   const spanlight = createSpanlight({ config: resolved.config, log: options.log, ui: await fsDashboard() });
-  const listener = await listen(spanlight.fetch, resolved.config.server.host, resolved.config.server.port);
+  const listener = await listen(spanlight.fetch, resolved.config.server.host, resolved.config.server.port, {
+    ingest: spanlight.ingestDirect,
+    limit: resolved.config.limits.bodyBytes,
+  });
   spanlight.start();
   const host = resolved.config.server.host;
   return {

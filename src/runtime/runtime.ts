@@ -1,6 +1,16 @@
 import type { Hono } from "hono";
 
 /** What the CLI needs from the runtime it runs on (Node, Deno, the compiled binary). */
+/** A runtime may serve the ingest routes without the router (see compose.ts `ingestDirect`). */
+export type DirectIngestOption = {
+  ingest(
+    kind: "hook" | "telemetry",
+    body: Uint8Array | { tooLarge: number },
+    headers: { get(name: string): string | null },
+  ): { status: number; body: unknown };
+  limit: number;
+};
+
 export type Listener = { port: number; close(): Promise<void> };
 
 export class AddressInUseError extends Error {
@@ -28,7 +38,10 @@ export type Runtime = CliIo & {
   readTextFile(path: string): Promise<string>;
   writeTextFile(path: string, text: string): Promise<void>;
   /** Listens; rejects with AddressInUseError when the port is taken. */
-  serve(fetch: (req: Request) => Response | Promise<Response>, opts: { host: string; port: number }): Promise<Listener>;
+  serve(
+    fetch: (req: Request) => Response | Promise<Response>,
+    opts: { host: string; port: number; direct?: DirectIngestOption },
+  ): Promise<Listener>;
   /** Calls `handler` once on SIGINT or SIGTERM. */
   onShutdown(handler: (signal: string) => void): void;
   /** The dashboard sub-app for this runtime's asset source; undefined when no build is available. */

@@ -1,10 +1,14 @@
 import type { Hono } from "hono";
 import { createOtelPipeline, type SpanExporter } from "../../otel/mod.ts";
 import type { Config } from "../config/mod.ts";
+import { createIngest, type HeaderGetter } from "../ingest/routes.ts";
+import type { IngestKind } from "../ingest/validate.ts";
 import { createOtlpForwarding, createOtlpReceiver, FORWARDED_HEADER, type OtlpForwardConfig } from "../otlp/mod.ts";
 import { type Clock, createStore, systemClock } from "../store/mod.ts";
 import { createStreamHub } from "../stream/mod.ts";
+import { ApiError } from "./api-error.ts";
 import { createApp } from "./app.ts";
+import { createHostCheck, tokenError } from "./security.ts";
 
 export const VERSION = "0.1.0";
 // How often silent turns are checked for the idle timeout; the timeout itself is minutes.
@@ -95,6 +99,40 @@ export function createSpanlight({
     log,
   });
   const timers: Array<ReturnType<typeof setInterval>> = [];
+  const ingest = createIngest({ limits: config.limits, sink: store, now: () => clock.now() });
+  const hostError = createHostCheck({ host: config.server.host, allowedHosts: config.server.allowedHosts });
+
+  /**
+   * The ingest routes without the router, for runtime entries that can take a faster path for
+   * the hottest requests (Node's http server): same guards, same ingest, same replies and errors
+   * as POST /v1/hooks/claude-code, /hooks and /telemetry through `fetch`.
+   */
+  function ingestDirect(
+    kind: IngestKind,
+    body: Uint8Array | { tooLarge: number },
+    headers: HeaderGetter,
+  ): { status: number; body: unknown } {
+    try {
+      const denied = hostError(headers.get("host")) ?? tokenError(config.server.token, headers.get("authorization"));
+      if (denied) throw denied;
+      if (!(body instanceof Uint8Array)) {
+        store.countRejected(1);
+        const limit = config.limits.bodyBytes;
+        throw new ApiError(
+          "payload_too_large",
+          `Body is ${body.tooLarge} bytes; the limit is ${limit} (limits.bodyBytes).`,
+        );
+      }
+      return ingest(kind, body, headers);
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.status, body: err.toBody() };
+      log(`internal error on direct ${kind} ingest: ${(err as Error).stack ?? err}`);
+      return {
+        status: 500,
+        body: new ApiError("internal", "Internal error; the server logged it and keeps serving.").toBody(),
+      };
+    }
+  }
 
   function every(ms: number, fn: () => void) {
     const t = setInterval(() => {
@@ -118,6 +156,7 @@ export function createSpanlight({
     bootId,
     otel,
     otlp,
+    ingestDirect,
     start(): void {
       every(config.stream.statsIntervalMs, () => hub.tick());
       every(config.stream.heartbeatMs, () => hub.heartbeat());

@@ -18,6 +18,43 @@ export function safeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** The bearer token of an Authorization header value, or "" when there is none. */
+function bearerOf(header: string | null): string | null {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return m?.[1]?.trim() ?? null;
+}
+
+/** The token check as a plain function, shared by the middleware and the Node ingest fast path. */
+export function tokenError(
+  token: string | null,
+  authorization: string | null,
+  queryToken: string | null = null,
+): ApiError | null {
+  if (!token) return null;
+  const given = bearerOf(authorization) ?? queryToken ?? "";
+  return safeEqual(given, token)
+    ? null
+    : new ApiError("unauthorized", "Missing or invalid bearer token (Authorization: Bearer <token>).");
+}
+
+/**
+ * DNS-rebinding guard: a page on evil.example that resolves to 127.0.0.1 still sends
+ * `Host: evil.example`. Enforced while the server is loopback-only; a server bound beyond
+ * loopback requires a token, which a rebinding page does not have.
+ */
+export function createHostCheck({ host, allowedHosts }: { host: string; allowedHosts: string[] }) {
+  const names = new Set([...LOOPBACK, host, ...allowedHosts].map((h) => h.toLowerCase()));
+  const enforce = isLoopback(host);
+  return function hostError(hostHeader: string | null): ApiError | null {
+    if (!enforce) return null;
+    const raw = (hostHeader ?? "").toLowerCase();
+    const name = raw.startsWith("[") ? raw.slice(0, raw.indexOf("]") + 1) : raw.split(":")[0]!;
+    // No Host header (HTTP/1.0, some test clients): nothing to rebind.
+    if (raw === "" || names.has(name)) return null;
+    return new ApiError("forbidden_host", `Host "${raw}" is not this server; add it to server.allowedHosts if it is.`);
+  };
+}
+
 /**
  * Requires `Authorization: Bearer <token>` when a token is configured. SSE may pass `?token=`
  * because EventSource cannot set headers.
@@ -30,35 +67,24 @@ export function requireToken({
   queryTokenPaths?: string[];
 }): MiddlewareHandler {
   return async function tokenGuard(c, next) {
-    if (!token) return next();
-    const header = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    const given = m?.[1]?.trim() ?? (queryTokenPaths.includes(c.req.path) ? (c.req.query("token") ?? "") : "");
-    if (!safeEqual(given, token)) {
+    const query = queryTokenPaths.includes(c.req.path) ? (c.req.query("token") ?? null) : null;
+    const error = tokenError(token, c.req.header("authorization") ?? null, query);
+    if (error) {
       // Ingest may have a body in flight: drain it so the client reads the 401 instead of a reset.
       await drainBody(c.req.raw);
-      throw new ApiError("unauthorized", "Missing or invalid bearer token (Authorization: Bearer <token>).");
+      throw error;
     }
     return next();
   };
 }
 
-/**
- * DNS-rebinding guard: a page on evil.example that resolves to 127.0.0.1 still sends
- * `Host: evil.example`. Enforced while the server is loopback-only; a server bound beyond
- * loopback requires a token, which a rebinding page does not have.
- */
-export function checkHost({ host, allowedHosts }: { host: string; allowedHosts: string[] }): MiddlewareHandler {
-  const names = new Set([...LOOPBACK, host, ...allowedHosts].map((h) => h.toLowerCase()));
-  const enforce = isLoopback(host);
+export function checkHost(options: { host: string; allowedHosts: string[] }): MiddlewareHandler {
+  const hostError = createHostCheck(options);
   return async function hostGuard(c, next) {
-    if (!enforce) return next();
-    const raw = (c.req.header("host") ?? "").toLowerCase();
-    const name = raw.startsWith("[") ? raw.slice(0, raw.indexOf("]") + 1) : raw.split(":")[0]!;
-    // No Host header (HTTP/1.0, some test clients): nothing to rebind.
-    if (raw !== "" && !names.has(name)) {
+    const error = hostError(c.req.header("host") ?? null);
+    if (error) {
       await drainBody(c.req.raw);
-      throw new ApiError("forbidden_host", `Host "${raw}" is not this server; add it to server.allowedHosts if it is.`);
+      throw error;
     }
     return next();
   };
