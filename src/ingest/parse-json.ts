@@ -16,47 +16,38 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/**
- * Scans JSON text for a raw NUL and for nesting deeper than `maxDepth`, before JSON.parse,
- * so deep input never reaches recursive code and the error can say where.
- */
-function scanJson(text: string, maxDepth: number): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0) throw new ApiError("invalid_body", `Raw NUL byte at offset ${i}; escape it as \\u0000.`);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > maxDepth) {
-        throw new ApiError("too_deep", `JSON is nested deeper than ${maxDepth} levels (limits.jsonDepth).`);
-      }
-    } else if (c === 125 || c === 93) depth--;
-  }
-}
-
 /** `__proto__` as a key is refused: JSON.parse makes it an own property, but any later copy would not. */
-function findProtoKey(value: unknown, path: string): string | null {
+function findProtoKey(value: unknown, path: string, depth: number, maxDepth: number): string | null {
+  if (depth > maxDepth) throw tooDeep(maxDepth);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findProtoKey(value[i], `${path}[${i}]`);
+      const hit = findProtoKey(value[i], `${path}[${i}]`, depth + 1, maxDepth);
       if (hit) return hit;
     }
   } else if (value !== null && typeof value === "object") {
     for (const key of Object.keys(value)) {
       if (key === "__proto__") return path ? `${path}.__proto__` : "__proto__";
-      const hit = findProtoKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      const hit = findProtoKey(
+        (value as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+        depth + 1,
+        maxDepth,
+      );
       if (hit) return hit;
     }
   }
   return null;
 }
 
+export function tooDeep(maxDepth: number): ApiError {
+  return new ApiError("too_deep", `JSON is nested deeper than ${maxDepth} levels (limits.jsonDepth).`);
+}
+
 export function parseJsonText(text: string, limits: ParseLimits): unknown {
-  scanJson(text, limits.jsonDepth);
+  // A raw NUL is invalid JSON anyway; say so plainly. (JSON.parse itself is iterative, so deep
+  // input cannot overflow it; depth is enforced by the walks that follow.)
+  const nul = text.indexOf("\u0000");
+  if (nul !== -1) throw new ApiError("invalid_body", `Raw NUL byte at offset ${nul}; escape it as \\u0000.`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -64,7 +55,8 @@ export function parseJsonText(text: string, limits: ParseLimits): unknown {
     throw new ApiError("invalid_json", `Body is not valid JSON: ${(err as Error).message}`);
   }
   // Only a body that spells the key (or escapes characters, which could spell it) needs the walk.
-  const proto = text.includes("__proto__") || text.includes("\\u") ? findProtoKey(value, "") : null;
+  const proto =
+    text.includes("__proto__") || text.includes("\\u") ? findProtoKey(value, "", 0, limits.jsonDepth) : null;
   if (proto) throw new ApiError("forbidden_key", `Key "__proto__" is not accepted (at ${proto}).`);
   return value;
 }

@@ -36,7 +36,8 @@ const MAYBE_SECRET =
   /sk-|gh[pousr]_|github_pat|glpat|xox|AKIA|AIza|npm_|_live_|eyJ|bearer|basic|token|:\/\/|key|secret|pass|pwd|cred|auth|PRIVATE/i;
 
 export function redactString(text: string): string {
-  if (!MAYBE_SECRET.test(text)) return text;
+  // Nothing under 8 characters can hold a key, a token or `name=value` with a real value.
+  if (text.length < 8 || !MAYBE_SECRET.test(text)) return text;
   let out = text;
   for (const re of TOKEN_PATTERNS) out = out.replace(re, REDACTED);
   out = out.replace(BEARER, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);

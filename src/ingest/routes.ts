@@ -78,7 +78,7 @@ export function createIngest({ limits, sink, now, newId = () => crypto.randomUUI
         sourceTime: parseTime(listHeader(timeHeader, index, batch)),
         context,
       };
-      const draft = toDraft(kind, item.value, rx, limits, prefix);
+      const draft = toDraft(kind, item.value, rx, limits, prefix, batch ? undefined : bytes.byteLength);
       if (!draft.ok) return { index, status: "rejected", error: draft.error.toBody().error };
       // TelemetryEvent ids are unique per event by contract: they double as idempotency keys.
       const res = sink.append(draft.draft, key ?? (kind === "telemetry" ? `telemetry:${draft.draft.id}` : null));

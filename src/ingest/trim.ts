@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import type { TrimMark } from "../schema/mod.ts";
+import { tooDeep } from "./parse-json.ts";
 import { isSecretKey, REDACTED, redactString } from "./redact.ts";
 
-export type TrimLimits = { eventBytes: number; stringChars: number };
+export type TrimLimits = { eventBytes: number; stringChars: number; jsonDepth?: number };
+
+// Real payloads nest under 10 levels; the config default (limits.jsonDepth) says the same.
+const DEFAULT_DEPTH = 64;
 export type Sanitized = { value: unknown; trimmed: TrimMark[]; bytes: number };
 
 const encoder = new TextEncoder();
@@ -31,24 +35,51 @@ function cutString(text: string, keep: number, path: string, marks: TrimMark[]):
   return `${text.slice(0, end)}… [trimmed: ${originalBytes} bytes]`;
 }
 
+function cleanString(
+  value: string,
+  path: () => string,
+  limits: TrimLimits,
+  marks: TrimMark[],
+  secretKey: boolean,
+): string {
+  if (secretKey && value !== "") return REDACTED;
+  let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  s = redactString(s);
+  return s.length > limits.stringChars ? cutString(s, limits.stringChars, path(), marks) : s;
+}
+
 /**
- * Pass 1: every string is cleaned of NUL characters, redacted, and capped at `stringChars`.
- * Objects are rebuilt with null prototypes avoided: keys are plain data (`__proto__` was refused).
+ * Pass 1: every string is cleaned of NUL characters, redacted, and capped at `stringChars`;
+ * nesting past `jsonDepth` is refused. `inPlace` rewrites a value the caller owns (a freshly
+ * parsed body) instead of copying it: fewer allocations on the ingest hot path. Paths are
+ * built only for the rare string that is cut.
  */
-function sanitize(value: unknown, path: string, limits: TrimLimits, marks: TrimMark[], secretKey: boolean): unknown {
-  if (typeof value === "string") {
-    if (secretKey && value !== "") return REDACTED;
-    let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
-    s = redactString(s);
-    return s.length > limits.stringChars ? cutString(s, limits.stringChars, path, marks) : s;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => sanitize(v, joinPath(path, i), limits, marks, false));
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = sanitize(v, joinPath(path, k), limits, marks, isSecretKey(k));
+function sanitize(
+  value: unknown,
+  path: () => string,
+  limits: TrimLimits,
+  marks: TrimMark[],
+  secretKey: boolean,
+  depth: number,
+  inPlace: boolean,
+): unknown {
+  if (typeof value === "string") return cleanString(value, path, limits, marks, secretKey);
+  if (value === null || typeof value !== "object") return value;
+  const max = limits.jsonDepth ?? DEFAULT_DEPTH;
+  if (depth >= max) throw tooDeep(max);
+  if (Array.isArray(value)) {
+    const out = inPlace ? value : new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      out[i] = sanitize(value[i], () => joinPath(path(), i), limits, marks, false, depth + 1, inPlace);
+    }
     return out;
   }
-  return value;
+  const src = value as Record<string, unknown>;
+  const out: Record<string, unknown> = inPlace ? src : {};
+  for (const k of Object.keys(src)) {
+    out[k] = sanitize(src[k], () => joinPath(path(), k), limits, marks, isSecretKey(k), depth + 1, inPlace);
+  }
+  return out;
 }
 
 type Leaf = { parent: Record<string, unknown> | unknown[]; key: string | number; path: string; size: number };
@@ -79,9 +110,14 @@ function setLeaf(leaf: Leaf, value: unknown): void {
  * images), then — for payloads made of many small parts — replacing the largest subtrees.
  * The event is never dropped; each cut leaves a mark with the original size and sha256.
  */
-export function sanitizePayload(raw: unknown, limits: TrimLimits): Sanitized {
+export function sanitizePayload(raw: unknown, limits: TrimLimits, sizeHint?: number, inPlace = false): Sanitized {
   const marks: TrimMark[] = [];
-  let value = sanitize(raw, "", limits, marks, false);
+  let value = sanitize(raw, () => "", limits, marks, false, 0, inPlace);
+  // The request body's own size is a close enough measure (redaction changes it by a few bytes)
+  // when nothing had to be cut; it saves serializing every event again on the hot path.
+  if (sizeHint !== undefined && sizeHint <= limits.eventBytes && marks.length === 0) {
+    return { value, trimmed: marks, bytes: sizeHint };
+  }
   let text = JSON.stringify(value) ?? "null";
   let bytes = utf8Bytes(text);
   if (bytes <= limits.eventBytes) return { value, trimmed: marks, bytes };

@@ -25,7 +25,31 @@ function fail(error: z.ZodError, prefix: string): DraftResult {
  * One raw item (already parsed JSON) → a normalized event draft, or the error naming what is wrong.
  * Validation runs on the raw value; every stored field comes from the redacted, trimmed copy.
  */
-export function toDraft(kind: IngestKind, raw: unknown, rx: Received, limits: TrimLimits, prefix = ""): DraftResult {
+export function toDraft(
+  kind: IngestKind,
+  raw: unknown,
+  rx: Received,
+  limits: TrimLimits,
+  prefix = "",
+  sizeHint?: number,
+): DraftResult {
+  try {
+    return draftOf(kind, raw, rx, limits, prefix, sizeHint);
+  } catch (err) {
+    // Sanitizing enforces limits.jsonDepth as it walks: too deep rejects this item only.
+    if (err instanceof ApiError) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+function draftOf(
+  kind: IngestKind,
+  raw: unknown,
+  rx: Received,
+  limits: TrimLimits,
+  prefix: string,
+  sizeHint?: number,
+): DraftResult {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {
       ok: false,
@@ -38,12 +62,12 @@ export function toDraft(kind: IngestKind, raw: unknown, rx: Received, limits: Tr
   if (kind === "hook") {
     const parsed = hookPayloadSchema.safeParse(raw);
     if (!parsed.success) return fail(parsed.error, prefix);
-    return { ok: true, draft: toHookEvent(parsed.data, sanitizePayload(raw, limits), rx) };
+    return { ok: true, draft: toHookEvent(parsed.data, sanitizePayload(raw, limits, sizeHint, true), rx) };
   }
   const parsed = telemetryEventSchema.safeParse(raw);
   if (!parsed.success) return fail(parsed.error, prefix);
   return {
     ok: true,
-    draft: toTelemetryEvent(parsed.data, sanitizePayload(raw, limits), { ...rx, id: parsed.data.id }),
+    draft: toTelemetryEvent(parsed.data, sanitizePayload(raw, limits, sizeHint, true), { ...rx, id: parsed.data.id }),
   };
 }
