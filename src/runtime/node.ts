@@ -37,7 +37,7 @@ function directIngestListener(
       if (size <= limit) chunks.push(chunk);
     });
     req.on("end", () => {
-      const headers = { get: (name: string) => headerValue(req, name) };
+      const headers = rawHeaderGetter(req.rawHeaders);
       const body = size > limit ? { tooLarge: size } : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const reply = ingest(kind, body, headers);
       if (reply.body === null) {
@@ -53,10 +53,22 @@ function directIngestListener(
   };
 }
 
-function headerValue(req: IncomingMessage, name: string): string | null {
-  const v = req.headers[name];
-  if (v === undefined) return null;
-  return Array.isArray(v) ? v.join(", ") : v;
+/**
+ * Header lookup over the raw header list. Touching `req.headers` makes Node build an object of
+ * every header; ingest reads a handful by name, so a scan of the raw pairs is cheaper.
+ */
+function rawHeaderGetter(raw: string[]): { get(name: string): string | null } {
+  return {
+    get(name: string): string | null {
+      let found: string | null = null;
+      for (let i = 0; i < raw.length; i += 2) {
+        const key = raw[i]!;
+        if (key.length === name.length && key.toLowerCase() === name)
+          found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]}`;
+      }
+      return found;
+    },
+  };
 }
 
 /** Listens with Node's http server; the app itself is the same Web-standard fetch everywhere. */
