@@ -93,7 +93,8 @@ suite.each(["http/json", "http/protobuf"] as const)(
       await vi.waitFor(
         async () => {
           last = await detail(id);
-          expect(last.status).toBe("ended");
+          // Not the status: SessionEnd has a ~1.5 s hook budget in Claude Code, which a loaded
+          // machine can miss; the metrics, flushed last, say the export is complete.
           expect(last.activity?.sessionStarts).toBe(1);
           check(last);
         },
