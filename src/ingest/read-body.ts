@@ -33,7 +33,14 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   if (over) {
     throw new ApiError("payload_too_large", `Body is ${size} bytes; the limit is ${limit} (limits.bodyBytes).`);
   }
+  return concatBytes(chunks);
+}
+
+/** One byte array from chunks (the only chunk itself when there is one). */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {

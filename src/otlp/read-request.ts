@@ -1,5 +1,5 @@
 import { decodeUtf8, parseJsonText } from "../ingest/parse-json.ts";
-import { drainBody, readBody } from "../ingest/read-body.ts";
+import { concatBytes, drainBody, readBody } from "../ingest/read-body.ts";
 import { ApiError } from "../server/api-error.ts";
 import { decodeOtlpJson } from "./decode-json.ts";
 import { decodeOtlpProtobuf } from "./decode-protobuf.ts";
@@ -45,13 +45,7 @@ export async function gunzip(bytes: Uint8Array, limit: number): Promise<Uint8Arr
     if (err instanceof ApiError) throw err;
     throw new ApiError("invalid_body", `Body is not valid gzip: ${err instanceof Error ? err.message : String(err)}.`);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Content-Encoding → how to decode; OTLP/HTTP clients send gzip or nothing. */

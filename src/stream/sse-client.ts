@@ -1,3 +1,4 @@
+import { concatBytes } from "../ingest/read-body.ts";
 import type { NormalizedEvent } from "../schema/mod.ts";
 import type { CompiledFilter } from "../store/mod.ts";
 import { toFrame } from "./sse-format.ts";
@@ -15,19 +16,6 @@ export type ClientOptions = {
   lookup: (seq: number) => NormalizedEvent | undefined;
   onClose: (client: SseClient, reason: "closed" | "overflow") => void;
 };
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
 
 /**
  * One SSE connection with its own bounded queue. Frames arrive encoded (once per event, shared
@@ -74,7 +62,7 @@ export class SseClient {
   #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> | undefined {
     if (this.#cancelled) return;
     if (this.#queue.length > 0) {
-      controller.enqueue(concat(this.#queue));
+      controller.enqueue(concatBytes(this.#queue));
       this.#queue = [];
       if (this.#closing) controller.close();
       return;
