@@ -58,15 +58,18 @@ function directIngestListener(
  * every header; ingest reads a handful by name, so a scan of the raw pairs is cheaper.
  */
 function rawHeaderGetter(raw: string[]): { get(name: string): string | null } {
+  let map: Map<string, string> | null = null;
   return {
     get(name: string): string | null {
-      let found: string | null = null;
-      for (let i = 0; i < raw.length; i += 2) {
-        const key = raw[i]!;
-        if (key.length === name.length && key.toLowerCase() === name)
-          found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]}`;
+      if (map === null) {
+        map = new Map();
+        for (let i = 0; i < raw.length; i += 2) {
+          const key = raw[i]!.toLowerCase();
+          const prev = map.get(key);
+          map.set(key, prev === undefined ? raw[i + 1]! : `${prev}, ${raw[i + 1]}`);
+        }
       }
-      return found;
+      return map.get(name) ?? null;
     },
   };
 }

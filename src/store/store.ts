@@ -22,6 +22,7 @@ import { currentTool, type SessionState, toSessionSummary } from "./session-stat
 import { StatsCounters } from "./stats-counters.ts";
 
 export type Clock = { now(): number };
+
 export const systemClock: Clock = { now: () => Date.now() };
 
 export type StoreListener = (event: NormalizedEvent) => void;
@@ -57,7 +58,9 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
       const seen = keys.get(idempotencyKey);
       if (seen !== undefined) return { status: "duplicate", seq: seen };
     }
-    const event: NormalizedEvent = { seq: ++seq, ...draft };
+    // The draft becomes the event (no copy: it is built for the store and nobody else holds it).
+    const event = draft as NormalizedEvent;
+    event.seq = ++seq;
     // OTLP log events name the subagent by id only; the hooks told the session its type.
     if (event.subagentId && !event.subagentType && event.sessionId) {
       event.subagentType = sessions.get(event.sessionId)?.subagents.get(event.subagentId)?.agentType ?? null;
