@@ -182,9 +182,7 @@ export function toolStartAttributes(e: NormalizedEvent, opts: AttributeOptions):
 }
 
 const EXIT_CODE = /^Exit code (\d+)/;
-// The semconv attribute for an exit code, written in two parts: the architecture guard greps the
-// core for calls that end the process and cannot tell this attribute name from such a call.
-const PROCESS_EXIT_CODE = `process${".exit.code"}`;
+const PROCESS_EXIT_CODE = "process.exit.code";
 
 /** Attributes known once a call returned (PostToolUse / PostToolUseFailure). */
 export function toolEndAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
