@@ -46,6 +46,7 @@ export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, 
     return c.json(toSessionDetail(state, linkTrace));
   });
 
+  app.get("/api/files", (c) => c.json(store.files()));
   app.get("/api/stats", (c) => c.json(store.stats(exportStats())));
   app.get("/api/tools", (c) => c.json(store.tools()));
   app.get("/api/agents", (c) => c.json(store.agents()));

@@ -181,6 +181,19 @@ export const agentSchema = z.object({
 });
 export type Agent = z.infer<typeof agentSchema>;
 
+/** One file across every session that touched it (seed 004's file tracker), most recent first. */
+export const fileRowSchema = z.object({
+  path: z.string(),
+  reads: z.number().int(),
+  writes: z.number().int(),
+  edits: z.number().int(),
+  searches: z.number().int(),
+  lastAt: z.string(),
+  /** Sessions that touched it, most recently active first; `label` is the project or a short id. */
+  sessions: z.array(z.object({ sessionId: z.string(), label: z.string() })),
+});
+export type FileRow = z.infer<typeof fileRowSchema>;
+
 export const healthSchema = z.object({
   status: z.literal("ok"),
   /** Seconds since start. */

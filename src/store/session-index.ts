@@ -1,4 +1,4 @@
-import type { NormalizedEvent, SessionSummary } from "../schema/mod.ts";
+import type { FileRow, NormalizedEvent, SessionSummary } from "../schema/mod.ts";
 import { applySessionEvent, expireIdleTurn, type SessionEffects } from "./session-reducer.ts";
 import { createSessionState, type SessionLimits, type SessionState, toSessionSummary } from "./session-state.ts";
 
@@ -93,6 +93,29 @@ export class SessionIndex {
         live(a) - live(b) || b.lastEventAt.localeCompare(a.lastEventAt) || STATUS_RANK[a.status] - STATUS_RANK[b.status]
       );
     });
+  }
+
+  /** Files across all sessions, merged by path (session lists are already bounded per session). */
+  files(): FileRow[] {
+    const byPath = new Map<string, FileRow>();
+    // Most recently active sessions first, so each row lists its sessions in that order.
+    for (const s of [...this.#sessions.values()].reverse()) {
+      const label = s.project ?? s.sessionId.slice(0, 8);
+      for (const f of s.files.values()) {
+        let row = byPath.get(f.path);
+        if (!row) {
+          row = { path: f.path, reads: 0, writes: 0, edits: 0, searches: 0, lastAt: f.lastAt, sessions: [] };
+          byPath.set(f.path, row);
+        }
+        row.reads += f.reads;
+        row.writes += f.writes;
+        row.edits += f.edits;
+        row.searches += f.searches;
+        if (f.lastAt > row.lastAt) row.lastAt = f.lastAt;
+        row.sessions.push({ sessionId: s.sessionId, label });
+      }
+    }
+    return [...byPath.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt) || a.path.localeCompare(b.path));
   }
 
   *all(): Generator<SessionState> {

@@ -111,3 +111,37 @@ describe("sessions, stats, tools, agents, health", () => {
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
   });
 });
+
+describe("GET /api/files", () => {
+  it("merges the files every session touched, newest first, listing each session", async () => {
+    const clock = fixedClock();
+    const s = testSpanlight({}, clock);
+    const at = (sec: number) => ({
+      "x-spanlight-time": new Date(Date.parse("2026-11-21T10:00:00Z") + sec * 1000).toISOString(),
+    });
+    const touch = (session: string, tool: string, path: string, sec: number, cwd: string) =>
+      postHook(
+        s.app,
+        {
+          session_id: session,
+          cwd,
+          hook_event_name: "PostToolUse",
+          tool_name: tool,
+          tool_use_id: `${session}-${sec}`,
+          tool_input: { file_path: path },
+        },
+        at(sec),
+      );
+    await touch("s1", "Read", "/repo/a.ts", 1, "/work/api");
+    await touch("s1", "Edit", "/repo/a.ts", 2, "/work/api");
+    await touch("s2", "Write", "/repo/a.ts", 5, "/work/web");
+    await touch("s2", "Read", "/repo/b.ts", 3, "/work/web");
+    const rows = (await (await s.app.request("/api/files")).json()) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => r.path)).toEqual(["/repo/a.ts", "/repo/b.ts"]);
+    expect(rows[0]).toMatchObject({ reads: 1, writes: 1, edits: 1, searches: 0, lastAt: "2026-11-21T10:00:05.000Z" });
+    expect(rows[0]!.sessions).toEqual([
+      { sessionId: "s2", label: "web" },
+      { sessionId: "s1", label: "api" },
+    ]);
+  });
+});

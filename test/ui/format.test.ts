@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { toFileRows } from "../../ui/src/features/files/files-index.ts";
 import { scrollToReveal, toRowWindow } from "../../ui/src/features/live/virtual-window.ts";
 import { toEventKind, toolColorSlot } from "../../ui/src/lib/event-kind.ts";
 import {
@@ -94,28 +93,5 @@ describe("virtual rows", () => {
     expect(scrollToReveal(0, 0, 300, 28, 30)).toBeNull();
     expect(scrollToReveal(20, 0, 300, 28, 30)).toBe(21 * 28 - 300 + 30);
     expect(scrollToReveal(2, 280, 300, 28, 30)).toBe(56);
-  });
-});
-
-describe("files across sessions", () => {
-  it("sums operations per path and lists each session once", () => {
-    const rows = toFileRows([
-      {
-        sessionId: "s1",
-        label: "api",
-        files: [{ path: "/a.ts", reads: 2, writes: 0, edits: 1, searches: 0, lastAt: "2026-01-01T10:00:00Z" }],
-      },
-      {
-        sessionId: "s2",
-        label: "web",
-        files: [
-          { path: "/a.ts", reads: 1, writes: 1, edits: 0, searches: 0, lastAt: "2026-01-01T11:00:00Z" },
-          { path: "/b.ts", reads: 1, writes: 0, edits: 0, searches: 0, lastAt: "2026-01-01T09:00:00Z" },
-        ],
-      },
-    ]);
-    expect(rows.map((r) => r.path)).toEqual(["/a.ts", "/b.ts"]);
-    expect(rows[0]).toMatchObject({ reads: 3, writes: 1, edits: 1, lastAt: "2026-01-01T11:00:00Z" });
-    expect(rows[0]?.sessions.map((s) => s.sessionId)).toEqual(["s1", "s2"]);
   });
 });

@@ -2,6 +2,7 @@ import type {
   Agent,
   ErrorBody,
   EventsPage,
+  FileRow,
   NormalizedEvent,
   SessionDetail,
   SessionSummary,
@@ -91,6 +92,7 @@ export function createApiClient({
     stats: () => get<Stats>("/api/stats"),
     agents: () => get<Agent[]>("/api/agents"),
     tools: () => get<ToolStats[]>("/api/tools"),
+    files: () => get<FileRow[]>("/api/files"),
     /**
      * EventSource cannot set headers: the token and the resume point travel in the query. The
      * boot id lets the server tell ids of an earlier run from its own.

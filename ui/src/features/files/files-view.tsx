@@ -1,41 +1,18 @@
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, For, on, onCleanup, Show } from "solid-js";
 import { TimeAgo } from "../../components/time-ago.tsx";
-import { shortId } from "../../lib/format.ts";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { useApp } from "../../state/app-ctx.tsx";
-import { type SessionFiles, toFileRows } from "./files-index.ts";
 
-// File lists come from session details, one request each: the most recently active sessions
-// cover what a person looks for here, and bound the requests one refresh makes.
-const MAX_SESSIONS = 50;
-const PARALLEL = 4;
+// The server merges every session's files (GET /api/files); refetched at most this often while
+// sessions touch files.
 const REFRESH_MS = 2000;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export function FilesView() {
   const app = useApp();
   const [params, setParams] = useSearchParams();
   const q = () => (typeof params.q === "string" ? params.q : "");
-  const [data, { refetch }] = createResource(async () => {
-    const sessions = app.store.sessions.filter((s) => s.fileCount > 0).slice(0, MAX_SESSIONS);
-    const details = await mapLimit(sessions, PARALLEL, (s) => app.api.session(s.sessionId).catch(() => null));
-    return details
-      .filter((d) => d !== null)
-      .map((d): SessionFiles => ({ sessionId: d.sessionId, label: d.project ?? shortId(d.sessionId), files: d.files }));
-  });
+  const [data, { refetch }] = createResource(() => app.api.files());
   const throttle = createThrottle(() => void refetch(), REFRESH_MS);
   onCleanup(() => throttle.cancel());
   createEffect(
@@ -46,7 +23,7 @@ export function FilesView() {
     ),
   );
   const rows = createMemo(() => {
-    const all = toFileRows(data.latest ?? []);
+    const all = data.latest ?? [];
     const needle = q().trim().toLowerCase();
     return needle ? all.filter((r) => r.path.toLowerCase().includes(needle)) : all;
   });
