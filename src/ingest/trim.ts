@@ -37,7 +37,7 @@ function cutString(text: string, keep: number, path: string, marks: TrimMark[]):
 
 function cleanString(
   value: string,
-  path: () => string,
+  path: PathStack,
   limits: TrimLimits,
   marks: TrimMark[],
   secretKey: boolean,
@@ -45,39 +45,48 @@ function cleanString(
   if (secretKey && value !== "") return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
   s = redactString(s);
-  return s.length > limits.stringChars ? cutString(s, limits.stringChars, path(), marks) : s;
+  return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
+}
+
+/** Keys from the root to the value being cleaned; joined into a path only for the rare string that is cut. */
+type PathStack = Array<string | number>;
+
+function pathText(path: PathStack): string {
+  return path.reduce<string>((acc, key) => joinPath(acc, key), "");
 }
 
 /**
  * Pass 1: every string is cleaned of NUL characters, redacted, and capped at `stringChars`;
  * nesting past `jsonDepth` is refused. `inPlace` rewrites a value the caller owns (a freshly
- * parsed body) instead of copying it: fewer allocations on the ingest hot path. Paths are
- * built only for the rare string that is cut.
+ * parsed body) instead of copying it: fewer allocations on the ingest hot path.
  */
 function sanitize(
   value: unknown,
-  path: () => string,
+  path: PathStack,
   limits: TrimLimits,
   marks: TrimMark[],
   secretKey: boolean,
-  depth: number,
   inPlace: boolean,
 ): unknown {
   if (typeof value === "string") return cleanString(value, path, limits, marks, secretKey);
   if (value === null || typeof value !== "object") return value;
   const max = limits.jsonDepth ?? DEFAULT_DEPTH;
-  if (depth >= max) throw tooDeep(max);
+  if (path.length >= max) throw tooDeep(max);
   if (Array.isArray(value)) {
     const out = inPlace ? value : new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = sanitize(value[i], () => joinPath(path(), i), limits, marks, false, depth + 1, inPlace);
+      path.push(i);
+      out[i] = sanitize(value[i], path, limits, marks, false, inPlace);
+      path.pop();
     }
     return out;
   }
   const src = value as Record<string, unknown>;
   const out: Record<string, unknown> = inPlace ? src : {};
   for (const k of Object.keys(src)) {
-    out[k] = sanitize(src[k], () => joinPath(path(), k), limits, marks, isSecretKey(k), depth + 1, inPlace);
+    path.push(k);
+    out[k] = sanitize(src[k], path, limits, marks, isSecretKey(k), inPlace);
+    path.pop();
   }
   return out;
 }
@@ -112,7 +121,7 @@ function setLeaf(leaf: Leaf, value: unknown): void {
  */
 export function sanitizePayload(raw: unknown, limits: TrimLimits, sizeHint?: number, inPlace = false): Sanitized {
   const marks: TrimMark[] = [];
-  let value = sanitize(raw, () => "", limits, marks, false, 0, inPlace);
+  let value = sanitize(raw, [], limits, marks, false, inPlace);
   // The request body's own size is a close enough measure (redaction changes it by a few bytes)
   // when nothing had to be cut; it saves serializing every event again on the hot path.
   if (sizeHint !== undefined && sizeHint <= limits.eventBytes && marks.length === 0) {
