@@ -36,6 +36,13 @@ function parseTime(value: string | null): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
+/** Event ids unique across server runs without a random draw per event: a run prefix and a counter. */
+function sequentialIds(): () => string {
+  const run = crypto.randomUUID().slice(0, 8);
+  let n = 0;
+  return () => `${run}-${++n}`;
+}
+
 /** What an ingest request is answered with; the same whichever transport carried it. */
 export type IngestReply = { status: number; body: IngestResponse | null };
 
@@ -53,7 +60,7 @@ export const INGEST_PATHS: Readonly<Record<string, IngestKind>> = {
  * store, reply. Store, then reply: nothing here waits on export or fan-out (listeners only
  * enqueue). Throws ApiError for a request that is rejected as a whole.
  */
-export function createIngest({ limits, sink, now, newId = () => crypto.randomUUID() }: IngestOptions) {
+export function createIngest({ limits, sink, now, newId = sequentialIds() }: IngestOptions) {
   return function ingest(kind: IngestKind, bytes: Uint8Array, headers: HeaderGetter): IngestReply {
     let parsed: ReturnType<typeof parseBody>;
     try {
