@@ -35,6 +35,31 @@ function cutString(text: string, keep: number, path: string, marks: TrimMark[]):
   return `${text.slice(0, end)}… [trimmed: ${originalBytes} bytes]`;
 }
 
+// Claude Code's own identifiers and enums: ids, paths of its transcripts and working directory,
+// event and tool names. They cannot carry a credential, and they are most of a payload's strings,
+// so the secret scan skips them at the top level. (A tool's file_path is not here: it is user input.)
+const STRUCTURAL_KEYS = new Set([
+  "session_id",
+  "transcript_path",
+  "agent_transcript_path",
+  "cwd",
+  "hook_event_name",
+  "tool_use_id",
+  "prompt_id",
+  "agent_id",
+  "agent_type",
+  "permission_mode",
+  "tool_name",
+  "message_id",
+  "turn_id",
+  "notification_type",
+]);
+
+function isStructural(path: PathStack): boolean {
+  const key = path[0];
+  return path.length === 1 && typeof key === "string" && STRUCTURAL_KEYS.has(key);
+}
+
 function cleanString(
   value: string,
   path: PathStack,
@@ -44,7 +69,7 @@ function cleanString(
 ): string {
   if (secretKey && value !== "") return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
-  s = redactString(s);
+  if (!isStructural(path)) s = redactString(s);
   return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
 }
 

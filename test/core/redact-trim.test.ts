@@ -78,3 +78,21 @@ describe("trimming", () => {
     expect(v.a.isWellFormed()).toBe(true);
   });
 });
+
+describe("what the secret scan covers", () => {
+  it("scans user content at any depth but not Claude Code's own ids and paths", () => {
+    const { value } = sanitizePayload(
+      {
+        session_id: "s",
+        cwd: "/home/me/api_key=abcdef123",
+        tool_input: { command: "export API_KEY=abcdef123", file_path: "/x/password=hunter22" },
+      },
+      limits,
+    );
+    expect(value).toEqual({
+      session_id: "s",
+      cwd: "/home/me/api_key=abcdef123",
+      tool_input: { command: "export API_KEY=[REDACTED]", file_path: "/x/password=[REDACTED]" },
+    });
+  });
+});
