@@ -3,8 +3,12 @@
 const MAX = 160;
 
 export function oneLine(text: string, max = MAX): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // Only the head can show: flatten a bounded prefix, not a whole file or command output.
+  // (Whitespace runs only shrink, so 4 × max characters always fill `max` after flattening
+  // unless the text is mostly whitespace, and then it is short anyway.)
+  const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
+  const flat = head.replace(/\s+/g, " ").trim();
+  return flat.length > max || head.length < text.length ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function field(input: unknown, key: string): string | null {
@@ -52,6 +56,13 @@ export function summarizeToolInput(toolName: string | null, input: unknown): str
 }
 
 export function firstLine(text: string): string {
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  return oneLine(line);
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf("\n", start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (line.trim() !== "") return oneLine(line);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return "";
 }
