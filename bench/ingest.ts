@@ -100,8 +100,12 @@ async function throughput() {
   }
   for (const { child } of running) await stop(child);
   const median = (xs: number[]) => percentile(xs, 50);
-  console.log(`\n## Ingest: ${body.length}-byte PostToolUse payloads, ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians\n`);
-  console.log("| connections | spanlight events/s | p50 ms | p99 ms | bare events/s | p50 ms | p99 ms | ratio (per-round ratios) |");
+  console.log(
+    `\n## Ingest: ${body.length}-byte PostToolUse payloads, ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians\n`,
+  );
+  console.log(
+    "| connections | spanlight events/s | p50 ms | p99 ms | bare events/s | p50 ms | p99 ms | ratio (per-round ratios) |",
+  );
   console.log("|---|---|---|---|---|---|---|---|");
   for (const c of levels) {
     const rs = rounds[c]!;
