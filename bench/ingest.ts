@@ -38,7 +38,7 @@ const targets: Target[] = [
         [
           ...(process.env.SPANLIGHT_BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
           "--max-semi-space-size=4",
-          "bin/spanlight.js",
+          "dist/node/spanlight.mjs",
           "serve",
           "--port",
           String(port),
