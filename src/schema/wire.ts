@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizedEventSchema } from "./normalized-event.ts";
 import {
+  fileTouchSchema,
   modelUsageSchema,
   sessionActivitySchema,
   sessionStatusSchema,
@@ -182,13 +183,7 @@ export const agentSchema = z.object({
 export type Agent = z.infer<typeof agentSchema>;
 
 /** One file across every session that touched it (seed 004's file tracker), most recent first. */
-export const fileRowSchema = z.object({
-  path: z.string(),
-  reads: z.number().int(),
-  writes: z.number().int(),
-  edits: z.number().int(),
-  searches: z.number().int(),
-  lastAt: z.string(),
+export const fileRowSchema = fileTouchSchema.extend({
   /** Sessions that touched it, most recently active first; `label` is the project or a short id. */
   sessions: z.array(z.object({ sessionId: z.string(), label: z.string() })),
 });

@@ -1,5 +1,6 @@
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, For, on, onCleanup, Show } from "solid-js";
+import { SearchField } from "../../components/search-field.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { useApp } from "../../state/app-ctx.tsx";
@@ -10,7 +11,7 @@ const REFRESH_MS = 2000;
 
 export function FilesView() {
   const app = useApp();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const q = () => (typeof params.q === "string" ? params.q : "");
   const [data, { refetch }] = createResource(() => app.api.files());
   const throttle = createThrottle(() => void refetch(), REFRESH_MS);
@@ -32,22 +33,7 @@ export function FilesView() {
     <section class="view" aria-labelledby="files-title">
       <div class="view-head">
         <h1 id="files-title">Files</h1>
-        <div class="field">
-          <label for="files-search" class="sr-only">
-            Filter files
-          </label>
-          <input
-            id="files-search"
-            type="search"
-            data-search
-            placeholder="Filter by path…  ( / )"
-            value={q()}
-            onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
-            onKeyDown={(e) => {
-              if (e.key === "Escape") e.currentTarget.blur();
-            }}
-          />
-        </div>
+        <SearchField id="files-search" label="Filter files" placeholder="Filter by path…  ( / )" />
       </div>
       <div class="table-wrap">
         <table class="data">

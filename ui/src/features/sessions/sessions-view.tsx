@@ -1,5 +1,6 @@
 import { A, useSearchParams } from "@solidjs/router";
 import { createMemo, For, Show } from "solid-js";
+import { SearchField } from "../../components/search-field.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration, shortId } from "../../lib/format.ts";
@@ -10,7 +11,7 @@ import { UsageSourceTag } from "./session-usage.tsx";
 
 export function SessionsView() {
   const app = useApp();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const q = () => (typeof params.q === "string" ? params.q : "");
   const rows = createMemo(() => {
     const needle = q().trim().toLowerCase();
@@ -25,22 +26,7 @@ export function SessionsView() {
     <section class="view" aria-labelledby="sessions-title">
       <div class="view-head">
         <h1 id="sessions-title">Sessions</h1>
-        <div class="field">
-          <label for="sessions-search" class="sr-only">
-            Filter sessions
-          </label>
-          <input
-            id="sessions-search"
-            type="search"
-            data-search
-            placeholder="Filter by project, agent, id…  ( / )"
-            value={q()}
-            onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })}
-            onKeyDown={(e) => {
-              if (e.key === "Escape") e.currentTarget.blur();
-            }}
-          />
-        </div>
+        <SearchField id="sessions-search" label="Filter sessions" placeholder="Filter by project, agent, id…  ( / )" />
       </div>
       <div class="table-wrap">
         <table class="data">
