@@ -1,8 +1,10 @@
 import type { Config } from "../src/config/config-schema.ts";
+import type { ResourceSpans } from "../src/otlp/otlp-model.ts";
+import { toReadableSpans } from "../src/otlp/sdk-records.ts";
 import type { ExportStats, NormalizedEvent, Turn } from "../src/schema/mod.ts";
 import type { Scheduler } from "./export-queue.ts";
 import { createRateLimitedLog } from "./rate-limited-log.ts";
-import { createOtlpSpanExporter, createSdkTracer, type ReadableSpan, type SpanExporter } from "./sdk-tracer.ts";
+import { createOtlpSpanExporter, createSdkTracer, type SpanExporter } from "./sdk-tracer.ts";
 import { createSpanAssembler } from "./span-assembler.ts";
 import type { SpanCommand } from "./span-command.ts";
 import { toPromptKey, toTurnTraceId } from "./span-ids.ts";
@@ -39,16 +41,26 @@ export type OtelPipeline = {
   /** Ends open spans as incomplete (reason: shutdown) and flushes the export queue. */
   shutdown(): Promise<void>;
   /**
-   * Claude Code's own spans (decoded by the OTLP receiver) into the same export queue, unchanged;
-   * returns how many were queued (0 when export or `otel.forwardNative` is off).
+   * Claude Code's own spans (decoded by the OTLP receiver, attributes already rewritten for
+   * privacy) into the same export queue, otherwise unchanged; returns how many were queued
+   * (0 when export or `otel.forwardNative` is off). Plain data, so it can cross to a worker.
    */
-  exportNative(spans: ReadableSpan[]): number;
+  exportNative(resourceSpans: ResourceSpans[]): number;
 };
 
 // One line per kind of trouble per minute at most.
 const LOG_INTERVAL_MS = 60_000;
 
-function disabledPipeline(): OtelPipeline {
+/** A turn's trace id and Jaeger link: pure (ids are derived), so it needs no pipeline state. */
+export function turnLinker(jaegerUrl: string | null) {
+  const base = jaegerUrl?.replace(/\/+$/, "") ?? null;
+  return (sessionId: string, turn: Turn) => {
+    const traceId = toTurnTraceId(sessionId, toPromptKey(turn.promptId, turn.index));
+    return { traceId, traceUrl: base ? `${base}/trace/${traceId}` : null };
+  };
+}
+
+export function disabledPipeline(): OtelPipeline {
   return {
     onEvent() {},
     sweep() {},
@@ -120,8 +132,6 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
     }
   }
 
-  const jaegerUrl = config.jaegerUrl?.replace(/\/+$/, "") ?? null;
-
   return {
     onEvent(e) {
       if (!stopped) guarded(e, () => mapper.map(e, clock.now()));
@@ -138,15 +148,14 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
         failed: s.failed,
         queued: s.queued,
         lastError: s.lastError ?? lastMappingError,
+        thread: "main",
       };
     },
-    linkTurn(sessionId, turn) {
-      const traceId = toTurnTraceId(sessionId, toPromptKey(turn.promptId, turn.index));
-      return { traceId, traceUrl: jaegerUrl ? `${jaegerUrl}/trace/${traceId}` : null };
-    },
-    exportNative(spans) {
-      if (stopped || !config.forwardNative || spans.length === 0) return 0;
-      sdk.forward(spans);
+    linkTurn: turnLinker(config.jaegerUrl),
+    exportNative(resourceSpans) {
+      if (stopped || !config.forwardNative) return 0;
+      const spans = toReadableSpans(resourceSpans);
+      if (spans.length > 0) sdk.forward(spans);
       return spans.length;
     },
     async shutdown() {

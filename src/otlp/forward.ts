@@ -2,10 +2,10 @@ import { JsonLogsSerializer, ProtobufLogsSerializer } from "@opentelemetry/otlp-
 import { createExportQueue, postOtlp, type Scheduler } from "../../otel/mod.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { OtlpStats } from "../schema/mod.ts";
-import type { ResourceLogs } from "./otlp-model.ts";
+import type { ResourceLogs, ResourceSpans } from "./otlp-model.ts";
 import { outboundAttributes, redactValue } from "./outbound-privacy.ts";
 import type { OtlpSinks } from "./receiver.ts";
-import { toLogRecords, toReadableSpans } from "./sdk-records.ts";
+import { mapResourceSpans, toLogRecords } from "./sdk-records.ts";
 
 /** Where Claude Code's logs and metrics go on to (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT / _METRICS_ENDPOINT). */
 export type OtlpForwardConfig = { logsEndpoint: string | null; metricsEndpoint: string | null };
@@ -56,8 +56,8 @@ function createBodyForwarder({ endpoint, headers, export: exp, scheduler, log }:
 export type ForwardingOptions = {
   otel: Config["otel"];
   forward: OtlpForwardConfig;
-  /** Native spans into the span export queue (the OTel pipeline's exportNative). */
-  exportNative: (spans: ReturnType<typeof toReadableSpans>) => number;
+  /** Native spans (attributes already rewritten) into the span export queue (the OTel pipeline's exportNative). */
+  exportNative: (resourceSpans: ResourceSpans[]) => number;
   /** Header that marks Spanlight's own exports, so a receiver can tell when it loops back to itself. */
   marker: { name: string; value: string };
   scheduler?: Scheduler;
@@ -100,7 +100,7 @@ export function createOtlpForwarding(options: ForwardingOptions): { sinks: OtlpS
 
   const sinks: OtlpSinks = {
     spans: otel.forwardNative
-      ? (resourceSpans) => options.exportNative(toReadableSpans(resourceSpans, undefined, attributes))
+      ? (resourceSpans) => options.exportNative(mapResourceSpans(resourceSpans, attributes))
       : undefined,
     logs: logs ? forwardLogs : undefined,
     // Metrics carry counts, ids and model names only: they go on byte for byte.

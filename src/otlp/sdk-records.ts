@@ -106,6 +106,27 @@ function toReadableSpan(s: OtlpSpan, resource: Resource, scope: SdkScope, map: A
   };
 }
 
+/**
+ * The same spans with every attribute set rewritten (redaction, privacy switches), still plain
+ * data: it can cross to the export worker, which makes the SDK records there.
+ */
+export function mapResourceSpans(resourceSpans: ResourceSpans[], map: AttributeMapper): ResourceSpans[] {
+  return resourceSpans.map((rs) => ({
+    ...rs,
+    resource: { ...rs.resource, attributes: map(rs.resource.attributes, "resource") },
+    scopeSpans: rs.scopeSpans.map((ss) => ({
+      ...ss,
+      scope: { ...ss.scope, attributes: map(ss.scope.attributes, "scope") },
+      spans: ss.spans.map((s) => ({
+        ...s,
+        attributes: map(s.attributes, "span"),
+        events: s.events.map((e) => ({ ...e, attributes: map(e.attributes, "event") })),
+        links: s.links.map((l) => ({ ...l, attributes: map(l.attributes, "link") })),
+      })),
+    })),
+  }));
+}
+
 /** Spans grouped as received (one SDK Resource and scope object per group, as the serializers expect). */
 export function toReadableSpans(
   resourceSpans: ResourceSpans[],
