@@ -56,6 +56,8 @@ export function otelEnvToConfig(env: Env): Json {
 
   const enabled = value(env, "SPANLIGHT_OTEL_ENABLED") ?? value(env, "SPANLIGHT_OTEL_EXPORT");
   if (enabled !== undefined) exp.enabled = flag(enabled);
+  const worker = value(env, "SPANLIGHT_OTEL_WORKER");
+  if (worker !== undefined) exp.worker = flag(worker);
 
   const endpoint =
     value(env, "SPANLIGHT_OTEL_ENDPOINT") ??

@@ -37,8 +37,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // esbuild is a build-time tool: imported only when a bundle is actually built.
   const { build } = await import("esbuild");
   await build({
-    entryPoints: [join(root, "src", "runtime", "node-main.ts")],
-    outfile: BUNDLE,
+    // The export worker is its own entry: worker_threads loads it from a file next to the bundle.
+    entryPoints: {
+      spanlight: join(root, "src", "runtime", "node-main.ts"),
+      "export-worker": join(root, "src", "runtime", "node-worker.ts"),
+    },
+    outdir: dirname(BUNDLE),
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     format: "esm",

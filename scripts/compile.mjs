@@ -129,6 +129,13 @@ export async function compile({
   try {
     const entry = join(work, "spanlight.ts");
     writeFileSync(entry, renderEntry(files, join(root, "src", "runtime", "bun.ts")));
+    // The OTel export worker, as a second entry point next to the first: in the binary both sit
+    // in one folder, where bun.ts looks for it (new URL("./web-worker.ts", import.meta.url)).
+    const workerEntry = join(work, "web-worker.ts");
+    writeFileSync(
+      workerEntry,
+      `import ${JSON.stringify(join(root, "src", "runtime", "web-worker.ts").replaceAll("\\", "/"))};\n`,
+    );
     mkdirSync(dirname(outfile), { recursive: true });
     const args = [
       "build",
@@ -144,6 +151,7 @@ export async function compile({
       "--no-compile-autoload-bunfig",
       ...(target ? [`--target=${target}`] : []),
       entry,
+      workerEntry,
       "--outfile",
       outfile,
     ];

@@ -74,6 +74,7 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     ui: await rt.dashboard?.(),
     hostName: rt.hostName(),
     otlpForward: otlpForwardFromEnv(rt.env),
+    exportWorker: rt.spawnExportWorker,
   });
   let listener: Awaited<ReturnType<Runtime["serve"]>>;
   try {

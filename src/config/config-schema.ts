@@ -88,6 +88,9 @@ export const configSchema = z.object({
           // Extra attempts for a batch after a retryable failure (backoff 1 s, 2 s, 4 s, 8 s): rides
           // out a collector restart; a longer outage counts the batch as failed and moves on.
           retries: z.number().int().min(0).max(10).default(4),
+          // Mapping, encoding and sending on a worker thread, off the event loop that answers hooks.
+          // false keeps it all on the main thread (one thread less, e.g. on a one-CPU container).
+          worker: z.boolean().default(true),
         })
         .prefault({}),
       capture: z

@@ -3,6 +3,7 @@ import { runCli } from "../cli/main.ts";
 import { serveUi } from "../server/static.ts";
 import { createEmbeddedAssetSource, type EmbeddedFiles } from "./embedded-assets.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
+import { spawnWebWorker } from "./web-worker-port.ts";
 
 /**
  * The entry of the compiled `spanlight` binary (`bun build --compile`, see scripts/compile.mjs).
@@ -100,6 +101,8 @@ export function bunRuntime(
       process.once("SIGINT", () => once("SIGINT"));
       process.once("SIGTERM", () => once("SIGTERM"));
     },
+    // compile.mjs passes web-worker.ts as a second entry point, so this URL resolves in the binary too.
+    spawnExportWorker: () => spawnWebWorker(new URL("./web-worker.ts", import.meta.url)),
     dashboard: async () =>
       ui && Object.hasOwn(ui, "index.html") ? serveUi({ assets: createEmbeddedAssetSource(ui) }) : undefined,
     out: (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,7 @@
 import { runCli } from "../cli/main.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
 import { fsDashboard } from "./ui-assets-fs.ts";
+import { spawnWebWorker } from "./web-worker-port.ts";
 
 /**
  * The Deno entry: `deno task start` (or `deno run … src/runtime/deno.ts <command>`). Only listening,
@@ -102,6 +103,7 @@ export function denoRuntime(args: string[] = Deno.args): Runtime & { args: strin
       // Windows delivers only SIGINT (and SIGBREAK); asking for SIGTERM there throws.
       if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => once("SIGTERM"));
     },
+    spawnExportWorker: () => spawnWebWorker(new URL("./web-worker.ts", import.meta.url)),
     dashboard: () => fsDashboard(),
     out: (line) => writeAll(Deno.stdout, `${line}\n`),
     err: (line) => writeAll(Deno.stderr, `${line}\n`),

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { homedir, hostname } from "node:os";
+import { Worker } from "node:worker_threads";
 import { getRequestListener } from "@hono/node-server";
+import type { WorkerPort } from "../../otel/worker-protocol.ts";
 import { runCli } from "../cli/main.ts";
 import { type ConfigInput, resolveConfig } from "../config/mod.ts";
 import { INGEST_PATHS } from "../ingest/routes.ts";
@@ -110,6 +112,34 @@ function listen(
   });
 }
 
+/**
+ * The export worker on worker_threads. From the bundle it is dist/node/export-worker.mjs (built
+ * next to it); from the TypeScript sources it is node-worker.ts, loaded through tsx like the rest.
+ */
+export function spawnNodeExportWorker(): WorkerPort {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const worker = new Worker(new URL(fromSource ? "./node-worker-source.mjs" : "./export-worker.mjs", import.meta.url), {
+    execArgv: [],
+  });
+  // Shutdown ends it explicitly; until then it must not keep an otherwise finished process alive.
+  worker.unref();
+  let terminating = false;
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (handler) => worker.on("message", handler),
+    onError: (handler) => {
+      worker.on("error", (err) => handler(err.message));
+      worker.on("exit", (code) => {
+        if (!terminating) handler(`exited (code ${code})`);
+      });
+    },
+    terminate: () => {
+      terminating = true;
+      void worker.terminate();
+    },
+  };
+}
+
 export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & { args: string[] } {
   return {
     name: "node",
@@ -121,6 +151,7 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
     readTextFile: (path) => readFile(path, "utf8"),
     writeTextFile: (path, text) => writeFile(path, text),
     serve: (fetch, { host, port, direct }) => listen(fetch, host, port, direct),
+    spawnExportWorker: spawnNodeExportWorker,
     onShutdown(handler) {
       let done = false;
       const once = (signal: string) => {
@@ -141,13 +172,20 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
  * Starts a real listening server in-process (tests, benchmarks). Port 0 picks a free port.
  * The config is resolved like the CLI's, minus env and file.
  */
-export async function startNodeServer(options: { config?: ConfigInput; log?: (line: string) => void } = {}) {
+export async function startNodeServer(
+  options: { config?: ConfigInput; log?: (line: string) => void; exportWorker?: boolean } = {},
+) {
   const config = options.config ?? {};
   const resolved = resolveConfig([
     { source: "startNodeServer", values: { ...config, server: { port: 0, ...config.server } } },
   ]);
   if (!resolved.ok) throw new Error(resolved.error);
-  const spanlight = createSpanlight({ config: resolved.config, log: options.log, ui: await fsDashboard() });
+  const spanlight = createSpanlight({
+    config: resolved.config,
+    log: options.log,
+    ui: await fsDashboard(),
+    exportWorker: options.exportWorker ? spawnNodeExportWorker : undefined,
+  });
   const listener = await listen(spanlight.fetch, resolved.config.server.host, resolved.config.server.port, {
     ingest: spanlight.ingestDirect,
     limit: resolved.config.limits.bodyBytes,

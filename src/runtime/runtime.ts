@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { SpawnExportWorker } from "../../otel/worker-protocol.ts";
 
 /** What the CLI needs from the runtime it runs on (Node, Deno, the compiled binary). */
 /** A runtime may serve the ingest routes without the router (see compose.ts `ingestDirect`). */
@@ -44,6 +45,8 @@ export type Runtime = CliIo & {
   ): Promise<Listener>;
   /** Calls `handler` once on SIGINT or SIGTERM. */
   onShutdown(handler: (signal: string) => void): void;
+  /** Starts the OTel export worker (mapping and export off the event loop); absent: export runs in-thread. */
+  spawnExportWorker?: SpawnExportWorker;
   /** The dashboard sub-app for this runtime's asset source; undefined when no build is available. */
   dashboard?(): Promise<Hono | undefined>;
 };

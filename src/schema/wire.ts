@@ -90,6 +90,8 @@ export const exportStatsSchema = z.object({
   failed: z.number().int(),
   queued: z.number().int(),
   lastError: z.string().nullable(),
+  /** Where mapping and export run: a worker thread (the default) or the main thread. */
+  thread: z.enum(["worker", "main"]).optional(),
 });
 export type ExportStats = z.infer<typeof exportStatsSchema>;
 

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
 import { createOtelPipeline, type SpanExporter } from "../../otel/mod.ts";
+import { createWorkerOtelPipeline } from "../../otel/worker-pipeline.ts";
+import type { SpawnExportWorker } from "../../otel/worker-protocol.ts";
 import type { Config } from "../config/mod.ts";
 import { createIngest, type HeaderGetter } from "../ingest/routes.ts";
 import type { IngestKind } from "../ingest/validate.ts";
@@ -24,8 +26,10 @@ export type SpanlightOptions = {
   hostName?: string | null;
   /** Where Claude Code's OTLP logs and metrics are forwarded (otlpForwardFromEnv); spans follow otel.export. */
   otlpForward?: OtlpForwardConfig;
-  /** Replaces the OTLP/HTTP span exporter (tests). */
+  /** Replaces the OTLP/HTTP span exporter (tests); export then runs in-thread. */
   spanExporter?: SpanExporter;
+  /** Runs the OTel export (mapping, encoding, sending) on a worker thread; absent: in-thread. */
+  exportWorker?: SpawnExportWorker;
 };
 
 export type Spanlight = ReturnType<typeof createSpanlight>;
@@ -43,6 +47,7 @@ export function createSpanlight({
   hostName = null,
   otlpForward = { logsEndpoint: null, metricsEndpoint: null },
   spanExporter,
+  exportWorker,
 }: SpanlightOptions) {
   const startedAtMs = clock.now();
   const bootId = crypto.randomUUID();
@@ -50,17 +55,23 @@ export function createSpanlight({
   // Everything Spanlight exports carries its boot id, so an export endpoint that points back at
   // this server is recognised by the OTLP receiver instead of looping (src/otlp/receiver.ts).
   const marker = { name: FORWARDED_HEADER, value: bootId };
-  const otel = createOtelPipeline({
-    config: {
-      ...config.otel,
-      export: { ...config.otel.export, headers: { ...config.otel.export.headers, [marker.name]: marker.value } },
-    },
-    clock,
-    version: VERSION,
-    hostName,
-    log,
-    exporter: spanExporter,
-  });
+  const otelConfig = {
+    ...config.otel,
+    export: { ...config.otel.export, headers: { ...config.otel.export.headers, [marker.name]: marker.value } },
+  };
+  const inThread = () =>
+    createOtelPipeline({ config: otelConfig, clock, version: VERSION, hostName, log, exporter: spanExporter });
+  const otel =
+    exportWorker && config.otel.export.worker && !spanExporter
+      ? createWorkerOtelPipeline({
+          config: otelConfig,
+          version: VERSION,
+          hostName,
+          log,
+          spawn: exportWorker,
+          fallback: inThread,
+        })
+      : inThread();
   store.subscribe((e) => otel.onEvent(e));
   const exportStats = () => otel.stats();
   const forwarding = createOtlpForwarding({

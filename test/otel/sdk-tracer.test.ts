@@ -63,6 +63,7 @@ describe("OTel pipeline through the SDK", () => {
       failed: 0,
       queued: 0,
       lastError: null,
+      thread: "main",
     });
   });
 

@@ -19,12 +19,16 @@ function withoutSpanIds(tree: SpanTree): unknown {
   return tree.traces.map((t) => ({ traceId: t.traceId, spans: t.spans.map(strip) }));
 }
 
-describe("Spanlight server with OTLP export on", () => {
+describe.each([
+  ["in-thread", false],
+  ["on a worker thread", true],
+])("Spanlight server with OTLP export on (%s)", (_mode, exportWorker) => {
   it("exports hooks POSTed to /v1/hooks/claude-code as the golden span tree and links turns to traces", async () => {
     const receiver = await startOtlpReceiver();
     cleanups.push(() => receiver.close());
     const server = await startNodeServer({
       config: { otel: { export: { enabled: true, endpoint: `${receiver.url}/v1/traces`, delayMs: 0 } } },
+      exportWorker,
     });
     let closed = false;
     cleanups.push(() => (closed ? Promise.resolve() : server.close()));
@@ -67,6 +71,7 @@ describe("Spanlight server with OTLP export on", () => {
       config: {
         otel: { export: { enabled: true, endpoint: `${receiver.url}/v1/traces`, delayMs: 0, retries: 0 } },
       },
+      exportWorker,
     });
     cleanups.push(() => server.close());
     for (const hook of loadHooks("bash-echo")) {
@@ -80,6 +85,7 @@ describe("Spanlight server with OTLP export on", () => {
     await server.spanlight.otel.shutdown(); // one last attempt for whatever is queued
     const health = (await (await fetch(`${server.url}/health`)).json()) as Health;
     expect(health.export.enabled).toBe(true);
+    expect(health.export.thread).toBe(exportWorker ? "worker" : "main");
     expect(health.export.failed).toBeGreaterThan(0);
     expect(health.export.exported).toBe(0);
     expect(health.export.lastError).toMatch(/ECONNREFUSED|fetch failed/);

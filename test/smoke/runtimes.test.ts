@@ -151,6 +151,10 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(root).toMatchObject({ attributes: { "session.id": SESSION_ID }, serviceName: "claude-code" });
     expect(tool).toMatchObject({ traceId: root!.traceId, parentSpanId: root!.spanId });
     expect(otlp.posts.every((p) => p.path === "/v1/traces" && p.contentType.startsWith("application/json"))).toBe(true);
+    // Exported by the export worker (src/runtime/web-worker.ts in this build), not the in-thread fallback.
+    expect(server.stderr()).not.toContain("export worker");
+    const health = (await (await fetch(`${base}/health`)).json()) as { export: { thread?: string } };
+    expect(health.export.thread).toBe("worker");
   });
 
   it("reads OTLP/protobuf with exact 64-bit values, and answers a truncated body with 400", async () => {

@@ -1,0 +1,35 @@
+import type { WorkerPort } from "../../otel/worker-protocol.ts";
+
+type WebWorker = {
+  postMessage(message: unknown): void;
+  addEventListener(
+    type: string,
+    listener: (event: { data?: unknown; message?: string; preventDefault?(): void }) => void,
+  ): void;
+  terminate(): void;
+  unref?(): void;
+};
+
+/**
+ * The export worker as a Web Worker (Deno, Bun and the compiled binary). `url` is the worker
+ * entry, src/runtime/web-worker.ts, resolved by the runtime entry that spawns it.
+ */
+export function spawnWebWorker(url: URL): WorkerPort {
+  const Worker = (globalThis as unknown as { Worker: new (url: string, opts: { type: "module" }) => WebWorker }).Worker;
+  const worker = new Worker(url.href, { type: "module" });
+  // Bun: a running worker must not keep a finished process alive (shutdown terminates it anyway).
+  worker.unref?.();
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (handler) => worker.addEventListener("message", (event) => handler(event.data as never)),
+    onError: (handler) => {
+      worker.addEventListener("error", (event) => {
+        // Handled here: an unhandled worker error would end the whole process (Deno).
+        event.preventDefault?.();
+        handler(event.message ?? "error");
+      });
+      worker.addEventListener("messageerror", () => handler("a message could not be read"));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
