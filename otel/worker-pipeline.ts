@@ -7,6 +7,7 @@
  */
 import type { Config } from "../src/config/config-schema.ts";
 import type { ExportStats, NormalizedEvent } from "../src/schema/mod.ts";
+import { EventBatch, readBatch, type SealedBatch } from "./event-batch.ts";
 import { disabledPipeline, type OtelPipeline, turnLinker } from "./mod.ts";
 import type { FromWorker, SpawnExportWorker, WorkerPort } from "./worker-protocol.ts";
 
@@ -20,8 +21,9 @@ export type WorkerPipelineOptions = {
   fallback: () => OtelPipeline;
 };
 
-// Events per posted batch at most; a partial batch goes out on the next timer turn (~1 ms).
-const BATCH = 256;
+// A batch goes out when its buffer is full or after BATCH_MS. Each message costs both threads a
+// few microseconds, so batches are worth having; spans wait for otel.export.delayMs (1 s) anyway.
+const BATCH_MS = 10;
 
 const EMPTY: ExportStats = { enabled: true, exported: 0, dropped: 0, failed: 0, queued: 0, lastError: null };
 
@@ -34,7 +36,9 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
   let port: WorkerPort | null = null;
   let ready = false;
   let local: OtelPipeline | null = null;
-  let buffer: string[] = [];
+  // Events serialized before the worker was ready: the fallback may still need them.
+  let held: string[] = [];
+  const batch = new EventBatch();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let sent = 0;
   let processed = 0;
@@ -48,26 +52,27 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
     started = resolve;
   });
 
+  function post(sealed: SealedBatch | null): void {
+    if (!sealed || !port) return;
+    port.post({ t: "events", ...sealed }, [sealed.buffer]);
+    sent += sealed.count;
+  }
+
   function flush(): void {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (!port || buffer.length === 0) return;
-    const count = buffer.length;
-    port.post({ t: "events", json: `[${buffer.join(",")}]`, count });
-    buffer = [];
-    sent += count;
+    post(batch.seal());
   }
 
-  function schedule(): void {
-    if (!ready) return; // held until the worker has started: the fallback may still need them
-    if (buffer.length >= BATCH) flush();
-    else if (!timer) {
-      timer = setTimeout(flush, 0);
+  function add(json: string): void {
+    post(batch.add(json));
+    if (!timer) {
+      timer = setTimeout(flush, BATCH_MS);
       (timer as { unref?: () => void }).unref?.();
     }
   }
 
-  /** The worker is gone: what it held is lost (counted); the in-thread pipeline takes over. */
+  /** The worker is gone: what it was sent is lost (counted); the in-thread pipeline takes over the rest. */
   function takeOver(reason: string): void {
     if (local) return;
     log(`otel: export worker ${reason}; exporting from the main thread from now on`);
@@ -77,9 +82,12 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
     port = null;
     dead?.terminate();
     local = opts.fallback();
-    const held = buffer;
-    buffer = [];
-    for (const json of held) local.onEvent(JSON.parse(json) as NormalizedEvent);
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const unsent = batch.seal();
+    const events = [...(unsent ? readBatch(unsent) : []), ...held.map((json) => JSON.parse(json))];
+    held = [];
+    for (const e of events) local.onEvent(e as NormalizedEvent);
     started();
     onClosed?.();
   }
@@ -88,8 +96,9 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
     switch (msg.t) {
       case "ready":
         ready = true;
+        for (const json of held) add(json);
+        held = [];
         started();
-        schedule();
         break;
       case "stats":
         processed = msg.processed;
@@ -119,12 +128,13 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
     onEvent(e) {
       if (stopped) return;
       if (local) return local.onEvent(e);
-      if (sent - processed + buffer.length >= maxPending) {
+      if (sent - processed + batch.count + held.length >= maxPending) {
         droppedEvents++;
         return;
       }
-      buffer.push(JSON.stringify(e));
-      schedule();
+      const json = JSON.stringify(e);
+      if (ready) add(json);
+      else held.push(json);
     },
     sweep() {
       if (local) local.sweep();
@@ -145,7 +155,7 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
         ...fromWorker,
         dropped: fromWorker.dropped + droppedEvents,
         // Spans waiting in the worker plus events it has not mapped yet.
-        queued: fromWorker.queued + (sent - processed) + buffer.length,
+        queued: fromWorker.queued + (sent - processed) + batch.count + held.length,
         thread: "worker",
       };
     },

@@ -1,7 +1,7 @@
 /**
  * Messages between the ingest thread and the export worker (otel/export-worker.ts). Everything
- * crossing is plain data: events travel as one JSON array text per batch, which costs the ingest
- * thread one JSON.stringify per event and nothing else.
+ * crossing is plain data: events travel as one UTF-8 JSON array per batch in a transferred buffer
+ * (otel/event-batch.ts), which costs the ingest thread about one JSON.stringify per event.
  */
 import type { Config } from "../src/config/config-schema.ts";
 import type { ResourceSpans } from "../src/otlp/otlp-model.ts";
@@ -9,8 +9,8 @@ import type { ExportStats } from "../src/schema/mod.ts";
 
 export type ToWorker =
   | { t: "init"; config: Config["otel"]; version: string; hostName: string | null }
-  /** A JSON array of normalized events, in store order. */
-  | { t: "events"; json: string; count: number }
+  /** Normalized events in store order: a JSON array in the first `length` bytes of `buffer`. */
+  | { t: "events"; buffer: ArrayBuffer; length: number; count: number }
   | { t: "native"; resourceSpans: ResourceSpans[] }
   | { t: "sweep" }
   | { t: "shutdown" };
@@ -24,7 +24,8 @@ export type FromWorker =
 
 /** The ingest thread's handle on a worker; each runtime entry makes one its own way. */
 export type WorkerPort = {
-  post(message: ToWorker): void;
+  /** `transfer`: buffers handed over (not copied); unusable here afterwards. */
+  post(message: ToWorker, transfer?: ArrayBuffer[]): void;
   onMessage(handler: (message: FromWorker) => void): void;
   /** The worker failed to load or crashed. */
   onError(handler: (message: string) => void): void;

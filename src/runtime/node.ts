@@ -125,7 +125,7 @@ export function spawnNodeExportWorker(): WorkerPort {
   worker.unref();
   let terminating = false;
   return {
-    post: (message) => worker.postMessage(message),
+    post: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (handler) => worker.on("message", handler),
     onError: (handler) => {
       worker.on("error", (err) => handler(err.message));

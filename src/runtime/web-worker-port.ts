@@ -1,7 +1,7 @@
 import type { WorkerPort } from "../../otel/worker-protocol.ts";
 
 type WebWorker = {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   addEventListener(
     type: string,
     listener: (event: { data?: unknown; message?: string; preventDefault?(): void }) => void,
@@ -20,7 +20,7 @@ export function spawnWebWorker(url: URL): WorkerPort {
   // Bun: a running worker must not keep a finished process alive (shutdown terminates it anyway).
   worker.unref?.();
   return {
-    post: (message) => worker.postMessage(message),
+    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (handler) => worker.addEventListener("message", (event) => handler(event.data as never)),
     onError: (handler) => {
       worker.addEventListener("error", (event) => {

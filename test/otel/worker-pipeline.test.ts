@@ -31,13 +31,14 @@ function inMemoryWorker(opts: { failBeforeReady?: string; swallowEvents?: boolea
     });
   runExportWorker({ post: (m) => deliver(toMain, m), onMessage: (h) => toWorker.push(h) });
   const port: WorkerPort = {
-    post(message) {
+    post(message, transfer) {
       if (opts.failBeforeReady) {
         setImmediate(() => crash(opts.failBeforeReady!));
         return;
       }
       if (opts.swallowEvents && message.t === "events") return;
-      deliver(toWorker, message);
+      // Transferred buffers move to the other side, as between threads.
+      deliver(toWorker, structuredClone(message, { transfer }));
     },
     onMessage: (h) => toMain.push(h),
     onError: (h) => errors.push(h),
@@ -185,7 +186,7 @@ describe("OTel export on a worker thread", () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     for (const e of first) pipeline.onEvent(e);
-    await new Promise((resolve) => setTimeout(resolve, 0)); // runs after the batch timer, which posts them
+    await new Promise((resolve) => setTimeout(resolve, 10)); // runs after the batch timer (10 ms), which posts them
     worker.crash("worker exited (code 1)");
     const later = replayEvents("failing-tool");
     for (const e of later) pipeline.onEvent(e);
