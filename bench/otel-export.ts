@@ -6,12 +6,16 @@
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
  *     then the same events fed at a steady rate that makes 10,000 spans/s (must all arrive, none
  *     dropped), then the export stage alone (finished spans in, as fast as it sustains them);
- *  2. HTTP ingest throughput of a Spanlight server with export off vs on (ratio), 10 connections,
- *     real hook payloads with unique ids, the receiver running; and the CPU time per event of the
- *     server's event-loop thread including the export work: its ratio is the throughput ratio of
- *     a CPU-bound server, and other load on the machine moves it less than it moves events/s;
+ *  2. HTTP ingest throughput of `spanlight serve` (the bundle `npm start` runs) with export off,
+ *     on (worker thread, the default) and on (main thread), 10 connections, real hook payloads
+ *     with unique ids, the receiver running; and the CPU time per event of the server's
+ *     event-loop thread and of the whole process, export work included: the event-loop ratio is
+ *     the throughput ratio of a server whose event loop is the bottleneck, and other load on the
+ *     machine moves it less than it moves events/s;
  *  3. the same ratio in-process (ingest stage + store, no HTTP), the harshest view of the cost.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createOtelPipeline, createOtlpSpanExporter } from "../otel/mod.ts";
 import { createSdkTracer } from "../otel/sdk-tracer.ts";
@@ -23,7 +27,7 @@ import { toDraft } from "../src/ingest/mod.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
 import { loadHooks, scenarios } from "../test/helpers/fixtures.ts";
-import { fmt, freePort, percentile, startProcess, stop } from "./lib/processes.ts";
+import { fmt, freePort, percentile, ROOT, startProcess, stop } from "./lib/processes.ts";
 
 type Autocannon = (opts: {
   url: string;
@@ -193,22 +197,43 @@ async function inProcessIngest(items: ReturnType<typeof corpus>, exportOn: boole
   return items.length / ((performance.now() - t0) / 1000);
 }
 
-type CpuReading = {
-  cpuUs: number;
-  mainThreadUs: number;
-  onEventUs: number;
-  events: number;
-  export: Record<string, number>;
+type Mode = "off" | "worker" | "main";
+const MODES: Mode[] = ["off", "worker", "main"];
+const MODE_LABEL: Record<Mode, string> = {
+  off: "off",
+  worker: "on, worker thread (default)",
+  main: "on, main thread (`otel.export.worker: false`)",
 };
+// Linux reports thread CPU time in clock ticks of 1/100 s (CLK_TCK is 100 on every mainstream kernel).
+const TICK_US = 10_000;
 
-/** 2. POST real hooks to a server process for SECONDS; every request gets fresh ids. */
-async function httpIngest(exportOn: boolean, endpoint: string) {
+/** CPU time of a process (all threads) and of its main thread, from /proc. */
+function cpuOf(pid: number): { processUs: number; mainUs: number } {
+  const times = (path: string) => {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime, stime (fields 14 and 15)
+  };
+  return { processUs: times(`/proc/${pid}/stat`), mainUs: times(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/**
+ * 2. POST real hooks for SECONDS to `spanlight serve` run as `npm start` runs it (the bundle),
+ * with export off, on a worker thread, or on the main thread; every request gets fresh ids.
+ */
+async function httpIngest(mode: Mode, endpoint: string) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = await startProcess(
     process.execPath,
-    ["--import", "tsx", "bench/otel-server.ts", String(port), exportOn ? "on" : "off", endpoint],
+    ["--max-semi-space-size=4", "dist/node/spanlight.mjs", "serve", "--port", String(port)],
     `${base}/health`,
+    {
+      SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
+      SPANLIGHT_OTEL_ENDPOINT: endpoint,
+      SPANLIGHT_OTEL_PROTOCOL: "http/protobuf",
+      SPANLIGHT_OTEL_WORKER: mode === "worker" ? "true" : "false",
+    },
   );
   let n = 0;
   const next = () => {
@@ -226,26 +251,101 @@ async function httpIngest(exportOn: boolean, endpoint: string) {
       duration,
       requests: [{ setupRequest: (req) => ({ ...req, body: next() }) }],
     });
-  const reading = async (drain: boolean) =>
-    (await (await fetch(`${base}/bench/cpu${drain ? "?drain=1" : ""}`)).json()) as CpuReading;
+  type Health = { buffer: { newestSeq?: number }; export: Record<string, number> };
+  const health = async () => (await (await fetch(`${base}/health`)).json()) as Health;
+  const events = async () => ((await (await fetch(`${base}/api/stats`)).json()) as { totalEvents: number }).totalEvents;
+  // Export work for the events counts too: readings are taken once nothing is queued any more.
+  const drained = async () => {
+    while (((await health()).export.queued ?? 0) > 0) await new Promise((r) => setTimeout(r, 10));
+    return { ...cpuOf(server.pid!), events: await events() };
+  };
   try {
     await load(1); // warm-up (JIT)
-    const before = await reading(true);
+    const before = await drained();
     const result = await load(SECONDS);
-    const after = await reading(true); // export work for these events counts too
-    const events = after.events - before.events;
+    const after = await drained();
+    const count = after.events - before.events;
     return {
       rps: result.requests.average,
       errors: result.errors + result.non2xx,
-      cpuUsPerEvent: (after.cpuUs - before.cpuUs) / events,
-      mainUsPerEvent: (after.mainThreadUs - before.mainThreadUs) / events,
-      onEventUsPerEvent: (after.onEventUs - before.onEventUs) / events,
-      export: after.export,
+      cpuUsPerEvent: (after.processUs - before.processUs) / count,
+      mainUsPerEvent: (after.mainUs - before.mainUs) / count,
+      export: (await health()).export,
     };
   } finally {
     await stop(server);
   }
 }
+
+async function pipelineSection(events: NormalizedEvent[], endpoint: string) {
+  await pipelineCapacity(events.slice(0, 5000), endpoint); // warm-up (JIT, sockets)
+  const capacity: Array<Awaited<ReturnType<typeof pipelineCapacity>>> = [];
+  for (let r = 0; r < ROUNDS; r++) capacity.push(await pipelineCapacity(events, endpoint));
+  console.log(`\n## OTel export pipeline: ${events.length} normalized hook events per run, median of ${ROUNDS}\n`);
+  console.log("| spans/s reaching the receiver | events/s mapped | spans per run | dropped | failed |");
+  console.log("|---|---|---|---|---|");
+  const last = capacity[capacity.length - 1]!.stats;
+  console.log(
+    `| ${fmt(median(capacity.map((c) => c.spansPerSecond)), 0)} | ${fmt(median(capacity.map((c) => c.eventsPerSecond)), 0)} | ${last.exported} | ${Math.max(...capacity.map((c) => c.stats.dropped))} | ${Math.max(...capacity.map((c) => c.stats.failed))} |`,
+  );
+
+  const spans = finishedSpans(events);
+  const TARGET = 10_000;
+  const paced: Array<Awaited<ReturnType<typeof pacedPipeline>>> = [];
+  for (let r = 0; r < ROUNDS; r++)
+    paced.push(await pacedPipeline(events, spans.length / events.length, TARGET, endpoint));
+  console.log(
+    `\nevents fed at a steady rate for ${fmt(TARGET, 0)} spans/s: ${fmt(median(paced.map((x) => x.spansPerSecond)), 0)} spans/s reached the receiver, dropped ${Math.max(...paced.map((x) => x.stats.dropped))}, failed ${Math.max(...paced.map((x) => x.stats.failed))}`,
+  );
+  const stage: Array<Awaited<ReturnType<typeof exportCapacity>>> = [];
+  for (let r = 0; r < ROUNDS; r++) stage.push(await exportCapacity(spans, endpoint));
+  console.log(
+    `\nexport stage alone (SDK span → queue → protobuf → HTTP), ${spans.length} spans per run: ${fmt(median(stage.map((x) => x.spansPerSecond)), 0)} spans/s, dropped ${Math.max(...stage.map((x) => x.stats.dropped))}, failed ${Math.max(...stage.map((x) => x.stats.failed))}`,
+  );
+}
+
+async function httpSection(endpoint: string) {
+  const runs: Record<Mode, Array<Awaited<ReturnType<typeof httpIngest>>>> = { off: [], worker: [], main: [] };
+  for (let r = 0; r < ROUNDS; r++) for (const mode of MODES) runs[mode].push(await httpIngest(mode, endpoint));
+  const rps = (mode: Mode) => median(runs[mode].map((x) => x.rps));
+  const cpu = (mode: Mode) => median(runs[mode].map((x) => x.cpuUsPerEvent));
+  const main = (mode: Mode) => median(runs[mode].map((x) => x.mainUsPerEvent));
+  console.log(
+    `\n## HTTP ingest with export off vs on: \`spanlight serve\` (bundle), POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS} alternating rounds\n`,
+  );
+  console.log(
+    "| export | events/s | ratio to off (per round) | event-loop thread CPU µs/event | ratio at equal event-loop CPU | process CPU µs/event (all threads) |",
+  );
+  console.log("|---|---|---|---|---|---|");
+  for (const mode of MODES) {
+    const perRound = runs[mode].map((x, i) => fmt(x.rps / runs.off[i]!.rps, 2)).join(", ");
+    console.log(
+      `| ${MODE_LABEL[mode]} | ${fmt(rps(mode), 0)} | ${fmt(rps(mode) / rps("off"), 2)} (${perRound}) | ${fmt(main(mode), 1)} | ${fmt(main("off") / main(mode), 2)} | ${fmt(cpu(mode), 1)} |`,
+    );
+  }
+  for (const mode of ["worker", "main"] as const) {
+    const last = runs[mode][runs[mode].length - 1]!;
+    console.log(
+      `(${MODE_LABEL[mode]}: export counters of the last server ${JSON.stringify(last.export)}; errors: ${runs[mode].reduce((a, x) => a + x.errors, 0)})`,
+    );
+  }
+}
+
+async function inProcessSection(items: ReturnType<typeof corpus>, endpoint: string) {
+  const procOff: number[] = [];
+  const procOn: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    procOff.push(await inProcessIngest(items, false, endpoint));
+    procOn.push(await inProcessIngest(items, true, endpoint));
+  }
+  console.log(`\n## In-process ingest (validate, redact, normalize, store; no HTTP), ${items.length} events, median\n`);
+  console.log("| export | events/s | ratio to off |\n|---|---|---|");
+  console.log(`| off | ${fmt(median(procOff), 0)} | 1.00 |`);
+  console.log(`| on | ${fmt(median(procOn), 0)} | ${fmt(median(procOn) / median(procOff), 2)} |`);
+}
+
+// BENCH_ONLY=pipeline|http|inprocess runs one part.
+const ONLY = process.env.BENCH_ONLY;
 
 async function main() {
   const sinkPort = await freePort();
@@ -257,74 +357,13 @@ async function main() {
   const endpoint = `http://127.0.0.1:${sinkPort}/v1/traces`;
   try {
     const items = corpus(COPIES);
-    const events = normalize(items);
-    await pipelineCapacity(events.slice(0, 5000), endpoint); // warm-up (JIT, sockets)
-    const capacity: Array<Awaited<ReturnType<typeof pipelineCapacity>>> = [];
-    for (let r = 0; r < ROUNDS; r++) capacity.push(await pipelineCapacity(events, endpoint));
-    console.log(`\n## OTel export pipeline: ${events.length} normalized hook events per run, median of ${ROUNDS}\n`);
-    console.log("| spans/s reaching the receiver | events/s mapped | spans per run | dropped | failed |");
-    console.log("|---|---|---|---|---|");
-    const last = capacity[capacity.length - 1]!.stats;
-    console.log(
-      `| ${fmt(median(capacity.map((c) => c.spansPerSecond)), 0)} | ${fmt(median(capacity.map((c) => c.eventsPerSecond)), 0)} | ${last.exported} | ${Math.max(...capacity.map((c) => c.stats.dropped))} | ${Math.max(...capacity.map((c) => c.stats.failed))} |`,
-    );
-
-    const spans = finishedSpans(events);
-    const TARGET = 10_000;
-    const paced: Array<Awaited<ReturnType<typeof pacedPipeline>>> = [];
-    for (let r = 0; r < ROUNDS; r++)
-      paced.push(await pacedPipeline(events, spans.length / events.length, TARGET, endpoint));
-    console.log(
-      `\nevents fed at a steady rate for ${fmt(TARGET, 0)} spans/s: ${fmt(median(paced.map((x) => x.spansPerSecond)), 0)} spans/s reached the receiver, dropped ${Math.max(...paced.map((x) => x.stats.dropped))}, failed ${Math.max(...paced.map((x) => x.stats.failed))}`,
-    );
-    const stage: Array<Awaited<ReturnType<typeof exportCapacity>>> = [];
-    for (let r = 0; r < ROUNDS; r++) stage.push(await exportCapacity(spans, endpoint));
-    console.log(
-      `\nexport stage alone (SDK span → queue → protobuf → HTTP), ${spans.length} spans per run: ${fmt(median(stage.map((x) => x.spansPerSecond)), 0)} spans/s, dropped ${Math.max(...stage.map((x) => x.stats.dropped))}, failed ${Math.max(...stage.map((x) => x.stats.failed))}`,
-    );
-
-    const off: Array<Awaited<ReturnType<typeof httpIngest>>> = [];
-    const on: Array<Awaited<ReturnType<typeof httpIngest>>> = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      off.push(await httpIngest(false, endpoint));
-      on.push(await httpIngest(true, endpoint));
-    }
-    const rps = (runs: typeof off) => median(runs.map((x) => x.rps));
-    const cpu = (runs: typeof off) => median(runs.map((x) => x.cpuUsPerEvent));
-    const main = (runs: typeof off) => median(runs.map((x) => x.mainUsPerEvent));
-    console.log(
-      `\n## HTTP ingest with export off vs on: POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS}\n`,
-    );
-    console.log(
-      "| export | events/s | ratio to off | event-loop thread CPU µs/event | ratio at equal CPU | process CPU µs/event |",
-    );
-    console.log("|---|---|---|---|---|---|");
-    console.log(`| off | ${fmt(rps(off), 0)} | 1.00 | ${fmt(main(off), 0)} | 1.00 | ${fmt(cpu(off), 0)} |`);
-    console.log(
-      `| on | ${fmt(rps(on), 0)} | ${fmt(rps(on) / rps(off), 2)} | ${fmt(main(on), 0)} | ${fmt(main(off) / main(on), 2)} | ${fmt(cpu(on), 0)} |`,
-    );
-    console.log(
-      `(time inside onEvent, the synchronous part on the ingest path: ${fmt(median(on.map((x) => x.onEventUsPerEvent)), 1)} µs/event)`,
-    );
-    console.log(
-      `(export counters of the last "on" server: ${JSON.stringify(on[on.length - 1]!.export)}; errors: ${on.reduce((a, x) => a + x.errors, 0)})`,
-    );
-
-    const procOff: number[] = [];
-    const procOn: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      procOff.push(await inProcessIngest(items, false, endpoint));
-      procOn.push(await inProcessIngest(items, true, endpoint));
-    }
-    console.log(
-      `\n## In-process ingest (validate, redact, normalize, store; no HTTP), ${items.length} events, median\n`,
-    );
-    console.log("| export | events/s | ratio to off |\n|---|---|---|");
-    console.log(`| off | ${fmt(median(procOff), 0)} | 1.00 |`);
-    console.log(`| on | ${fmt(median(procOn), 0)} | ${fmt(median(procOn) / median(procOff), 2)} |`);
+    if (!ONLY || ONLY === "pipeline") await pipelineSection(normalize(items), endpoint);
+    if (!ONLY || ONLY === "http") await httpSection(endpoint);
+    if (!ONLY || ONLY === "inprocess") await inProcessSection(items, endpoint);
   } finally {
     await stop(sink);
   }
 }
 
+execFileSync(process.execPath, ["scripts/build-server.mjs", "--force"], { cwd: ROOT, stdio: "inherit" });
 await main();
