@@ -142,7 +142,12 @@ async function memory() {
   );
 }
 
-/** Posts at `rate` events/s for `seconds`, while `clients` SSE readers record POST→frame latency. */
+/**
+ * Posts at `rate` events/s for `seconds`, while `clients` SSE readers record POST→frame latency.
+ * The first WARM_SECONDS at the same rate are not recorded (their frames carry `bench_warm`, which
+ * the readers skip): both servers are measured in their steady state, after JIT compilation.
+ */
+const WARM_SECONDS = 1;
 async function streamLatency(t: Target, rate: number, seconds: number, clients = 10) {
   const port = await freePort();
   const child = await t.start(port);
@@ -187,7 +192,8 @@ async function streamLatency(t: Target, rate: number, seconds: number, clients =
     );
   }
   await Promise.all(ready);
-  const total = rate * seconds;
+  const warm = rate * WARM_SECONDS;
+  const total = warm + rate * seconds;
   const tickMs = 10;
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
   let sent = 0;
@@ -195,7 +201,11 @@ async function streamLatency(t: Target, rate: number, seconds: number, clients =
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       for (let i = 0; i < perTick && sent < total; i++, sent++) {
-        const b = JSON.stringify({ ...payload, bench_sent: performance.now(), n: sent });
+        const b = JSON.stringify({
+          ...payload,
+          [sent < warm ? "bench_warm" : "bench_sent"]: performance.now(),
+          n: sent,
+        });
         posts.push(
           fetch(`${base}${t.ingestPath}`, {
             method: "POST",
@@ -211,7 +221,7 @@ async function streamLatency(t: Target, rate: number, seconds: number, clients =
     }, tickMs);
   });
   await Promise.all(posts);
-  const expected = total * clients;
+  const expected = (total - warm) * clients;
   for (let i = 0; i < 200 && latencies.length < expected; i++) await new Promise((r) => setTimeout(r, 25));
   for (const c of controllers) c.abort();
   await stop(child);
