@@ -16,6 +16,11 @@ import { onPrompt, onStep, onStop } from "./turn-hooks.ts";
 export type { MapperOptions } from "./mapper-core.ts";
 export type SpanMapper = ReturnType<typeof createSpanMapper>;
 
+/** Whether the mapper looks at an event at all: hook events of a session (OTLP and telemetry events are not mapped). */
+export function isMappable(e: NormalizedEvent): boolean {
+  return e.source === "claude-code-hook" && e.sessionId !== null && e.sessionId !== "";
+}
+
 /**
  * Normalized events → span commands (docs/otel-mapping.md has the table). Deterministic: no
  * clock and no I/O; the wall time passed in only drives timeouts. Span times come from the
@@ -82,7 +87,7 @@ export function createSpanMapper(opts: MapperOptions) {
   }
 
   function map(e: NormalizedEvent, wall: number): SpanCommand[] {
-    if (e.source !== "claude-code-hook" || !e.sessionId || !core.firstSight(e.id)) return [];
+    if (!isMappable(e) || !core.firstSight(e.id)) return [];
     const parsed = Date.parse(e.sourceTime ?? e.receivedAt);
     core.begin(wall);
     dispatch(e, Number.isFinite(parsed) ? parsed : wall);

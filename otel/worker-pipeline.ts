@@ -9,6 +9,7 @@ import type { Config } from "../src/config/config-schema.ts";
 import type { ExportStats, NormalizedEvent } from "../src/schema/mod.ts";
 import { EventBatch, readBatch, type SealedBatch } from "./event-batch.ts";
 import { disabledPipeline, type OtelPipeline, turnLinker } from "./mod.ts";
+import { isMappable } from "./span-mapper.ts";
 import type { FromWorker, SpawnExportWorker, WorkerPort } from "./worker-protocol.ts";
 
 export type WorkerPipelineOptions = {
@@ -126,7 +127,7 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
 
   return {
     onEvent(e) {
-      if (stopped) return;
+      if (stopped || !isMappable(e)) return; // not worth serializing what the mapper skips
       if (local) return local.onEvent(e);
       if (sent - processed + batch.count + held.length >= maxPending) {
         droppedEvents++;
