@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { fmt, freePort, percentile, ROOT, rssMb, startProcess, stop } from "./lib/processes.ts";
+import { cpuOf, fmt, freePort, percentile, ROOT, rssMb, startProcess, stop } from "./lib/processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -57,7 +57,8 @@ const targets: Target[] = [
   },
 ];
 
-async function load(url: string, connections: number, opts: { duration?: number; amount?: number } = {}) {
+async function load(url: string, connections: number, opts: { duration?: number; amount?: number; pid?: number } = {}) {
+  const cpu0 = opts.pid ? cpuOf(opts.pid).processUs : 0;
   const result = await autocannon({
     url,
     method: "POST",
@@ -68,6 +69,9 @@ async function load(url: string, connections: number, opts: { duration?: number;
   });
   return {
     rps: result.requests.average,
+    // CPU of the server process (all threads) per request: unlike events/s, not moved by the load
+    // generator and the other server taking turns on the same two cores.
+    cpuUsPerRequest: opts.pid ? (cpuOf(opts.pid).processUs - cpu0) / result.requests.total : Number.NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
@@ -85,7 +89,7 @@ async function throughput() {
       const child = await t.start(port);
       const url = `http://127.0.0.1:${port}${t.ingestPath}`;
       await load(url, 10, { duration: 1 }); // warm-up (JIT)
-      return { t, child, url };
+      return { t, child, url, pid: child.pid! };
     }),
   );
   const levels = [1, 10, 50];
@@ -94,7 +98,8 @@ async function throughput() {
     rounds[c] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const round: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const { t, url } of r % 2 === 0 ? running : [...running].reverse()) round[t.name] = await load(url, c);
+      for (const { t, url, pid } of r % 2 === 0 ? running : [...running].reverse())
+        round[t.name] = await load(url, c, { pid });
       rounds[c]!.push(round);
     }
   }
@@ -104,15 +109,17 @@ async function throughput() {
     `\n## Ingest: ${body.length}-byte PostToolUse payloads, ${SECONDS} s per run, ${ROUNDS} alternating rounds, medians\n`,
   );
   console.log(
-    "| connections | spanlight events/s | p50 ms | p99 ms | bare events/s | p50 ms | p99 ms | ratio (per-round ratios) |",
+    "| connections | spanlight events/s | p50 ms | p99 ms | bare events/s | p50 ms | p99 ms | ratio (per-round ratios) | CPU µs/request spanlight / bare | ratio at equal CPU |",
   );
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const c of levels) {
     const rs = rounds[c]!;
-    const pick = (name: string, k: "rps" | "p50" | "p99") => median(rs.map((r) => r[name]![k]));
+    const pick = (name: string, k: "rps" | "p50" | "p99" | "cpuUsPerRequest") => median(rs.map((r) => r[name]![k]));
+    const cpuS = pick("spanlight", "cpuUsPerRequest");
+    const cpuB = pick("bare node:http", "cpuUsPerRequest");
     const ratios = rs.map((r) => r.spanlight!.rps / r["bare node:http"]!.rps);
     console.log(
-      `| ${c} | ${fmt(pick("spanlight", "rps"), 0)} | ${pick("spanlight", "p50")} | ${pick("spanlight", "p99")} | ${fmt(pick("bare node:http", "rps"), 0)} | ${pick("bare node:http", "p50")} | ${pick("bare node:http", "p99")} | ${fmt(median(ratios), 2)} (${ratios.map((x) => fmt(x, 2)).join(", ")}) |`,
+      `| ${c} | ${fmt(pick("spanlight", "rps"), 0)} | ${pick("spanlight", "p50")} | ${pick("spanlight", "p99")} | ${fmt(pick("bare node:http", "rps"), 0)} | ${pick("bare node:http", "p50")} | ${pick("bare node:http", "p99")} | ${fmt(median(ratios), 2)} (${ratios.map((x) => fmt(x, 2)).join(", ")}) | ${fmt(cpuS, 1)} / ${fmt(cpuB, 1)} | ${fmt(cpuB / cpuS, 2)} |`,
     );
     const errors = rs.reduce((n, r) => n + r.spanlight!.errors, 0);
     if (errors > 0) console.log(`(spanlight: ${errors} errors at ${c} connections)`);

@@ -16,7 +16,6 @@
  *     cores), export off, on a worker and on the main thread: what the event loop sustains.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createOtelPipeline, createOtlpSpanExporter } from "../otel/mod.ts";
 import { createSdkTracer } from "../otel/sdk-tracer.ts";
@@ -30,7 +29,7 @@ import { spawnNodeExportWorker } from "../src/runtime/node.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
 import { loadHooks, scenarios } from "../test/helpers/fixtures.ts";
-import { fmt, freePort, percentile, ROOT, startProcess, stop } from "./lib/processes.ts";
+import { cpuOf, fmt, freePort, percentile, ROOT, startProcess, stop } from "./lib/processes.ts";
 
 type Autocannon = (opts: {
   url: string;
@@ -242,19 +241,6 @@ const MODE_LABEL: Record<Mode, string> = {
   worker: "on, worker thread (default)",
   main: "on, main thread (`otel.export.worker: false`)",
 };
-// Linux reports thread CPU time in clock ticks of 1/100 s (CLK_TCK is 100 on every mainstream kernel).
-const TICK_US = 10_000;
-
-/** CPU time of a process (all threads) and of its main thread, from /proc. */
-function cpuOf(pid: number): { processUs: number; mainUs: number } {
-  const times = (path: string) => {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime, stime (fields 14 and 15)
-  };
-  return { processUs: times(`/proc/${pid}/stat`), mainUs: times(`/proc/${pid}/task/${pid}/stat`) };
-}
-
 /**
  * 2. POST real hooks for SECONDS to `spanlight serve` run as `npm start` runs it (the bundle),
  * with export off, on a worker thread, or on the main thread; every request gets fresh ids.

@@ -13,6 +13,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// Linux reports CPU time in clock ticks of 1/100 s (CLK_TCK is 100 on every mainstream kernel).
+const TICK_US = 10_000;
+
+/** CPU time (user + system, µs) of a process with all its threads, and of its main thread alone (Linux /proc). */
+export function cpuOf(pid: number): { processUs: number; mainUs: number } {
+  const times = (path: string) => {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime, stime (fields 14 and 15)
+  };
+  return { processUs: times(`/proc/${pid}/stat`), mainUs: times(`/proc/${pid}/task/${pid}/stat`) };
+}
+
 /** Resident set size of a process in MB (Linux /proc). */
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
