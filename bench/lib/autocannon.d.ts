@@ -10,6 +10,12 @@ declare module "autocannon" {
     duration?: number;
     amount?: number;
   };
-  type Result = { requests: Histogram & { total: number }; latency: Histogram; errors: number; non2xx: number; timeouts: number };
+  type Result = {
+    requests: Histogram & { total: number };
+    latency: Histogram;
+    errors: number;
+    non2xx: number;
+    timeouts: number;
+  };
   export default function autocannon(options: Options): Promise<Result>;
 }
