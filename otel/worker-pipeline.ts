@@ -20,6 +20,8 @@ export type WorkerPipelineOptions = {
   spawn: SpawnExportWorker;
   /** The in-thread pipeline, made only when the worker cannot do the job. */
   fallback: () => OtelPipeline;
+  /** How long shutdown waits for the worker's final flush; default max(30 s, 12 × otel.export.timeoutMs). */
+  shutdownTimeoutMs?: number;
 };
 
 // A batch goes out when its buffer is full or after BATCH_MS. Each message costs both threads a
@@ -172,16 +174,29 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
     async shutdown() {
       if (stopped) return;
       stopped = true;
-      await startup;
-      if (port) {
+      const finished = (async () => {
+        await startup;
+        if (!port) return;
         flush();
         const done = new Promise<void>((resolve) => {
           onClosed = resolve;
         });
         port.post({ t: "shutdown" });
         await done;
-        port?.terminate();
-      }
+      })();
+      // The flush has its own request timeouts; this only guards against a worker that hangs.
+      const limit = opts.shutdownTimeoutMs ?? Math.max(30_000, config.export.timeoutMs * 12);
+      let guard: ReturnType<typeof setTimeout> | undefined;
+      const hung = await Promise.race([
+        finished.then(() => false),
+        new Promise<boolean>((resolve) => {
+          guard = setTimeout(() => resolve(true), limit);
+        }),
+      ]);
+      clearTimeout(guard);
+      if (hung) log(`otel: export worker did not finish its final flush within ${limit} ms; stopped it`);
+      port?.terminate();
+      port = null;
       if (local) await local.shutdown();
     },
   };

@@ -121,8 +121,8 @@ export function spawnNodeExportWorker(): WorkerPort {
   const worker = new Worker(new URL(fromSource ? "./node-worker-source.mjs" : "./export-worker.mjs", import.meta.url), {
     execArgv: [],
   });
-  // Shutdown ends it explicitly; until then it must not keep an otherwise finished process alive.
-  worker.unref();
+  // Not unref'd: the final flush at shutdown runs there, and the process must wait for it (the
+  // pipeline's shutdown terminates the worker).
   let terminating = false;
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),

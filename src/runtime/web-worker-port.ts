@@ -7,7 +7,6 @@ type WebWorker = {
     listener: (event: { data?: unknown; message?: string; preventDefault?(): void }) => void,
   ): void;
   terminate(): void;
-  unref?(): void;
 };
 
 /**
@@ -17,8 +16,6 @@ type WebWorker = {
 export function spawnWebWorker(url: URL): WorkerPort {
   const Worker = (globalThis as unknown as { Worker: new (url: string, opts: { type: "module" }) => WebWorker }).Worker;
   const worker = new Worker(url.href, { type: "module" });
-  // Bun: a running worker must not keep a finished process alive (shutdown terminates it anyway).
-  worker.unref?.();
   return {
     post: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (handler) => worker.addEventListener("message", (event) => handler(event.data as never)),

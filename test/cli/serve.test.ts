@@ -2,6 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Health } from "../../src/schema/mod.ts";
+import { loadHooks } from "../helpers/fixtures.ts";
+import { startOtlpReceiver } from "../otel/helpers/otlp-receiver.ts";
+import { receivedSpans } from "../otel/helpers/otlp-spans.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "spanlight.js");
 const children: ChildProcess[] = [];
@@ -57,6 +61,36 @@ describe("spanlight serve", () => {
     expect(health.status).toBe(200);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
+  });
+
+  it("on SIGTERM, exits 0 only after the export worker's final flush has reached the collector", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const port = await freePort();
+      // The default 1 s batch delay: at SIGTERM the spans are still waiting in the worker.
+      const p = run(["serve", "--port", String(port)], {
+        SPANLIGHT_OTEL_ENABLED: "1",
+        SPANLIGHT_OTEL_ENDPOINT: `${receiver.url}/v1/traces`,
+      });
+      await p.waitForOutput(/listening on/);
+      for (const hook of loadHooks("bash-echo")) {
+        const res = await fetch(`http://127.0.0.1:${port}/v1/hooks/claude-code`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: hook.line,
+        });
+        expect(res.status).toBe(204);
+      }
+      const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health;
+      expect(health.export).toMatchObject({ thread: "worker", exported: 0 });
+      p.child.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+      const names = receivedSpans(receiver.requests).map((s) => s.name);
+      expect(names).toEqual(expect.arrayContaining(["invoke_agent claude-code", "execute_tool Bash"]));
+      expect(p.err()).not.toContain("export worker");
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("takes OpenTelemetry export settings from the standard environment variables", async () => {

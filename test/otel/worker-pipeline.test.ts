@@ -17,7 +17,7 @@ import { type SpanTree, toSpanTree } from "./helpers/span-tree.ts";
  * The real worker_threads path is covered by test/otel/server-export.test.ts, Deno and the binary
  * by test/smoke/runtimes.test.ts.
  */
-function inMemoryWorker(opts: { failBeforeReady?: string; swallowEvents?: boolean } = {}) {
+function inMemoryWorker(opts: { failBeforeReady?: string; swallowEvents?: boolean; hang?: boolean } = {}) {
   const toMain: Array<(m: FromWorker) => void> = [];
   const errors: Array<(m: string) => void> = [];
   const toWorker: Array<(m: ToWorker) => void> = [];
@@ -37,6 +37,7 @@ function inMemoryWorker(opts: { failBeforeReady?: string; swallowEvents?: boolea
         return;
       }
       if (opts.swallowEvents && message.t === "events") return;
+      if (opts.hang && message.t === "shutdown") return;
       // Transferred buffers move to the other side, as between threads.
       deliver(toWorker, structuredClone(message, { transfer }));
     },
@@ -64,8 +65,14 @@ function config(endpoint: string, exp: Record<string, unknown> = {}) {
   return configSchema.parse({ otel: { export: { enabled: true, endpoint, delayMs: 0, ...exp } } }).otel;
 }
 
-function pipelineWith(port: () => WorkerPort, cfg: ReturnType<typeof config>, log: string[] = []) {
+function pipelineWith(
+  port: () => WorkerPort,
+  cfg: ReturnType<typeof config>,
+  log: string[] = [],
+  shutdownTimeoutMs?: number,
+) {
   return createWorkerOtelPipeline({
+    shutdownTimeoutMs,
     config: cfg,
     version: "9.9.9",
     hostName: "build-host",
@@ -222,5 +229,15 @@ describe("OTel export on a worker thread", () => {
     expect(pipeline.stats()).toMatchObject({ queued: 1, dropped: 0 });
     worker.crash("gone");
     await pipeline.shutdown();
+  });
+
+  it("stops a worker that never finishes its final flush instead of hanging shutdown", async () => {
+    const log: string[] = [];
+    const worker = inMemoryWorker({ hang: true });
+    const pipeline = pipelineWith(() => worker.port, config("http://127.0.0.1:9/v1/traces"), log, 5);
+    pipeline.onEvent(replayEvents("bash-echo")[0]!);
+    await pipeline.shutdown();
+    expect(worker.isTerminated()).toBe(true);
+    expect(log).toContain("otel: export worker did not finish its final flush within 5 ms; stopped it");
   });
 });
