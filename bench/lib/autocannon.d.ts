@@ -9,6 +9,8 @@ declare module "autocannon" {
     connections?: number;
     duration?: number;
     amount?: number;
+    overallRate?: number;
+    requests?: Array<{ setupRequest(req: Record<string, unknown>): Record<string, unknown> }>;
   };
   type Result = {
     requests: Histogram & { total: number };
