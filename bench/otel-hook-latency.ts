@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { fmt, freePort, percentile, ROOT, startProcess, stop } from "./lib/processes.ts";
+import { fmt, freePort, percentile, ROOT, startOtlpSink, startProcess, stop } from "./lib/processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -108,13 +108,7 @@ async function run(mode: Mode, endpoint: string): Promise<number[]> {
 }
 
 async function main() {
-  const sinkPort = await freePort();
-  const sink = await startProcess(
-    process.execPath,
-    ["bench/otel-sink.mjs", String(sinkPort)],
-    `http://127.0.0.1:${sinkPort}/count`,
-  );
-  const endpoint = `http://127.0.0.1:${sinkPort}/v1/traces`;
+  const { sink, endpoint } = await startOtlpSink();
   const all: Record<Mode, number[]> = { off: [], worker: [], main: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) for (const mode of MODES) all[mode].push(...(await run(mode, endpoint)));

@@ -58,6 +58,17 @@ export async function startProcess(
   throw new Error(`${cmd} ${args.join(" ")} did not come up at ${url}`);
 }
 
+/** The counting OTLP/HTTP receiver (bench/otel-sink.mjs) in its own process, and its traces URL. */
+export async function startOtlpSink(): Promise<{ sink: ChildProcess; endpoint: string }> {
+  const port = await freePort();
+  const sink = await startProcess(
+    process.execPath,
+    ["bench/otel-sink.mjs", String(port)],
+    `http://127.0.0.1:${port}/count`,
+  );
+  return { sink, endpoint: `http://127.0.0.1:${port}/v1/traces` };
+}
+
 export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
