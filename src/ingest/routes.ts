@@ -61,6 +61,18 @@ export const INGEST_PATHS: Readonly<Record<string, IngestKind>> = {
  * enqueue). Throws ApiError for a request that is rejected as a whole.
  */
 export function createIngest({ limits, sink, now, newId = sequentialIds() }: IngestOptions) {
+  // Under load many requests arrive within the same millisecond: format their time once.
+  let lastMs = Number.NaN;
+  let lastIso = "";
+  function receivedAtIso(): string {
+    const ms = now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  }
+
   return function ingest(kind: IngestKind, bytes: Uint8Array, headers: HeaderGetter): IngestReply {
     let parsed: ReturnType<typeof parseBody>;
     try {
@@ -70,7 +82,7 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
       throw err;
     }
     const context = readContext(headers);
-    const receivedAt = new Date(now()).toISOString();
+    const receivedAt = receivedAtIso();
     const timeHeader = headers.get("x-spanlight-time");
     const batch = parsed.kind === "batch";
     const items = parsed.kind === "single" ? [{ ok: true as const, value: parsed.value }] : parsed.items;

@@ -18,6 +18,7 @@ const STATUS_RANK: Record<SessionSummary["status"], number> = {
  */
 export class SessionIndex {
   readonly #sessions = new Map<string, SessionState>();
+  #newest: string | null = null;
   readonly #limits: SessionLimits & { maxSessions: number };
   #evicted = 0;
 
@@ -38,27 +39,28 @@ export class SessionIndex {
 
   /** The session, created when unknown (OTLP spans and metrics may come before any event), made most recent. */
   ensure(id: string, at: string, source: string): SessionState {
+    return this.#touch(id, at, source);
+  }
+
+  apply(e: NormalizedEvent): SessionEffects | null {
+    if (!e.sessionId) return null;
+    const state = this.#touch(e.sessionId, e.sourceTime ?? e.receivedAt, e.source);
+    return applySessionEvent(state, e, this.#limits);
+  }
+
+  /** The session made most recent (the Map's order is the eviction order), created when unknown. */
+  #touch(id: string, at: string, source: string): SessionState {
     let state = this.#sessions.get(id);
+    // An agent's events come in runs: re-inserting the session that is already newest is wasted work.
+    if (state && id === this.#newest) return state;
     if (state) this.#sessions.delete(id);
     else {
       state = createSessionState(id, at, Date.parse(at), source);
       this.#evictIfFull();
     }
     this.#sessions.set(id, state);
+    this.#newest = id;
     return state;
-  }
-
-  apply(e: NormalizedEvent): SessionEffects | null {
-    if (!e.sessionId) return null;
-    let state = this.#sessions.get(e.sessionId);
-    const at = e.sourceTime ?? e.receivedAt;
-    if (state) this.#sessions.delete(e.sessionId);
-    else {
-      state = createSessionState(e.sessionId, at, Date.parse(at), e.source);
-      this.#evictIfFull();
-    }
-    this.#sessions.set(e.sessionId, state);
-    return applySessionEvent(state, e, this.#limits);
   }
 
   #evictIfFull(): void {
@@ -72,6 +74,7 @@ export class SessionIndex {
     }
     victim ??= this.#sessions.keys().next().value as string;
     this.#sessions.delete(victim);
+    if (victim === this.#newest) this.#newest = null;
     this.#evicted++;
   }
 

@@ -160,6 +160,18 @@ describe("session index", () => {
     expect(s.store.buffer().events).toBe(10);
     expect(s.store.session("busy")!.eventCount).toBe(1);
   });
+
+  it("evicts the least recently active session, also when one session posts many events in a row", async () => {
+    const s = testSpanlight({ store: { maxSessions: 3 } });
+    const post = (id: string, event = "SessionStart") => postHook(s.app, { session_id: id, hook_event_name: event });
+    for (const id of ["a", "b", "c"]) await post(id);
+    for (let i = 0; i < 3; i++) await post("b", "Notification"); // b becomes newest, then stays so
+    await post("a", "Notification"); // least recently active now: c
+    await post("d");
+    expect(new Set(s.store.sessions().map((x) => x.sessionId))).toEqual(new Set(["b", "a", "d"]));
+    await post("e"); // then b
+    expect(new Set(s.store.sessions().map((x) => x.sessionId))).toEqual(new Set(["a", "d", "e"]));
+  });
 });
 
 describe("late delivery", () => {
