@@ -135,7 +135,13 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
         droppedEvents++;
         return;
       }
-      const json = JSON.stringify(e);
+      let json: string;
+      try {
+        json = JSON.stringify(e);
+      } catch {
+        droppedEvents++; // a stored event is plain JSON data; counted rather than thrown into ingest
+        return;
+      }
       if (ready) add(json);
       else held.push(json);
     },
