@@ -29,7 +29,8 @@ import { spawnNodeExportWorker } from "../src/runtime/node.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
 import { loadHooks, scenarios } from "../test/helpers/fixtures.ts";
-import { cpuOf, fmt, freePort, percentile, ROOT, startOtlpSink, startProcess, stop } from "./lib/processes.ts";
+import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./lib/export-modes.ts";
+import { cpuOf, fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
 type Autocannon = (opts: {
   url: string;
@@ -235,31 +236,15 @@ async function inProcessIngest(items: ReturnType<typeof corpus>, mode: Mode, end
   };
 }
 
-type Mode = "off" | "worker" | "main";
-const MODES: Mode[] = ["off", "worker", "main"];
-const MODE_LABEL: Record<Mode, string> = {
-  off: "off",
-  worker: "on, worker thread (default)",
-  main: "on, main thread (`otel.export.worker: false`)",
-};
+type Mode = ExportMode;
+const MODES = EXPORT_MODES;
+const MODE_LABEL = EXPORT_MODE_LABEL;
 /**
  * 2. POST real hooks for SECONDS to `spanlight serve` run as `npm start` runs it (the bundle),
  * with export off, on a worker thread, or on the main thread; every request gets fresh ids.
  */
 async function httpIngest(mode: Mode, endpoint: string) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(
-    process.execPath,
-    ["--max-semi-space-size=4", "dist/node/spanlight.mjs", "serve", "--port", String(port)],
-    `${base}/health`,
-    {
-      SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
-      SPANLIGHT_OTEL_ENDPOINT: endpoint,
-      SPANLIGHT_OTEL_PROTOCOL: "http/protobuf",
-      SPANLIGHT_OTEL_WORKER: mode === "worker" ? "true" : "false",
-    },
-  );
+  const { server, base } = await startSpanlightIn(mode, endpoint);
   let n = 0;
   const next = () => {
     const k = Math.floor(n / BASE.length);

@@ -14,20 +14,15 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { fmt, freePort, percentile, ROOT, startOtlpSink, startProcess, stop } from "./lib/processes.ts";
+import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./lib/export-modes.ts";
+import { fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RATE = Number(process.env.BENCH_RATE ?? 3000);
 const PROBE_GAP_MS = 5;
 
-type Mode = "off" | "worker" | "main";
-const MODES: Mode[] = ["off", "worker", "main"];
-const LABEL: Record<Mode, string> = {
-  off: "export off",
-  worker: "export on, worker thread (default)",
-  main: "export on, main thread (`otel.export.worker: false`)",
-};
+type Mode = ExportMode;
 
 const hooks = readFileSync(join(ROOT, "test/fixtures/claude-code/file-ops/hooks.jsonl"), "utf8")
   .trim()
@@ -59,17 +54,7 @@ function probe(port: number, agent: http.Agent): Promise<number> {
 }
 
 async function run(mode: Mode, endpoint: string): Promise<number[]> {
-  const port = await freePort();
-  const server = await startProcess(
-    process.execPath,
-    ["--max-semi-space-size=4", "dist/node/spanlight.mjs", "serve", "--port", String(port)],
-    `http://127.0.0.1:${port}/health`,
-    {
-      SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
-      SPANLIGHT_OTEL_ENDPOINT: endpoint,
-      SPANLIGHT_OTEL_WORKER: mode === "worker" ? "true" : "false",
-    },
-  );
+  const { server, port } = await startSpanlightIn(mode, endpoint);
   let n = 0;
   const background = autocannon({
     url: `http://127.0.0.1:${port}/v1/hooks/claude-code`,
@@ -111,7 +96,7 @@ async function main() {
   const { sink, endpoint } = await startOtlpSink();
   const all: Record<Mode, number[]> = { off: [], worker: [], main: [] };
   try {
-    for (let r = 0; r < ROUNDS; r++) for (const mode of MODES) all[mode].push(...(await run(mode, endpoint)));
+    for (let r = 0; r < ROUNDS; r++) for (const mode of EXPORT_MODES) all[mode].push(...(await run(mode, endpoint)));
   } finally {
     await stop(sink);
   }
@@ -121,10 +106,10 @@ async function main() {
   console.log("| export | probes | p50 | p95 | p99 | max | p99 vs export off |");
   console.log("|---|---|---|---|---|---|---|");
   const p99Off = percentile(all.off, 99);
-  for (const mode of MODES) {
+  for (const mode of EXPORT_MODES) {
     const l = all[mode];
     console.log(
-      `| ${LABEL[mode]} | ${l.length} | ${fmt(percentile(l, 50), 2)} | ${fmt(percentile(l, 95), 2)} | ${fmt(percentile(l, 99), 2)} | ${fmt(Math.max(...l), 2)} | ${fmt(percentile(l, 99) / p99Off, 2)} |`,
+      `| ${EXPORT_MODE_LABEL[mode]} | ${l.length} | ${fmt(percentile(l, 50), 2)} | ${fmt(percentile(l, 95), 2)} | ${fmt(percentile(l, 99), 2)} | ${fmt(Math.max(...l), 2)} | ${fmt(percentile(l, 99) / p99Off, 2)} |`,
     );
   }
 }
