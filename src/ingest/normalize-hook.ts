@@ -121,5 +121,6 @@ export function toHookEvent(payload: HookPayload, clean: Sanitized, rx: Received
     payload: clean.value,
     trimmed: clean.trimmed,
     bytes: clean.bytes,
+    seq: 0,
   };
 }

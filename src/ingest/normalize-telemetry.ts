@@ -62,5 +62,6 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
     payload: clean.value,
     trimmed: clean.trimmed,
     bytes: clean.bytes,
+    seq: 0,
   };
 }

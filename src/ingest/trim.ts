@@ -9,6 +9,9 @@ export type TrimLimits = { eventBytes: number; stringChars: number; jsonDepth?: 
 const DEFAULT_DEPTH = 64;
 export type Sanitized = { value: unknown; trimmed: TrimMark[]; bytes: number };
 
+// Nearly every event is stored untrimmed: they share one empty list instead of keeping one each.
+const NO_MARKS = Object.freeze([]) as unknown as TrimMark[];
+
 const encoder = new TextEncoder();
 
 function utf8Bytes(text: string): number {
@@ -60,6 +63,23 @@ function isStructural(path: PathStack): boolean {
   return path.length === 1 && typeof key === "string" && STRUCTURAL_KEYS.has(key);
 }
 
+// Every event of a session repeats its id, transcript path, working directory and prompt id.
+// Kept events share one copy of each instead of holding their own: less memory, and less for the
+// garbage collector to copy, since every kept event is copied on its way to the old generation.
+// Per-call ids would only churn the table.
+const SHARED_KEYS = new Set([...STRUCTURAL_KEYS].filter((k) => !["tool_use_id", "message_id", "turn_id"].includes(k)));
+const shared = new Map<string, string>();
+const SHARED_MAX = 4096;
+
+function share(path: PathStack, value: string): string {
+  if (!SHARED_KEYS.has(path[0] as string)) return value;
+  const known = shared.get(value);
+  if (known !== undefined) return known;
+  if (shared.size >= SHARED_MAX) shared.clear();
+  shared.set(value, value);
+  return value;
+}
+
 function cleanString(
   value: string,
   path: PathStack,
@@ -69,7 +89,7 @@ function cleanString(
 ): string {
   if (secretKey && value !== "") return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
-  if (!isStructural(path)) s = redactString(s);
+  s = isStructural(path) ? share(path, s) : redactString(s);
   return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
 }
 
@@ -150,11 +170,11 @@ export function sanitizePayload(raw: unknown, limits: TrimLimits, sizeHint?: num
   // The request body's own size is a close enough measure (redaction changes it by a few bytes)
   // when nothing had to be cut; it saves serializing every event again on the hot path.
   if (sizeHint !== undefined && sizeHint <= limits.eventBytes && marks.length === 0) {
-    return { value, trimmed: marks, bytes: sizeHint };
+    return { value, trimmed: NO_MARKS, bytes: sizeHint };
   }
   let text = JSON.stringify(value) ?? "null";
   let bytes = utf8Bytes(text);
-  if (bytes <= limits.eventBytes) return { value, trimmed: marks, bytes };
+  if (bytes <= limits.eventBytes) return { value, trimmed: marks.length > 0 ? marks : NO_MARKS, bytes };
 
   const leaves: Leaf[] = [];
   collectStrings(value, "", leaves);

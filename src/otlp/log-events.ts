@@ -188,6 +188,7 @@ function toDraft(r: OtlpLogRecord, resource: Record<string, unknown>, opts: LogE
       payload: clean.value,
       trimmed: clean.trimmed,
       bytes: clean.bytes,
+      seq: 0,
     },
   };
 }

@@ -79,5 +79,9 @@ export const normalizedEventSchema = z.object({
 
 export type NormalizedEvent = z.infer<typeof normalizedEventSchema>;
 
-/** A normalized event before the store gives it a sequence id. */
-export type EventDraft = Omit<NormalizedEvent, "seq">;
+/**
+ * A normalized event before the store gives it a sequence id. Producers write `seq: 0` as the
+ * literal's last field: the stored object then keeps the shape it was created with (a property
+ * added later would cost every kept event an extra heap object).
+ */
+export type EventDraft = Omit<NormalizedEvent, "seq"> & { seq?: number };
