@@ -63,21 +63,35 @@ function isStructural(path: PathStack): boolean {
   return path.length === 1 && typeof key === "string" && STRUCTURAL_KEYS.has(key);
 }
 
-// Every event of a session repeats its id, transcript path, working directory and prompt id.
+// Every event of a session repeats its id, transcript path, working directory and prompt id, and
+// file paths recur within an event (input and response) and across events (Read, then Edit).
 // Kept events share one copy of each instead of holding their own: less memory, and less for the
 // garbage collector to copy, since every kept event is copied on its way to the old generation.
 // Per-call ids would only churn the table.
-const SHARED_KEYS = new Set([...STRUCTURAL_KEYS].filter((k) => !["tool_use_id", "message_id", "turn_id"].includes(k)));
+const SHARED_TOP_KEYS = new Set(
+  [...STRUCTURAL_KEYS].filter((k) => !["tool_use_id", "message_id", "turn_id"].includes(k)),
+);
+const PATH_KEYS = new Set(["file_path", "filePath", "notebook_path", "path"]);
 const shared = new Map<string, string>();
+const lastByKey = new Map<string, string>();
 const SHARED_MAX = 4096;
+const SHARED_MAX_CHARS = 1024;
 
 function share(path: PathStack, value: string): string {
-  if (!SHARED_KEYS.has(path[0] as string)) return value;
-  const known = shared.get(value);
-  if (known !== undefined) return known;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(value, value);
-  return value;
+  const key = path[path.length - 1];
+  if (typeof key !== "string" || value.length > SHARED_MAX_CHARS) return value;
+  if (!PATH_KEYS.has(key) && !(path.length === 1 && SHARED_TOP_KEYS.has(key))) return value;
+  // Most often the value is the one this key had in the previous event: compare before hashing.
+  const last = lastByKey.get(key);
+  if (last === value) return last;
+  let known = shared.get(value);
+  if (known === undefined) {
+    if (shared.size >= SHARED_MAX) shared.clear();
+    shared.set(value, value);
+    known = value;
+  }
+  lastByKey.set(key, known);
+  return known;
 }
 
 function cleanString(
@@ -89,7 +103,8 @@ function cleanString(
 ): string {
   if (secretKey && value !== "") return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
-  s = isStructural(path) ? share(path, s) : redactString(s);
+  // Redaction first: a shared string is always an already-cleaned one.
+  s = share(path, isStructural(path) ? s : redactString(s));
   return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
 }
 
