@@ -7,7 +7,8 @@ export function oneLine(text: string, max = MAX): string {
   // (Whitespace runs only shrink, so 4 × max characters always fill `max` after flattening
   // unless the text is mostly whitespace, and then it is short anyway.)
   const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
-  const flat = head.replace(/\s+/g, " ").trim();
+  // Only runs and non-space whitespace need replacing: most summaries come back as they were.
+  const flat = head.replace(/\s\s+|[^\S ]/g, " ").trim();
   return flat.length > max || head.length < text.length ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { TrimMark } from "../schema/mod.ts";
 import { tooDeep } from "./parse-json.ts";
-import { isSecretKey, REDACTED, redactString } from "./redact.ts";
+import { keyKind, PATH, SECRET, SESSION_SHARED, STRUCTURAL, shareString } from "./payload-keys.ts";
+import { REDACTED, redactString } from "./redact.ts";
 
 export type TrimLimits = { eventBytes: number; stringChars: number; jsonDepth?: number };
 
@@ -38,73 +39,13 @@ function cutString(text: string, keep: number, path: string, marks: TrimMark[]):
   return `${text.slice(0, end)}… [trimmed: ${originalBytes} bytes]`;
 }
 
-// Claude Code's own identifiers and enums: ids, paths of its transcripts and working directory,
-// event and tool names. They cannot carry a credential, and they are most of a payload's strings,
-// so the secret scan skips them at the top level. (A tool's file_path is not here: it is user input.)
-const STRUCTURAL_KEYS = new Set([
-  "session_id",
-  "transcript_path",
-  "agent_transcript_path",
-  "cwd",
-  "hook_event_name",
-  "tool_use_id",
-  "prompt_id",
-  "agent_id",
-  "agent_type",
-  "permission_mode",
-  "tool_name",
-  "message_id",
-  "turn_id",
-  "notification_type",
-]);
-
-function isStructural(path: PathStack): boolean {
-  const key = path[0];
-  return path.length === 1 && typeof key === "string" && STRUCTURAL_KEYS.has(key);
-}
-
-// Every event of a session repeats its id, transcript path, working directory and prompt id, and
-// file paths recur within an event (input and response) and across events (Read, then Edit).
-// Kept events share one copy of each instead of holding their own: less memory, and less for the
-// garbage collector to copy, since every kept event is copied on its way to the old generation.
-// Per-call ids would only churn the table.
-const SHARED_TOP_KEYS = new Set(
-  [...STRUCTURAL_KEYS].filter((k) => !["tool_use_id", "message_id", "turn_id"].includes(k)),
-);
-const PATH_KEYS = new Set(["file_path", "filePath", "notebook_path", "path"]);
-const shared = new Map<string, string>();
-const lastByKey = new Map<string, string>();
-const SHARED_MAX = 4096;
-const SHARED_MAX_CHARS = 1024;
-
-function share(path: PathStack, value: string): string {
-  const key = path[path.length - 1];
-  if (typeof key !== "string" || value.length > SHARED_MAX_CHARS) return value;
-  if (!PATH_KEYS.has(key) && !(path.length === 1 && SHARED_TOP_KEYS.has(key))) return value;
-  // Most often the value is the one this key had in the previous event: compare before hashing.
-  const last = lastByKey.get(key);
-  if (last === value) return last;
-  let known = shared.get(value);
-  if (known === undefined) {
-    if (shared.size >= SHARED_MAX) shared.clear();
-    shared.set(value, value);
-    known = value;
-  }
-  lastByKey.set(key, known);
-  return known;
-}
-
-function cleanString(
-  value: string,
-  path: PathStack,
-  limits: TrimLimits,
-  marks: TrimMark[],
-  secretKey: boolean,
-): string {
-  if (secretKey && value !== "") return REDACTED;
+function cleanString(value: string, path: PathStack, limits: TrimLimits, marks: TrimMark[], kind: number): string {
+  if (kind & SECRET && value !== "") return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  const top = path.length === 1;
+  if (!(top && kind & STRUCTURAL)) s = redactString(s);
   // Redaction first: a shared string is always an already-cleaned one.
-  s = share(path, isStructural(path) ? s : redactString(s));
+  if (kind & PATH || (top && kind & SESSION_SHARED)) s = shareString(path[path.length - 1] as string, s);
   return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
 }
 
@@ -125,10 +66,10 @@ function sanitize(
   path: PathStack,
   limits: TrimLimits,
   marks: TrimMark[],
-  secretKey: boolean,
+  kind: number,
   inPlace: boolean,
 ): unknown {
-  if (typeof value === "string") return cleanString(value, path, limits, marks, secretKey);
+  if (typeof value === "string") return cleanString(value, path, limits, marks, kind);
   if (value === null || typeof value !== "object") return value;
   const max = limits.jsonDepth ?? DEFAULT_DEPTH;
   if (path.length >= max) throw tooDeep(max);
@@ -136,7 +77,7 @@ function sanitize(
     const out = inPlace ? value : new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      out[i] = sanitize(value[i], path, limits, marks, false, inPlace);
+      out[i] = sanitize(value[i], path, limits, marks, 0, inPlace);
       path.pop();
     }
     return out;
@@ -145,7 +86,7 @@ function sanitize(
   const out: Record<string, unknown> = inPlace ? src : {};
   for (const k of Object.keys(src)) {
     path.push(k);
-    out[k] = sanitize(src[k], path, limits, marks, isSecretKey(k), inPlace);
+    out[k] = sanitize(src[k], path, limits, marks, keyKind(k), inPlace);
     path.pop();
   }
   return out;
@@ -181,7 +122,7 @@ function setLeaf(leaf: Leaf, value: unknown): void {
  */
 export function sanitizePayload(raw: unknown, limits: TrimLimits, sizeHint?: number, inPlace = false): Sanitized {
   const marks: TrimMark[] = [];
-  let value = sanitize(raw, [], limits, marks, false, inPlace);
+  let value = sanitize(raw, [], limits, marks, 0, inPlace);
   // The request body's own size is a close enough measure (redaction changes it by a few bytes)
   // when nothing had to be cut; it saves serializing every event again on the hot path.
   if (sizeHint !== undefined && sizeHint <= limits.eventBytes && marks.length === 0) {

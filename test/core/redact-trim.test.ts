@@ -95,4 +95,28 @@ describe("what the secret scan covers", () => {
       tool_input: { command: "export API_KEY=[REDACTED]", file_path: "/x/password=[REDACTED]" },
     });
   });
+
+  it("redacts a path every time it recurs, within an event and across events", () => {
+    // Repeated paths and session values are kept as one shared copy; sharing comes after redaction.
+    const payload = () => ({
+      session_id: "s",
+      cwd: "/w",
+      tool_input: { file_path: "/x/token=abcdef12345" },
+      tool_response: { filePath: "/x/token=abcdef12345", path: "/w/.env" },
+    });
+    const expected = {
+      session_id: "s",
+      cwd: "/w",
+      tool_input: { file_path: "/x/token=[REDACTED]" },
+      tool_response: { filePath: "/x/token=[REDACTED]", path: "/w/.env" },
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(sanitizePayload(payload(), limits).value).toEqual(expected);
+      expect(sanitizePayload(payload(), limits, undefined, true).value).toEqual(expected);
+    }
+    // A secret-named key is still redacted whole, even where a path key would be shared.
+    expect(sanitizePayload({ tool_input: { path: "/a", api_key: "/a" } }, limits).value).toEqual({
+      tool_input: { path: "/a", api_key: "[REDACTED]" },
+    });
+  });
 });

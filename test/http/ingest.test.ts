@@ -266,6 +266,10 @@ describe("auth and host checks", () => {
     expect(
       (await s.app.request("http://localhost:9292/api/sessions", { headers: { host: "localhost:9292" } })).status,
     ).toBe(200);
+    // Still refused right after an allowed request (the check remembers the last allowed Host).
+    expect((await postHook(s.app, hook, { host: "evil.example" })).status).toBe(403);
+    expect((await postHook(s.app, hook, { host: "127.0.0.1:9292" })).status).toBe(204);
+    expect((await postHook(s.app, hook, { host: "EVIL.example:9292" })).status).toBe(403);
   });
 
   it("never sends Access-Control-Allow-Origin", async () => {
