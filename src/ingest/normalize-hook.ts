@@ -77,8 +77,11 @@ function hookSummary(type: string, p: Record<string, unknown>, toolSummary: stri
 const ERROR_TYPES = new Set(["PostToolUseFailure", "StopFailure"]);
 const OK_TYPES = new Set(["PostToolUse", "Stop", "SubagentStop"]);
 
+/** What the event takes from the validated payload itself (everything else from the sanitized copy). */
+export type HookIdentity = Pick<HookPayload, "hook_event_name" | "session_id" | "duration_ms">;
+
 /** A validated Claude Code hook payload → the normalized event (fields read from the sanitized copy). */
-export function toHookEvent(payload: HookPayload, clean: Sanitized, rx: Received): EventDraft {
+export function toHookEvent(payload: HookIdentity, clean: Sanitized, rx: Received): EventDraft {
   const p = clean.value as Record<string, unknown>;
   const type = payload.hook_event_name;
   const toolName = s(p, "tool_name");

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { type EventDraft, hookPayloadSchema, telemetryEventSchema } from "../schema/mod.ts";
+import { compileQuickAccept } from "../schema/quick-accept.ts";
 import { ApiError, formatPath } from "../server/api-error.ts";
-import type { Received } from "./normalize-hook.ts";
+import type { HookIdentity, Received } from "./normalize-hook.ts";
 import { toHookEvent } from "./normalize-hook.ts";
 import { toTelemetryEvent } from "./normalize-telemetry.ts";
 import { sanitizePayload, type TrimLimits } from "./trim.ts";
@@ -9,6 +10,10 @@ import { sanitizePayload, type TrimLimits } from "./trim.ts";
 export type DraftResult = { ok: true; draft: EventDraft } | { ok: false; error: ApiError };
 
 export type IngestKind = "hook" | "telemetry";
+
+// Hooks are the hot path: a payload the quick check vouches for skips zod's copy of it. Anything
+// else (including every invalid payload) is decided by zod, which also names what is wrong.
+const acceptHook = compileQuickAccept(hookPayloadSchema);
 
 function issuesOf(error: z.ZodError, prefix: string) {
   return error.issues.map((i) => ({ path: formatPath(i.path, prefix), message: i.message }));
@@ -60,9 +65,17 @@ function draftOf(
     };
   }
   if (kind === "hook") {
-    const parsed = hookPayloadSchema.safeParse(raw);
-    if (!parsed.success) return fail(parsed.error, prefix);
-    return { ok: true, draft: toHookEvent(parsed.data, sanitizePayload(raw, limits, sizeHint, true), rx) };
+    let identity: HookIdentity;
+    if (acceptHook?.(raw)) {
+      // Read before sanitizing, which rewrites `raw` in place (and could cut a long id).
+      const r = raw as HookIdentity;
+      identity = { hook_event_name: r.hook_event_name, session_id: r.session_id, duration_ms: r.duration_ms };
+    } else {
+      const parsed = hookPayloadSchema.safeParse(raw);
+      if (!parsed.success) return fail(parsed.error, prefix);
+      identity = parsed.data;
+    }
+    return { ok: true, draft: toHookEvent(identity, sanitizePayload(raw, limits, sizeHint, true), rx) };
   }
   const parsed = telemetryEventSchema.safeParse(raw);
   if (!parsed.success) return fail(parsed.error, prefix);
