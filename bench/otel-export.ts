@@ -91,7 +91,7 @@ function draftOf(item: ReturnType<typeof corpus>[number], i: number) {
 }
 
 function normalize(items: ReturnType<typeof corpus>): NormalizedEvent[] {
-  return items.map((item, i) => ({ seq: i + 1, ...draftOf(item, i) }));
+  return items.map((item, i) => ({ ...draftOf(item, i), seq: i + 1 }));
 }
 
 function otelConfig(enabled: boolean, endpoint: string) {

@@ -30,6 +30,6 @@ export function replayEvents(
       limits,
     );
     if (!result.ok) throw new Error(`${scenario}[${i}]: ${result.error.message}`);
-    return { seq: i + 1, ...result.draft };
+    return { ...result.draft, seq: i + 1 };
   });
 }
