@@ -245,6 +245,24 @@ describe("dashboard with Claude Code's own telemetry", () => {
   it("lists sessions with tokens, cost and its source, and sums cost per model on the Overview", async () => {
     const ui = await renderDashboard({ scenarios: ["subagent", "api-error"], otlp: true, path: "/sessions" });
     await waitFor(() => expect(document.querySelectorAll("td.cell-cost").length).toBe(2));
+    const heads = [...document.querySelector("table.data")!.querySelectorAll("thead th")];
+    expect(heads.map((h) => h.textContent)).toEqual([
+      "Status",
+      "Project",
+      "Agent",
+      "Started",
+      "Duration",
+      "Turns",
+      "Tool calls",
+      "Errors",
+      "Tokens",
+      "Cost",
+    ]);
+    expect(heads.every((h) => h.getAttribute("scope") === "col")).toBe(true);
+    // Numbers are right-aligned under a right-aligned header; the token column says what it sums.
+    expect(heads.filter((h) => h.classList.contains("num")).length).toBe(6);
+    expect(heads[8]!.getAttribute("title")).toBe("Input, output and cache tokens");
+    expect(heads[0]!.hasAttribute("title")).toBe(false);
     expect([...document.querySelectorAll("td.cell-cost .usage-src")].map((t) => t.textContent)).toEqual([
       "exact",
       "exact",

@@ -2,6 +2,7 @@ import { For, Show } from "solid-js";
 import type { ModelUsage } from "../../../src/schema/session.ts";
 import { formatCost } from "../lib/format.ts";
 import { formatExact, sortModels } from "../lib/usage.ts";
+import { num, TableHead } from "./table-head.tsx";
 
 /** Requests, exact tokens and cost per model, most expensive first; a total row when there are several. */
 export function ModelTable(props: { models: readonly ModelUsage[] | undefined; label: string }) {
@@ -27,29 +28,17 @@ export function ModelTable(props: { models: readonly ModelUsage[] | undefined; l
     );
   return (
     <table class="data compact models" aria-label={props.label}>
-      <thead>
-        <tr>
-          <th scope="col">Model</th>
-          <th scope="col" class="num" title="LLM requests (metrics do not count them)">
-            Requests
-          </th>
-          <th scope="col" class="num">
-            Input
-          </th>
-          <th scope="col" class="num">
-            Output
-          </th>
-          <th scope="col" class="num">
-            Cache read
-          </th>
-          <th scope="col" class="num">
-            Cache write
-          </th>
-          <th scope="col" class="num">
-            Cost
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Model",
+          num("Requests", "LLM requests (metrics do not count them)"),
+          num("Input"),
+          num("Output"),
+          num("Cache read"),
+          num("Cache write"),
+          num("Cost"),
+        ]}
+      />
       <tbody>
         <For each={rows()}>
           {(m) => (

@@ -1,6 +1,7 @@
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, For, on, onCleanup, Show } from "solid-js";
 import { SearchField } from "../../components/search-field.tsx";
+import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { useApp } from "../../state/app-ctx.tsx";
@@ -37,25 +38,9 @@ export function FilesView() {
       </div>
       <div class="table-wrap">
         <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">Path</th>
-              <th scope="col" class="num">
-                Reads
-              </th>
-              <th scope="col" class="num">
-                Writes
-              </th>
-              <th scope="col" class="num">
-                Edits
-              </th>
-              <th scope="col" class="num">
-                Searches
-              </th>
-              <th scope="col">Sessions</th>
-              <th scope="col">Last</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["Path", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Sessions", "Last"]}
+          />
           <tbody>
             <For each={rows()}>
               {(f) => (

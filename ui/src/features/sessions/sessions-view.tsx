@@ -2,6 +2,7 @@ import { A, useSearchParams } from "@solidjs/router";
 import { createMemo, For, Show } from "solid-js";
 import { SearchField } from "../../components/search-field.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
+import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration, shortId } from "../../lib/format.ts";
 import { describeTokens, hasUsage, OTEL_HINT, totalTokens } from "../../lib/usage.ts";
@@ -30,32 +31,20 @@ export function SessionsView() {
       </div>
       <div class="table-wrap">
         <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Project</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Started</th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-              <th scope="col" class="num">
-                Turns
-              </th>
-              <th scope="col" class="num">
-                Tool calls
-              </th>
-              <th scope="col" class="num">
-                Errors
-              </th>
-              <th scope="col" class="num" title="Input, output and cache tokens">
-                Tokens
-              </th>
-              <th scope="col" class="num">
-                Cost
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Status",
+              "Project",
+              "Agent",
+              "Started",
+              num("Duration"),
+              num("Turns"),
+              num("Tool calls"),
+              num("Errors"),
+              num("Tokens", "Input, output and cache tokens"),
+              num("Cost"),
+            ]}
+          />
           <tbody>
             <For each={rows()}>
               {(s) => (

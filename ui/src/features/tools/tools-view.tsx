@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { createMemo, For, Show } from "solid-js";
+import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCount, formatDuration, formatPercent } from "../../lib/format.ts";
@@ -18,30 +19,18 @@ export function ToolsView() {
       </div>
       <div class="table-wrap">
         <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">Tool</th>
-              <th scope="col" class="num">
-                Calls
-              </th>
-              <th scope="col" class="num">
-                Running
-              </th>
-              <th scope="col" class="num">
-                Failures
-              </th>
-              <th scope="col" class="num">
-                Failure rate
-              </th>
-              <th scope="col" class="num">
-                p50
-              </th>
-              <th scope="col" class="num">
-                p95
-              </th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Tool",
+              num("Calls"),
+              num("Running"),
+              num("Failures"),
+              num("Failure rate"),
+              num("p50"),
+              num("p95"),
+              "Last error",
+            ]}
+          />
           <tbody>
             <For each={tools()}>
               {(t) => (
