@@ -15,6 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { NODE_SERVER_FLAGS } from "../src/runtime/node-flags.ts";
 import { denoPermissions, findDeno } from "../test/smoke/helpers/targets.ts";
 import { fmt, freePort, ROOT, rssMb, stop } from "./lib/processes.ts";
 
@@ -31,9 +32,9 @@ function runtimes(): Runtime[] {
   return [
     { name: "binary", argv: [binary] },
     // What `npm start` runs: the esbuild bundle of the same sources (built below, with the binary)
-    // and its young-generation setting. Run directly: bin/spanlight.js would fall back to tsx as
+    // and its V8 settings. Run directly: bin/spanlight.js would fall back to tsx as
     // soon as any source is newer than the bundle.
-    { name: "node", argv: [process.execPath, "--max-semi-space-size=4", join(ROOT, "dist", "node", "spanlight.mjs")] },
+    { name: "node", argv: [process.execPath, ...NODE_SERVER_FLAGS, join(ROOT, "dist", "node", "spanlight.mjs")] },
     { name: "deno", argv: [findDeno(), "run", ...denoPermissions("start"), join(ROOT, "src", "runtime", "deno.ts")] },
   ];
 }

@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { NODE_SERVER_FLAGS } from "../src/runtime/node-flags.ts";
 import { cpuOf, fmt, freePort, percentile, ROOT, rssMb, startProcess, stop } from "./lib/processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -30,14 +31,14 @@ const targets: Target[] = [
   {
     name: "spanlight",
     // SPANLIGHT_BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof) to the Spanlight process.
-    // What `npm start` runs: the bundled build with a 4 MB young generation (started directly, so an
+    // What `npm start` runs: the bundled build with its V8 settings (started directly, so an
     // edit to the sources during the run cannot switch bin/spanlight.js to the tsx fallback).
     start: (port) =>
       startProcess(
         process.execPath,
         [
           ...(process.env.SPANLIGHT_BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
-          "--max-semi-space-size=4",
+          ...NODE_SERVER_FLAGS,
           "dist/node/spanlight.mjs",
           "serve",
           "--port",

@@ -1,3 +1,4 @@
+import { NODE_SERVER_FLAGS } from "../../src/runtime/node-flags.ts";
 import { freePort, startProcess } from "./processes.ts";
 
 /** The three ways the export benchmarks run Spanlight: export off, on the worker, on the main thread. */
@@ -14,7 +15,7 @@ export async function startSpanlightIn(mode: ExportMode, endpoint: string) {
   const port = await freePort();
   const server = await startProcess(
     process.execPath,
-    ["--max-semi-space-size=4", "dist/node/spanlight.mjs", "serve", "--port", String(port)],
+    [...NODE_SERVER_FLAGS, "dist/node/spanlight.mjs", "serve", "--port", String(port)],
     `http://127.0.0.1:${port}/health`,
     {
       SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
