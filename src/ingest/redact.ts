@@ -53,17 +53,10 @@ export function redactString(text: string): string {
   return out;
 }
 
-// Payload keys repeat from event to event (session_id, tool_input, file_path, …): remember answers.
-const secretKeyCache = new Map<string, boolean>();
-const SECRET_KEY_CACHE_MAX = 4096;
-
-/** True when an object key names a secret, so its whole (string) value is redacted. */
+/**
+ * True when an object key names a secret, so its whole (string) value is redacted.
+ * Ingest asks once per key name (payload-keys.ts keeps the answers).
+ */
 export function isSecretKey(key: string): boolean {
-  let answer = secretKeyCache.get(key);
-  if (answer === undefined) {
-    answer = SECRET_KEY_NAME.test(key) && !/_(?:count|tokens?|usage|path|file|id|ids|type|name|mode)$/i.test(key);
-    if (secretKeyCache.size >= SECRET_KEY_CACHE_MAX) secretKeyCache.clear();
-    secretKeyCache.set(key, answer);
-  }
-  return answer;
+  return SECRET_KEY_NAME.test(key) && !/_(?:count|tokens?|usage|path|file|id|ids|type|name|mode)$/i.test(key);
 }
