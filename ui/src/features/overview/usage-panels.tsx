@@ -2,6 +2,7 @@ import { For, Show } from "solid-js";
 import type { SessionActivity, SessionSummary } from "../../../../src/schema/session.ts";
 import type { OtlpStats, Stats } from "../../../../src/schema/wire.ts";
 import { ModelTable } from "../../components/model-table.tsx";
+import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCount } from "../../lib/format.ts";
 import { countBySource, OTEL_HINT } from "../../lib/usage.ts";
@@ -62,18 +63,7 @@ export function TelemetryPanel(props: { otlp: OtlpStats | undefined; activity: S
         }
       >
         <table class="data compact">
-          <thead>
-            <tr>
-              <th scope="col">Signal</th>
-              <th scope="col" class="num">
-                Requests
-              </th>
-              <th scope="col" class="num">
-                Items
-              </th>
-              <th scope="col">Last</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Signal", num("Requests"), num("Items"), "Last"]} />
           <tbody>
             <For each={SIGNALS}>
               {(k) => (

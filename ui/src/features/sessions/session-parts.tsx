@@ -1,5 +1,6 @@
 import { For, Show } from "solid-js";
 import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
+import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
 
@@ -8,24 +9,7 @@ export function FilesTouched(props: { files: readonly FileTouch[] }) {
   return (
     <Show when={props.files.length > 0} fallback={<p class="empty">No files touched.</p>}>
       <table class="data compact">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col" class="num">
-              Reads
-            </th>
-            <th scope="col" class="num">
-              Writes
-            </th>
-            <th scope="col" class="num">
-              Edits
-            </th>
-            <th scope="col" class="num">
-              Searches
-            </th>
-            <th scope="col">Last</th>
-          </tr>
-        </thead>
+        <TableHead columns={["File", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Last"]} />
         <tbody>
           <For each={props.files}>
             {(f) => (
