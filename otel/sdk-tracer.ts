@@ -5,7 +5,7 @@
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
-import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { type Resource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOnSampler,
@@ -16,6 +16,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { createExportQueue, type QueueStats, realScheduler, type Scheduler, type SendResult } from "./export-queue.ts";
+import { encodeTraceRequest } from "./otlp-protobuf.ts";
 import { postOtlp } from "./otlp-transport.ts";
 import type { FinishedSpan, SpanResource } from "./span-command.ts";
 
@@ -34,7 +35,8 @@ type ExportError = Error & { retryable?: boolean; retryAfterMs?: number };
 /** OTLP/HTTP span exporter (JSON or protobuf body) over fetch; failures say whether a retry can help. */
 export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter {
   const json = opts.protocol === "http/json";
-  const serializer = json ? JsonTraceSerializer : ProtobufTraceSerializer;
+  // Protobuf bodies come from otlp-protobuf.ts: the same bytes as the SDK serializer, at a fraction of its CPU.
+  const serializer = json ? JsonTraceSerializer : { serializeRequest: encodeTraceRequest };
   return {
     export(spans, done) {
       let body: Uint8Array | undefined;
