@@ -24,11 +24,10 @@ import type { FinishedSpan } from "../otel/span-command.ts";
 import { createSpanMapper } from "../otel/span-mapper.ts";
 import { createWorkerOtelPipeline } from "../otel/worker-pipeline.ts";
 import { configSchema } from "../src/config/config-schema.ts";
-import { toDraft } from "../src/ingest/mod.ts";
 import { spawnNodeExportWorker } from "../src/runtime/node.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
-import { loadHooks, scenarios } from "../test/helpers/fixtures.ts";
+import { BASE, type CorpusItem, copyOf, corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
 import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./lib/export-modes.ts";
 import { cpuOf, fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
@@ -47,52 +46,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const COPIES = Number(process.env.BENCH_COPIES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHUNK = 200;
-const defaults = configSchema.parse({});
-const CONTEXT = {
-  agentId: "bench",
-  containerId: null,
-  hostName: "bench-host",
-  workflowId: null,
-  nodeId: null,
-  idempotencyKey: null,
-};
-const BASE = scenarios().flatMap((s) => loadHooks(s));
 const median = (v: number[]) => percentile(v, 50);
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
-
-/** A captured hook with session/prompt/tool/agent ids made unique for copy `k`. */
-function copyOf(payload: Record<string, unknown>, k: number): Record<string, unknown> {
-  const suffix = (v: unknown) => (typeof v === "string" ? `${v}-${k}` : v);
-  const p: Record<string, unknown> = { ...payload };
-  for (const key of ["session_id", "prompt_id", "tool_use_id", "agent_id"]) if (key in p) p[key] = suffix(p[key]);
-  if (Array.isArray(p.tool_calls)) {
-    p.tool_calls = p.tool_calls.map((c: Record<string, unknown>) => ({ ...c, tool_use_id: suffix(c.tool_use_id) }));
-  }
-  return p;
-}
-
-function corpus(copies: number) {
-  const out: Array<{ payload: Record<string, unknown>; receivedAt: string }> = [];
-  for (let k = 0; k < copies; k++)
-    for (const h of BASE) out.push({ payload: copyOf(h.payload, k), receivedAt: h.receivedAt });
-  return out;
-}
-
-/** Item `i` of the corpus through the real ingest stage (validate, redact, trim, normalize). */
-function draftOf(item: ReturnType<typeof corpus>[number], i: number) {
-  const r = toDraft(
-    "hook",
-    item.payload,
-    { id: `e${i}`, receivedAt: item.receivedAt, sourceTime: null, context: CONTEXT },
-    defaults.limits,
-  );
-  if (!r.ok) throw new Error(r.error.message);
-  return r.draft;
-}
-
-function normalize(items: ReturnType<typeof corpus>): NormalizedEvent[] {
-  return items.map((item, i) => ({ ...draftOf(item, i), seq: i + 1 }));
-}
 
 function otelConfig(enabled: boolean, endpoint: string) {
   return configSchema.parse({ otel: { export: { enabled, endpoint, protocol: "http/protobuf" } } }).otel;
@@ -194,7 +149,7 @@ const drained = async (pipeline: { stats(): { queued: number } }) => {
  * delay, `otel.export.delayMs`, is waiting), and how many events a worker that fell behind had to
  * drop, are reported beside it: a high rate that drops events is no win.
  */
-async function inProcessIngest(items: ReturnType<typeof corpus>, mode: Mode, endpoint: string) {
+async function inProcessIngest(items: CorpusItem[], mode: Mode, endpoint: string) {
   const store = createStore({ store: defaults.store });
   const config = otelConfig(mode !== "off", endpoint);
   const pipeline =
@@ -341,7 +296,7 @@ async function httpSection(endpoint: string) {
   }
 }
 
-async function inProcessSection(items: ReturnType<typeof corpus>, endpoint: string) {
+async function inProcessSection(items: CorpusItem[], endpoint: string) {
   const runs: Record<Mode, Array<Awaited<ReturnType<typeof inProcessIngest>>>> = { off: [], worker: [], main: [] };
   for (let r = 0; r < ROUNDS; r++)
     for (const mode of MODES) runs[mode].push(await inProcessIngest(items, mode, endpoint));
