@@ -4,6 +4,8 @@
  * JSON.stringify itself; writing each string straight into bytes costs a fraction of that.
  */
 
+import type { NormalizedEvent } from "../src/schema/mod.ts";
+
 const encoder = new TextEncoder();
 const OPEN = 0x5b; // [
 const COMMA = 0x2c; // ,
@@ -61,6 +63,41 @@ export class EventBatch {
     this.count++;
     return true;
   }
+}
+
+// What the mapper never reads: payload fields the event already carries (session id, cwd, prompt
+// id, type) or that never become attributes (transcript paths; span-attributes.ts skips them all),
+// and event fields for the dashboard only. Leaving them out makes an average hook a third shorter,
+// for both the ingest thread's JSON.stringify and the worker's JSON.parse. A test holds the spans
+// of every captured scenario equal with and without them.
+const UNMAPPED_PAYLOAD = new Set([
+  "session_id",
+  "transcript_path",
+  "agent_transcript_path",
+  "hook_event_name",
+  "cwd",
+  "prompt_id",
+]);
+
+/** A stored event as the export worker gets it: JSON without what the mapper never reads. */
+export function toBatchJson(e: NormalizedEvent): string {
+  const raw = e.payload;
+  let payload = raw;
+  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
+    const slim: Record<string, unknown> = {};
+    for (const key in raw) if (!UNMAPPED_PAYLOAD.has(key)) slim[key] = (raw as Record<string, unknown>)[key];
+    payload = slim;
+  }
+  return JSON.stringify({
+    ...e,
+    payload,
+    summary: undefined,
+    bytes: undefined,
+    usage: undefined,
+    status: undefined,
+    workflowId: undefined,
+    nodeId: undefined,
+  });
 }
 
 const decoder = new TextDecoder();

@@ -1,13 +1,14 @@
 /**
  * The OTel pipeline with its work on a worker thread: the ingest thread only serializes each
- * stored event (one JSON.stringify) into a batch posted every few milliseconds; mapping, SDK
- * spans, OTLP encoding and HTTP happen in the worker (otel/export-worker.ts). Same interface,
+ * stored event (one JSON.stringify, without what the mapper never reads) into a batch posted
+ * every few milliseconds; mapping, SDK spans, OTLP encoding and HTTP happen in the worker
+ * (otel/export-worker.ts). Same interface,
  * counters and shutdown flush as the in-thread pipeline, which takes over if the worker cannot
  * start or dies.
  */
 import type { Config } from "../src/config/config-schema.ts";
 import type { ExportStats, NormalizedEvent } from "../src/schema/mod.ts";
-import { EventBatch, readBatch, type SealedBatch } from "./event-batch.ts";
+import { EventBatch, readBatch, type SealedBatch, toBatchJson } from "./event-batch.ts";
 import { disabledPipeline, type OtelPipeline, turnLinker } from "./mod.ts";
 import { isMappable } from "./span-mapper.ts";
 import type { FromWorker, SpawnExportWorker, WorkerPort } from "./worker-protocol.ts";
@@ -137,7 +138,7 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
       }
       let json: string;
       try {
-        json = JSON.stringify(e);
+        json = toBatchJson(e);
       } catch {
         droppedEvents++; // a stored event is plain JSON data; counted rather than thrown into ingest
         return;

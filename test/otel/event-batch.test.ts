@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EventBatch, readBatch, type SealedBatch } from "../../otel/event-batch.ts";
+import { EventBatch, readBatch, type SealedBatch, toBatchJson } from "../../otel/event-batch.ts";
+import type { NormalizedEvent } from "../../src/schema/mod.ts";
+import { scenarios } from "../helpers/fixtures.ts";
+import { mapEvents } from "./helpers/map-scenario.ts";
+import { replayEvents } from "./helpers/replay.ts";
 
 /** Adds every value and collects the batches that come out, the last one sealed. */
 function pack(values: unknown[]): SealedBatch[] {
@@ -45,5 +49,41 @@ describe("event batches for the export worker", () => {
     batch.add('{"b":2}');
     expect(batch.count).toBe(1);
     expect(readBatch(batch.seal()!)).toEqual([{ b: 2 }]);
+  });
+
+  it.each(scenarios())("hands over less of each event of %s, and the spans come out the same", (scenario) => {
+    const context = { agentId: "agent-7", containerId: "c0ffee", hostName: "box" };
+    for (const capture of [false, true]) {
+      const opts = { capture: { prompts: capture, toolInput: capture, toolOutput: capture } };
+      const events = replayEvents(scenario, context);
+      const handed = events.map((e) => JSON.parse(toBatchJson(e)) as NormalizedEvent);
+      expect(mapEvents(handed, opts)).toEqual(mapEvents(events, opts));
+      // Every hook carries at least its session id twice; the copy inside the payload stays behind.
+      for (const e of events)
+        expect(toBatchJson(e).length).toBeLessThan(JSON.stringify(e).length - e.sessionId!.length);
+    }
+  });
+
+  it("leaves out only what the mapper never reads", () => {
+    const [event] = replayEvents("bash-echo").filter((e) => e.type === "PreToolUse");
+    const handed = JSON.parse(toBatchJson(event!)) as Record<string, unknown>;
+    const payload = handed.payload as Record<string, unknown>;
+    expect(Object.keys(payload).sort()).toEqual([
+      "effort",
+      "permission_mode",
+      "tool_input",
+      "tool_name",
+      "tool_use_id",
+    ]);
+    for (const key of ["summary", "bytes", "usage", "status", "workflowId", "nodeId"])
+      expect(handed).not.toHaveProperty(key);
+    expect(handed).toMatchObject({
+      sessionId: event!.sessionId,
+      cwd: event!.cwd,
+      promptId: event!.promptId,
+      seq: event!.seq,
+    });
+    // A payload that is not an object goes over as it is.
+    expect(JSON.parse(toBatchJson({ ...event!, payload: ["a"] })).payload).toEqual(["a"]);
   });
 });
