@@ -15,12 +15,11 @@ import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createOtelPipeline, disabledPipeline, type OtelPipeline } from "../otel/mod.ts";
 import { encodeTraceRequest } from "../otel/otlp-protobuf.ts";
-import { createWorkerOtelPipeline } from "../otel/worker-pipeline.ts";
 import { configSchema } from "../src/config/config-schema.ts";
-import { spawnNodeExportWorker } from "../src/runtime/node.ts";
 import { NODE_SERVER_FLAGS } from "../src/runtime/node-flags.ts";
 import { createStore } from "../src/store/mod.ts";
 import { corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
+import { workerPipeline } from "./lib/export-modes.ts";
 import { fmt, percentile, startOtlpSink, stop } from "./lib/processes.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
@@ -50,18 +49,7 @@ type Share = { main: number; worker: number; helpers: number };
 async function steadyRound(mode: "off" | "worker", copyFrom: number, endpoint: string): Promise<Share> {
   const config = configSchema.parse({ otel: { export: { enabled: mode !== "off", endpoint } } }).otel;
   const before = new Set(threadCpu().keys());
-  const pipeline: OtelPipeline =
-    mode === "off"
-      ? disabledPipeline()
-      : createWorkerOtelPipeline({
-          config,
-          version: "bench",
-          hostName: "bench-host",
-          spawn: spawnNodeExportWorker,
-          fallback: () => {
-            throw new Error("the export worker did not start");
-          },
-        });
+  const pipeline: OtelPipeline = mode === "off" ? disabledPipeline() : workerPipeline(config);
   const store = createStore({ store: defaults.store });
   store.subscribe((e) => pipeline.onEvent(e));
   const items = corpus(Math.ceil((EVENTS + 5000) / 324) + 1, copyFrom);

@@ -22,13 +22,17 @@ import { createSdkTracer } from "../otel/sdk-tracer.ts";
 import { createSpanAssembler } from "../otel/span-assembler.ts";
 import type { FinishedSpan } from "../otel/span-command.ts";
 import { createSpanMapper } from "../otel/span-mapper.ts";
-import { createWorkerOtelPipeline } from "../otel/worker-pipeline.ts";
 import { configSchema } from "../src/config/config-schema.ts";
-import { spawnNodeExportWorker } from "../src/runtime/node.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
 import { BASE, type CorpusItem, copyOf, corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
-import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./lib/export-modes.ts";
+import {
+  EXPORT_MODE_LABEL,
+  EXPORT_MODES,
+  type ExportMode,
+  startSpanlightIn,
+  workerPipeline,
+} from "./lib/export-modes.ts";
 import { cpuOf, fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
 type Autocannon = (opts: {
@@ -154,15 +158,7 @@ async function inProcessIngest(items: CorpusItem[], mode: Mode, endpoint: string
   const config = otelConfig(mode !== "off", endpoint);
   const pipeline =
     mode === "worker"
-      ? createWorkerOtelPipeline({
-          config,
-          version: "bench",
-          hostName: "bench-host",
-          spawn: spawnNodeExportWorker,
-          fallback: () => {
-            throw new Error("the export worker did not start");
-          },
-        })
+      ? workerPipeline(config)
       : createOtelPipeline({ config, version: "bench", hostName: "bench-host" });
   store.subscribe((e) => pipeline.onEvent(e));
   const feed = async (from: number, to: number) => {

@@ -5,6 +5,7 @@
  */
 
 import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { UNREAD_PAYLOAD_FIELDS } from "./span-attributes.ts";
 
 const encoder = new TextEncoder();
 const OPEN = 0x5b; // [
@@ -66,18 +67,11 @@ export class EventBatch {
 }
 
 // What the mapper never reads: payload fields the event already carries (session id, cwd, prompt
-// id, type) or that never become attributes (transcript paths; span-attributes.ts skips them all),
-// and event fields for the dashboard only. Leaving them out makes an average hook a third shorter,
-// for both the ingest thread's JSON.stringify and the worker's JSON.parse. A test holds the spans
-// of every captured scenario equal with and without them.
-const UNMAPPED_PAYLOAD = new Set([
-  "session_id",
-  "transcript_path",
-  "agent_transcript_path",
-  "hook_event_name",
-  "cwd",
-  "prompt_id",
-]);
+// id, type) or that never become attributes (transcript paths), and event fields for the
+// dashboard only. Leaving them out makes an average hook a third shorter, for both the ingest
+// thread's JSON.stringify and the worker's JSON.parse. A test holds the spans of every captured
+// scenario equal with and without them.
+const UNMAPPED_PAYLOAD = new Set<string>(UNREAD_PAYLOAD_FIELDS);
 
 /** A stored event as the export worker gets it: JSON without what the mapper never reads. */
 export function toBatchJson(e: NormalizedEvent): string {

@@ -113,9 +113,8 @@ function event(w: Writer, e: TimedEvent): void {
   w.end(at, 1);
 }
 
-function link(w: Writer, l: Link): void {
-  const at = w.begin(1);
-  const ctx = l.context;
+/** trace_id, span_id and trace_state: fields 1–3 of both Span and Span.Link. */
+function contextFields(w: Writer, ctx: SpanContext): void {
   w.tag(1, 2);
   w.hex(ctx.traceId);
   w.tag(2, 2);
@@ -125,6 +124,12 @@ function link(w: Writer, l: Link): void {
     w.tag(3, 2);
     w.string(state);
   }
+}
+
+function link(w: Writer, l: Link): void {
+  const at = w.begin(1);
+  const ctx = l.context;
+  contextFields(w, ctx);
   if (l.attributes) keyValues(w, l.attributes, 4);
   w.tag(5, 0);
   w.varint(l.droppedAttributesCount || 0);
@@ -136,15 +141,7 @@ function link(w: Writer, l: Link): void {
 function span(w: Writer, s: EncodableSpan): void {
   const at = w.begin(2); // most spans are 128 bytes to 16 KB
   const ctx = s.spanContext();
-  w.tag(1, 2);
-  w.hex(ctx.traceId);
-  w.tag(2, 2);
-  w.hex(ctx.spanId);
-  const state = ctx.traceState?.serialize();
-  if (state) {
-    w.tag(3, 2);
-    w.string(state);
-  }
+  contextFields(w, ctx);
   if (s.parentSpanContext?.spanId) {
     w.tag(4, 2);
     w.hex(s.parentSpanContext.spanId);

@@ -213,15 +213,20 @@ export function isAgentTool(name: string | null): boolean {
   return name === "Agent" || name === "Task";
 }
 
-// Payload fields that are never copied into generic hook-event attributes: content
-// (prompts, model output, file text) and fields every span already carries.
-const SKIPPED_FIELDS = new Set([
+/** Payload fields the mapper never reads: the event carries them already, or they never become attributes. */
+export const UNREAD_PAYLOAD_FIELDS = [
   "session_id",
   "transcript_path",
   "agent_transcript_path",
   "hook_event_name",
   "cwd",
   "prompt_id",
+] as const;
+
+// Payload fields that are never copied into generic hook-event attributes: content
+// (prompts, model output, file text) and fields every span already carries.
+const SKIPPED_FIELDS = new Set<string>([
+  ...UNREAD_PAYLOAD_FIELDS,
   "permission_mode",
   "agent_id",
   "agent_type",

@@ -1,3 +1,6 @@
+import { createWorkerOtelPipeline } from "../../otel/worker-pipeline.ts";
+import type { Config } from "../../src/config/config-schema.ts";
+import { spawnNodeExportWorker } from "../../src/runtime/node.ts";
 import { NODE_SERVER_FLAGS } from "../../src/runtime/node-flags.ts";
 import { freePort, startProcess } from "./processes.ts";
 
@@ -25,4 +28,17 @@ export async function startSpanlightIn(mode: ExportMode, endpoint: string) {
     },
   );
   return { server, port, base: `http://127.0.0.1:${port}` };
+}
+
+/** The export pipeline on a real worker thread, in this process; a worker that cannot start fails the run. */
+export function workerPipeline(config: Config["otel"]) {
+  return createWorkerOtelPipeline({
+    config,
+    version: "bench",
+    hostName: "bench-host",
+    spawn: spawnNodeExportWorker,
+    fallback: () => {
+      throw new Error("the export worker did not start");
+    },
+  });
 }
