@@ -112,6 +112,9 @@ async function steadySection(endpoint: string) {
   const off = median(runs.off.map((s) => s.main + s.helpers));
   const on = median(runs.worker.map((s) => s.main + s.worker + s.helpers));
   console.log(`\nexport adds ${fmt(on - off, 1)} µs of CPU per event: ${fmt((on - off) / off, 2)} × what ingest costs`);
+  // With the worker on a core of its own, the event loop's own CPU per event sets the ingest rate.
+  const loop = pick("off", "main") / pick("worker", "main");
+  console.log(`event loop alone: export on runs it at ${fmt(loop, 2)} × its export-off rate (equal CPU)`);
 }
 
 /** SDK spans of a corpus, as the exporter receives them. */
