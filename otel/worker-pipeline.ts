@@ -2,9 +2,8 @@
  * The OTel pipeline with its work on a worker thread: the ingest thread only serializes each
  * stored event (one JSON.stringify, without what the mapper never reads) into a batch posted
  * every few milliseconds; mapping, SDK spans, OTLP encoding and HTTP happen in the worker
- * (otel/export-worker.ts). Same interface,
- * counters and shutdown flush as the in-thread pipeline, which takes over if the worker cannot
- * start or dies.
+ * (otel/export-worker.ts). Same interface, counters and shutdown flush as the in-thread
+ * pipeline, which takes over if the worker cannot start or dies.
  */
 import type { Config } from "../src/config/config-schema.ts";
 import type { ExportStats, NormalizedEvent } from "../src/schema/mod.ts";
