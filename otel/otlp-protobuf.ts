@@ -232,8 +232,11 @@ function resourceSpans(w: Writer, resource: ResourceLike, scopes: Map<Scope, Enc
   w.end(at, 3);
 }
 
-// Bytes per span of the last request: sizes the next buffer so it rarely grows.
+// Bytes per span of recent requests (a moving average): sizes the next buffer so it rarely grows.
+// The first allocation is capped, so one batch of huge spans (captured file contents) does not
+// make every later request allocate for its size; a larger request grows its buffer as it goes.
 let bytesPerSpan = 768;
+const MAX_INITIAL_BYTES = 4 * 1024 * 1024;
 
 /** An OTLP/protobuf ExportTraceServiceRequest: spans grouped by resource, then scope (by identity). */
 export function encodeTraceRequest(spans: readonly EncodableSpan[]): Uint8Array {
@@ -248,11 +251,11 @@ export function encodeTraceRequest(spans: readonly EncodableSpan[]): Uint8Array 
     if (list) list.push(s);
     else scopes.set(s.instrumentationScope, [s]);
   }
-  const w = new Writer(Math.max(1024, Math.ceil(spans.length * bytesPerSpan * 1.25)));
+  const w = new Writer(Math.min(MAX_INITIAL_BYTES, Math.max(1024, Math.ceil(spans.length * bytesPerSpan * 1.25))));
   for (const [resource, scopes] of grouped) {
     w.tag(1, 2);
     resourceSpans(w, resource, scopes);
   }
-  if (spans.length > 0) bytesPerSpan = Math.max(64, Math.ceil(w.pos / spans.length));
+  if (spans.length > 0) bytesPerSpan = Math.max(64, Math.ceil(0.75 * bytesPerSpan + (0.25 * w.pos) / spans.length));
   return w.buf.subarray(0, w.pos);
 }

@@ -192,6 +192,16 @@ describe("OTLP/protobuf trace encoding", () => {
     expectSameBytes([]);
   });
 
+  it("does not let one batch of huge spans make later requests allocate for their size", () => {
+    const huge = Array.from({ length: 64 }, (_, i) =>
+      span({ spanId: i.toString(16).padStart(16, "0"), attributes: { content: "z".repeat(200_000) } }),
+    );
+    expectSameBytes(huge);
+    const small = Array.from({ length: 512 }, (_, i) => span({ spanId: i.toString(16).padStart(16, "0") }));
+    const bytes = expectSameBytes(small);
+    expect(bytes.buffer.byteLength).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
+
   it("sizes its buffer from earlier requests but grows it when a request is larger", () => {
     expectSameBytes([span({ name: "small" })]);
     const many = Array.from({ length: 600 }, (_, i) =>
