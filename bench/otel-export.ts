@@ -6,17 +6,17 @@
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
  *     then the same events fed at a steady rate that makes 10,000 spans/s (must all arrive, none
  *     dropped), then the export stage alone (finished spans in, as fast as it sustains them);
- *  2. HTTP ingest throughput of `spanlight serve` (the bundle `npm start` runs) with export off,
+ *  2. (bench/lib/export-http.ts) HTTP ingest throughput of `spanlight serve` (the bundle) with export off,
  *     on (worker thread, the default) and on (main thread), 10 connections, real hook payloads
  *     with unique ids, the receiver running; and the CPU time per event of the server's
  *     event-loop thread and of the whole process, export work included: the event-loop ratio is
  *     the throughput ratio of a server whose event loop is the bottleneck, and other load on the
- *     machine moves it less than it moves events/s;
+ *     machine moves it less than it moves events/s; then a control: export off while another
+ *     process (bench/cpu-burner.mjs) burns the CPU the worker-mode server used off its event loop;
  *  3. the same in-process (ingest stage + store, no HTTP, no load generator competing for the
  *     cores), export off, on a worker and on the main thread: what the event loop sustains.
  */
 import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { createOtelPipeline, createOtlpSpanExporter } from "../otel/mod.ts";
 import { createSdkTracer } from "../otel/sdk-tracer.ts";
 import { createSpanAssembler } from "../otel/span-assembler.ts";
@@ -25,28 +25,11 @@ import { createSpanMapper } from "../otel/span-mapper.ts";
 import { configSchema } from "../src/config/config-schema.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
-import { BASE, type CorpusItem, copyOf, corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
-import {
-  EXPORT_MODE_LABEL,
-  EXPORT_MODES,
-  type ExportMode,
-  startSpanlightIn,
-  workerPipeline,
-} from "./lib/export-modes.ts";
+import { type CorpusItem, corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
+import { httpSection } from "./lib/export-http.ts";
+import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, workerPipeline } from "./lib/export-modes.ts";
 import { cpuOf, fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
-type Autocannon = (opts: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  connections: number;
-  duration: number;
-  requests: Array<{ setupRequest(req: Record<string, unknown>): Record<string, unknown> }>;
-}) => Promise<{ requests: { average: number }; errors: number; non2xx: number }>;
-// autocannon ships no types; this is the slice used here.
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const COPIES = Number(process.env.BENCH_COPIES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHUNK = 200;
@@ -190,54 +173,6 @@ async function inProcessIngest(items: CorpusItem[], mode: Mode, endpoint: string
 type Mode = ExportMode;
 const MODES = EXPORT_MODES;
 const MODE_LABEL = EXPORT_MODE_LABEL;
-/**
- * 2. POST real hooks for SECONDS to `spanlight serve` run as `npm start` runs it (the bundle),
- * with export off, on a worker thread, or on the main thread; every request gets fresh ids.
- */
-async function httpIngest(mode: Mode, endpoint: string) {
-  const { server, base } = await startSpanlightIn(mode, endpoint);
-  let n = 0;
-  const next = () => {
-    const k = Math.floor(n / BASE.length);
-    const body = JSON.stringify(copyOf(BASE[n % BASE.length]!.payload, k));
-    n++;
-    return body;
-  };
-  const load = (duration: number) =>
-    autocannon({
-      url: `${base}/v1/hooks/claude-code`,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      connections: 10,
-      duration,
-      requests: [{ setupRequest: (req) => ({ ...req, body: next() }) }],
-    });
-  type Health = { buffer: { newestSeq?: number }; export: Record<string, number> };
-  const health = async () => (await (await fetch(`${base}/health`)).json()) as Health;
-  const events = async () => ((await (await fetch(`${base}/api/stats`)).json()) as { totalEvents: number }).totalEvents;
-  // Export work for the events counts too: readings are taken once nothing is queued any more.
-  const drained = async () => {
-    while (((await health()).export.queued ?? 0) > 0) await new Promise((r) => setTimeout(r, 10));
-    return { ...cpuOf(server.pid!), events: await events() };
-  };
-  try {
-    await load(1); // warm-up (JIT)
-    const before = await drained();
-    const result = await load(SECONDS);
-    const after = await drained();
-    const count = after.events - before.events;
-    return {
-      rps: result.requests.average,
-      errors: result.errors + result.non2xx,
-      cpuUsPerEvent: (after.processUs - before.processUs) / count,
-      mainUsPerEvent: (after.mainUs - before.mainUs) / count,
-      export: (await health()).export,
-    };
-  } finally {
-    await stop(server);
-  }
-}
-
 async function pipelineSection(events: NormalizedEvent[], endpoint: string) {
   await pipelineCapacity(events.slice(0, 5000), endpoint); // warm-up (JIT, sockets)
   const capacity: Array<Awaited<ReturnType<typeof pipelineCapacity>>> = [];
@@ -263,33 +198,6 @@ async function pipelineSection(events: NormalizedEvent[], endpoint: string) {
   console.log(
     `\nexport stage alone (SDK span → queue → protobuf → HTTP), ${spans.length} spans per run: ${fmt(median(stage.map((x) => x.spansPerSecond)), 0)} spans/s, dropped ${Math.max(...stage.map((x) => x.stats.dropped))}, failed ${Math.max(...stage.map((x) => x.stats.failed))}`,
   );
-}
-
-async function httpSection(endpoint: string) {
-  const runs: Record<Mode, Array<Awaited<ReturnType<typeof httpIngest>>>> = { off: [], worker: [], main: [] };
-  for (let r = 0; r < ROUNDS; r++) for (const mode of MODES) runs[mode].push(await httpIngest(mode, endpoint));
-  const rps = (mode: Mode) => median(runs[mode].map((x) => x.rps));
-  const cpu = (mode: Mode) => median(runs[mode].map((x) => x.cpuUsPerEvent));
-  const main = (mode: Mode) => median(runs[mode].map((x) => x.mainUsPerEvent));
-  console.log(
-    `\n## HTTP ingest with export off vs on: \`spanlight serve\` (bundle), POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS} alternating rounds\n`,
-  );
-  console.log(
-    "| export | events/s | ratio to off (per round) | event-loop thread CPU µs/event | ratio at equal event-loop CPU | process CPU µs/event (all threads) |",
-  );
-  console.log("|---|---|---|---|---|---|");
-  for (const mode of MODES) {
-    const perRound = runs[mode].map((x, i) => fmt(x.rps / runs.off[i]!.rps, 2)).join(", ");
-    console.log(
-      `| ${MODE_LABEL[mode]} | ${fmt(rps(mode), 0)} | ${fmt(rps(mode) / rps("off"), 2)} (${perRound}) | ${fmt(main(mode), 1)} | ${fmt(main("off") / main(mode), 2)} | ${fmt(cpu(mode), 1)} |`,
-    );
-  }
-  for (const mode of ["worker", "main"] as const) {
-    const last = runs[mode][runs[mode].length - 1]!;
-    console.log(
-      `(${MODE_LABEL[mode]}: export counters of the last server ${JSON.stringify(last.export)}; errors: ${runs[mode].reduce((a, x) => a + x.errors, 0)})`,
-    );
-  }
 }
 
 async function inProcessSection(items: CorpusItem[], endpoint: string) {
