@@ -4,6 +4,7 @@
  * JSON.stringify itself; writing each string straight into bytes costs a fraction of that.
  */
 
+import { Buffer } from "node:buffer";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { UNREAD_PAYLOAD_FIELDS } from "./span-attributes.ts";
 
@@ -17,12 +18,17 @@ const CLOSE = 0x5d; // ]
 const MIN_BYTES = 16 * 1024;
 const MAX_BYTES = 1024 * 1024;
 
-export type SealedBatch = { buffer: ArrayBuffer; length: number; count: number };
+/**
+ * `nonAscii`: for each event with any non-ASCII character, its index in the batch and the byte
+ * range of its JSON (flattened triples), so the worker can read everything else as Latin-1.
+ */
+export type SealedBatch = { buffer: ArrayBuffer; length: number; count: number; nonAscii: number[] };
 
 export class EventBatch {
   private bytes: Uint8Array | null = null;
   private pos = 0;
   private lastLength = MIN_BYTES;
+  private nonAscii: number[] = [];
   count = 0;
 
   /** Adds one serialized event; returns a full batch when this one no longer fitted beside it. */
@@ -39,10 +45,16 @@ export class EventBatch {
   seal(): SealedBatch | null {
     if (!this.bytes || this.count === 0) return null;
     this.bytes[this.pos++] = CLOSE;
-    const batch = { buffer: this.bytes.buffer as ArrayBuffer, length: this.pos, count: this.count };
+    const batch = {
+      buffer: this.bytes.buffer as ArrayBuffer,
+      length: this.pos,
+      count: this.count,
+      nonAscii: this.nonAscii,
+    };
     this.lastLength = this.pos;
     this.bytes = null;
     this.count = 0;
+    this.nonAscii = [];
     return batch;
   }
 
@@ -59,6 +71,8 @@ export class EventBatch {
     const at = this.count > 0 ? this.pos + 1 : this.pos;
     const { read, written } = encoder.encodeInto(json, bytes.subarray(at, bytes.length - 1));
     if (read < json.length) return false;
+    // More bytes than UTF-16 units: some character is not ASCII.
+    if (written !== read) this.nonAscii.push(this.count, at, at + written);
     if (this.count > 0) bytes[this.pos] = COMMA;
     this.pos = at + written;
     this.count++;
@@ -96,7 +110,21 @@ export function toBatchJson(e: NormalizedEvent): string {
 
 const decoder = new TextDecoder();
 
-/** The worker's side: the batch's events, parsed. */
-export function readBatch(batch: { buffer: ArrayBuffer; length: number }): unknown[] {
-  return JSON.parse(decoder.decode(new Uint8Array(batch.buffer, 0, batch.length))) as unknown[];
+/**
+ * The worker's side: the batch's events, parsed. One non-ASCII character makes the whole batch
+ * a two-byte string, slower to decode and to parse (most batches have one: an em dash in a reply
+ * is enough). So the batch is read as Latin-1, one byte per character, which keeps it valid JSON
+ * (UTF-8 bytes above 0x7F only occur inside strings and are never a quote or backslash); the few
+ * events that had non-ASCII text are then parsed again from their own bytes as UTF-8, replacing
+ * their garbled first reading. On the benchmark corpus (one event in nine has non-ASCII text):
+ * 2.7 µs per event against 3.7 for decoding and parsing the batch as UTF-8.
+ */
+export function readBatch(batch: Omit<SealedBatch, "count">): unknown[] {
+  const events = JSON.parse(Buffer.from(batch.buffer, 0, batch.length).toString("latin1")) as unknown[];
+  const fix = batch.nonAscii;
+  for (let i = 0; i < fix.length; i += 3) {
+    const bytes = new Uint8Array(batch.buffer, fix[i + 1]!, fix[i + 2]! - fix[i + 1]!);
+    events[fix[i]!] = JSON.parse(decoder.decode(bytes));
+  }
+  return events;
 }

@@ -9,8 +9,8 @@ import type { ExportStats } from "../src/schema/mod.ts";
 
 export type ToWorker =
   | { t: "init"; config: Config["otel"]; version: string; hostName: string | null }
-  /** Normalized events in store order: a JSON array in the first `length` bytes of `buffer`. */
-  | { t: "events"; buffer: ArrayBuffer; length: number; count: number }
+  /** Normalized events in store order: a JSON array in the first `length` bytes of `buffer` (otel/event-batch.ts). */
+  | { t: "events"; buffer: ArrayBuffer; length: number; count: number; nonAscii: number[] }
   | { t: "native"; resourceSpans: ResourceSpans[] }
   | { t: "sweep" }
   | { t: "shutdown" };

@@ -31,6 +31,22 @@ describe("event batches for the export worker", () => {
     expect(readBatch(batches[0]!)).toEqual(JSON.parse(JSON.stringify(events)));
   });
 
+  it("reads ASCII and non-ASCII events interleaved in any order, keys included", () => {
+    const texts = ["Grüße", "日本語", "🚀 launch", "em dash — here", "\u2028 line sep", "ÿ\u0080\u009f"];
+    const events = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0 || i === 59
+        ? { seq: i, text: texts[i % texts.length], [`ключ${i}`]: { deep: [texts[(i + 1) % texts.length]] } }
+        : { seq: i, text: `plain ${i}`, bytes: [0, 127] },
+    );
+    const batches = pack([{ first: "ünïcode first" }, ...events]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.nonAscii.length / 3).toBe(1 + 20 + 1);
+    expect(readBatch(batches[0]!)).toEqual([{ first: "ünïcode first" }, ...events]);
+    const ascii = pack([{ a: "only ASCII" }, { b: 'quotes " and \\ backslashes' }]);
+    expect(ascii[0]!.nonAscii).toEqual([]);
+    expect(readBatch(ascii[0]!)).toEqual([{ a: "only ASCII" }, { b: 'quotes " and \\ backslashes' }]);
+  });
+
   it("starts a new batch when the buffer is full, and takes an event larger than any buffer", () => {
     const big = { seq: 0, text: "é".repeat(3 * 1024 * 1024) }; // ~6 MB of UTF-8, above the largest buffer
     const events = [...Array.from({ length: 2000 }, (_, i) => ({ seq: i + 1, text: "x".repeat(500) })), big];
