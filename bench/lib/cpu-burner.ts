@@ -3,7 +3,7 @@ import { cpuOf, ROOT, stop } from "./processes.ts";
 
 /**
  * bench/cpu-burner.mjs in its own process, burning about `share` of one core until stopped.
- * `stop` says how much it really burned (the timer rounds the idle part), in cores.
+ * `stop` says how much it really burned, in cores (its start-up included: about 0.01 of a core over 5 s).
  */
 export function startCpuBurner(share: number): { stop(): Promise<number> } {
   const child: ChildProcess = spawn(process.execPath, ["bench/cpu-burner.mjs", String(share)], {
