@@ -6,7 +6,8 @@
  *     (another process), fed as fast as the mapper takes events, and whether any span was dropped;
  *     then the same events fed at a steady rate that makes 10,000 spans/s (must all arrive, none
  *     dropped), then the export stage alone (finished spans in, as fast as it sustains them);
- *  2. (bench/lib/export-http.ts) HTTP ingest throughput of `spanlight serve` (the bundle) with export off,
+ *  2. (bench/lib/export-http.ts) HTTP ingest throughput of `spanlight serve` (the bundle, or the
+ *     compiled binary with BENCH_SERVER=binary) with export off,
  *     on (worker thread, the default) and on (main thread), 10 connections, real hook payloads
  *     with unique ids, the receiver running; and the CPU time per event of the server's
  *     event-loop thread and of the whole process, export work included: the event-loop ratio is
@@ -27,7 +28,13 @@ import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createStore } from "../src/store/mod.ts";
 import { type CorpusItem, corpus, defaults, draftOf, normalize } from "./lib/export-corpus.ts";
 import { httpSection } from "./lib/export-http.ts";
-import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, workerPipeline } from "./lib/export-modes.ts";
+import {
+  buildServerArgs,
+  EXPORT_MODE_LABEL,
+  EXPORT_MODES,
+  type ExportMode,
+  workerPipeline,
+} from "./lib/export-modes.ts";
 import { cpuOf, fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
 const COPIES = Number(process.env.BENCH_COPIES ?? 200);
@@ -236,5 +243,5 @@ async function main() {
   }
 }
 
-execFileSync(process.execPath, ["scripts/build-server.mjs", "--force"], { cwd: ROOT, stdio: "inherit" });
+execFileSync(process.execPath, buildServerArgs(), { cwd: ROOT, stdio: "inherit" });
 await main();

@@ -1,12 +1,18 @@
 /**
- * The HTTP part of bench/otel-export.ts: `spanlight serve` (the bundle) under autocannon with
+ * The HTTP part of bench/otel-export.ts: `spanlight serve` (bundle or binary, export-modes.ts) under autocannon with
  * export off, on a worker and on the main thread, and a control run with export off while another
  * process burns the CPU the export used.
  */
 import { createRequire } from "node:module";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { BASE, copyOf } from "./export-corpus.ts";
-import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./export-modes.ts";
+import {
+  EXPORT_MODE_LABEL,
+  EXPORT_MODES,
+  type ExportMode,
+  SERVER_BUILD_LABEL,
+  startSpanlightIn,
+} from "./export-modes.ts";
 import { cpuOf, fmt, percentile, stop } from "./processes.ts";
 
 // autocannon ships no types; this is the slice used here.
@@ -28,7 +34,7 @@ const MODES = EXPORT_MODES;
 const MODE_LABEL = EXPORT_MODE_LABEL;
 
 /**
- * 2. POST real hooks for SECONDS to `spanlight serve` run as `npm start` runs it (the bundle),
+ * 2. POST real hooks for SECONDS to `spanlight serve` (SERVER_BUILD: the bundle as `npm start` runs it, or the binary),
  * with export off, on a worker thread, or on the main thread; every request gets fresh ids.
  */
 async function httpIngest(mode: Mode, endpoint: string, burnShare = 0) {
@@ -99,7 +105,7 @@ export async function httpSection(endpoint: string) {
   const cpu = (mode: Mode) => median(runs[mode].map((x) => x.cpuUsPerEvent));
   const main = (mode: Mode) => median(runs[mode].map((x) => x.mainUsPerEvent));
   console.log(
-    `\n## HTTP ingest with export off vs on: \`spanlight serve\` (bundle), POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS} alternating rounds\n`,
+    `\n## HTTP ingest with export off vs on: \`spanlight serve\` (${SERVER_BUILD_LABEL}), POST /v1/hooks/claude-code, 10 connections, ${SECONDS} s, median of ${ROUNDS} alternating rounds\n`,
   );
   console.log(
     "| export | events/s | ratio to off (per round) | event-loop thread CPU µs/event | ratio at equal event-loop CPU | process CPU µs/event (all threads) |",

@@ -13,20 +13,32 @@ export const EXPORT_MODE_LABEL: Record<ExportMode, string> = {
   main: "export on, main thread (`otel.export.worker: false`)",
 };
 
-/** `spanlight serve` as `npm start` runs it (the bundle), exporting to `endpoint` (OTLP/protobuf) in `mode`. */
+/**
+ * Which build of `spanlight serve` the HTTP runs use: `bundle`, as `npm start` runs it on Node (the
+ * default), or `binary`, the compiled single executable (Bun), with BENCH_SERVER=binary.
+ */
+export const SERVER_BUILD: "bundle" | "binary" = process.env.BENCH_SERVER === "binary" ? "binary" : "bundle";
+export const SERVER_BUILD_LABEL = SERVER_BUILD === "binary" ? "the compiled binary" : "the Node bundle";
+
+/** The command that builds what SERVER_BUILD runs, from the sources. */
+export function buildServerArgs(): string[] {
+  return SERVER_BUILD === "binary" ? ["scripts/compile.mjs"] : ["scripts/build-server.mjs", "--force"];
+}
+
+/** `spanlight serve` (SERVER_BUILD), exporting to `endpoint` (OTLP/protobuf) in `mode`. */
 export async function startSpanlightIn(mode: ExportMode, endpoint: string) {
   const port = await freePort();
-  const server = await startProcess(
-    process.execPath,
-    [...NODE_SERVER_FLAGS, "dist/node/spanlight.mjs", "serve", "--port", String(port)],
-    `http://127.0.0.1:${port}/health`,
-    {
-      SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
-      SPANLIGHT_OTEL_ENDPOINT: endpoint,
-      SPANLIGHT_OTEL_PROTOCOL: "http/protobuf",
-      SPANLIGHT_OTEL_WORKER: mode === "worker" ? "true" : "false",
-    },
-  );
+  const serve = ["serve", "--port", String(port)];
+  const [cmd, ...args] =
+    SERVER_BUILD === "binary"
+      ? ["dist/spanlight", ...serve]
+      : [process.execPath, ...NODE_SERVER_FLAGS, "dist/node/spanlight.mjs", ...serve];
+  const server = await startProcess(cmd!, args, `http://127.0.0.1:${port}/health`, {
+    SPANLIGHT_OTEL_ENABLED: mode === "off" ? "false" : "true",
+    SPANLIGHT_OTEL_ENDPOINT: endpoint,
+    SPANLIGHT_OTEL_PROTOCOL: "http/protobuf",
+    SPANLIGHT_OTEL_WORKER: mode === "worker" ? "true" : "false",
+  });
   return { server, port, base: `http://127.0.0.1:${port}` };
 }
 
