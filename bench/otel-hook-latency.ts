@@ -3,7 +3,8 @@
  * on a worker thread (the default) and on the main thread. Run: `node --import tsx bench/otel-hook-latency.ts`
  * (BENCH_SECONDS=8 per run, BENCH_ROUNDS=2, BENCH_RATE=3000 background events/s).
  *
- * `spanlight serve` runs from the bundle, as `npm start` runs it, exporting to a local OTLP
+ * `spanlight serve` runs from the bundle, as `npm start` runs it (BENCH_SERVER=binary: the compiled
+ * binary), exporting to a local OTLP
  * receiver (bench/otel-sink.mjs). autocannon keeps a steady background load of real hook payloads
  * from many sessions (fresh ids); meanwhile one client posts a real PostToolUse every 5 ms over its
  * own keep-alive connection, one at a time, the way a hook posts, and records request → response.
@@ -14,7 +15,14 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { EXPORT_MODE_LABEL, EXPORT_MODES, type ExportMode, startSpanlightIn } from "./lib/export-modes.ts";
+import {
+  buildServerArgs,
+  EXPORT_MODE_LABEL,
+  EXPORT_MODES,
+  type ExportMode,
+  SERVER_BUILD_LABEL,
+  startSpanlightIn,
+} from "./lib/export-modes.ts";
 import { fmt, percentile, ROOT, startOtlpSink, stop } from "./lib/processes.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -101,7 +109,7 @@ async function main() {
     await stop(sink);
   }
   console.log(
-    `\n## Hook latency while ${RATE} events/s of other sessions arrive, ${ROUNDS} × ${SECONDS} s per mode (ms)\n`,
+    `\n## Hook latency (${SERVER_BUILD_LABEL}) while ${RATE} events/s of other sessions arrive, ${ROUNDS} × ${SECONDS} s per mode (ms)\n`,
   );
   console.log("| export | probes | p50 | p95 | p99 | max | p99 vs export off |");
   console.log("|---|---|---|---|---|---|---|");
@@ -114,5 +122,5 @@ async function main() {
   }
 }
 
-execFileSync(process.execPath, ["scripts/build-server.mjs", "--force"], { cwd: ROOT, stdio: "inherit" });
+execFileSync(process.execPath, buildServerArgs(), { cwd: ROOT, stdio: "inherit" });
 await main();
