@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { cap, contentAttributes } from "./content-attributes.ts";
 import type { Attributes } from "./span-command.ts";
-import { toSha256 } from "./span-ids.ts";
 
 /** What may leave the machine besides lengths and hashes (otel.capture.*). */
 export type CaptureOptions = { prompts: boolean; toolInput: boolean; toolOutput: boolean };
@@ -8,21 +8,6 @@ export type AttributeOptions = { capture: CaptureOptions; maxAttributeChars: num
 
 export const AGENT_NAME = "claude-code";
 export const PROVIDER_NAME = "anthropic";
-
-/** UTF-8 size of a string without encoding it (no allocation on the ingest path). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4; // surrogate pair: one 4-byte code point
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 export function payloadOf(e: NormalizedEvent): Record<string, unknown> {
   return e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>) : {};
@@ -32,47 +17,9 @@ export function str(value: unknown): string | null {
   return typeof value === "string" && value !== "" ? value : null;
 }
 
-export function cap(text: string, max: number): string {
-  if (text.length <= max) return text;
-  // Do not split a surrogate pair: a lone surrogate is invalid UTF-8 on the wire.
-  let end = max - 1;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 export function firstLine(text: string, max: number): string {
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
   return cap(line.trim(), max);
-}
-
-function asText(value: unknown): string {
-  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
-}
-
-/**
- * Content (a prompt, tool input or output) as attributes: the text itself only when captured,
- * otherwise its size and sha256. Sizes and hashes are of the stored value — already redacted,
- * so a hash never fingerprints a secret — except that a field the ingest cut keeps its
- * original size and hash from the trim mark.
- */
-export function contentAttributes(
-  e: NormalizedEvent,
-  path: string,
-  value: unknown,
-  names: { text: string; length: string; hash: string },
-  captured: boolean,
-  opts: AttributeOptions,
-): Attributes {
-  if (value === undefined || value === null) return {};
-  const text = asText(value);
-  const mark = e.trimmed.find((m) => m.path === path);
-  const out: Attributes = {
-    [names.length]: mark ? mark.originalBytes : utf8Length(text),
-    [names.hash]: mark ? mark.sha256 : toSha256(text),
-  };
-  if (captured) out[names.text] = cap(text, opts.maxAttributeChars);
-  return out;
 }
 
 /** Attributes every span of a session carries, so all its traces can be found together. */
@@ -223,19 +170,16 @@ export const UNREAD_PAYLOAD_FIELDS = [
   "prompt_id",
 ] as const;
 
-// Payload fields that are never copied into generic hook-event attributes: content
-// (prompts, model output, file text) and fields every span already carries.
+// Payload fields that are never copied into generic hook-event attributes: content with
+// attributes of its own (prompts, model output, tool input and output, file text) and fields
+// every span already carries.
 const SKIPPED_FIELDS = new Set<string>([
   ...UNREAD_PAYLOAD_FIELDS,
   "permission_mode",
   "agent_id",
   "agent_type",
   "prompt",
-  "delta",
   "last_assistant_message",
-  "compact_summary",
-  "custom_instructions",
-  "task_description",
   "tool_input",
   "tool_response",
   "tool_calls",
@@ -243,12 +187,24 @@ const SKIPPED_FIELDS = new Set<string>([
   "content",
 ]);
 
+// Conversation text in generic hooks — what Claude or an MCP server said, what the user typed
+// after a slash command, task titles and summaries: exported only with `otel.capture.prompts`.
+const CONVERSATION_FIELDS = new Set<string>([
+  "message",
+  "delta",
+  "command_args",
+  "task_subject",
+  "task_description",
+  "compact_summary",
+  "custom_instructions",
+]);
+
 /** A hook that becomes a span event or short span: its scalar, non-content fields as `claude_code.<field>`. */
 export function hookEventAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
   const out: Attributes = { "spanlight.hook.event": e.type };
   const max = Math.min(opts.maxAttributeChars, 1024);
   for (const [key, value] of Object.entries(payloadOf(e))) {
-    if (SKIPPED_FIELDS.has(key)) continue;
+    if (SKIPPED_FIELDS.has(key) || (CONVERSATION_FIELDS.has(key) && !opts.capture.prompts)) continue;
     if (typeof value === "string") out[`claude_code.${key}`] = cap(value, max);
     else if (typeof value === "number" || typeof value === "boolean") out[`claude_code.${key}`] = value;
   }

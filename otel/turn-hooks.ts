@@ -1,9 +1,9 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { contentAttributes } from "./content-attributes.ts";
 import type { MapperCore } from "./mapper-core.ts";
 import type { SessionCtx } from "./open-spans.ts";
 import {
   AGENT_NAME,
-  contentAttributes,
   firstLine,
   hookEventAttributes,
   payloadOf,

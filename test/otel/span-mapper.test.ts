@@ -308,6 +308,42 @@ describe("span mapper privacy", () => {
     }
   });
 
+  it("gives content the ingest cut its original size, and a hash that tells different originals apart", () => {
+    // The big-output capture writes a 207,200-byte file: stored, its content is cut to fit 10 KB.
+    const writeOf = (evts: NormalizedEvent[]) =>
+      one(mapEvents(evts).spans, "execute_tool Write").attributes as Record<string, unknown>;
+    const original = writeOf(replayEvents("big-output"));
+    const content = (replayEvents("big-output").find((e) => e.toolName === "Write")!.trimmed ?? []).find(
+      (m) => m.path === "tool_input.content",
+    );
+    expect(content?.originalBytes).toBe(207_200);
+    expect(original["spanlight.tool.input.length"]).toBeGreaterThan(207_200);
+    expect(original["spanlight.tool.input.length"]).toBeLessThan(207_200 + 200);
+    // Same first 4 KB, same size, one byte different at the end: a hash of the stored text would match.
+    const edited = writeOf(
+      replayEvents("big-output", {}, (p) => {
+        const input = p.tool_input as { content?: string } | undefined;
+        if (p.hook_event_name !== "PreToolUse" || typeof input?.content !== "string") return p;
+        return { ...p, tool_input: { ...input, content: `${input.content.slice(0, -1)}!` } };
+      }),
+    );
+    expect(edited["spanlight.tool.input.length"]).toBe(original["spanlight.tool.input.length"]);
+    expect(edited["spanlight.tool.input.sha256"]).not.toBe(original["spanlight.tool.input.sha256"]);
+    expect(writeOf(replayEvents("big-output"))["spanlight.tool.input.sha256"]).toBe(
+      original["spanlight.tool.input.sha256"],
+    );
+  });
+
+  it("keeps what Claude, an MCP server or the user said in other hooks out of the trace unless prompts are captured", () => {
+    const said = ["What is your favourite colour?", "Run the smoke test"];
+    const scenarios = [...replayEvents("mcp-elicitation"), ...replayEvents("tasks")];
+    const off = allAttributeText(mapEvents(scenarios).spans);
+    for (const text of said) expect(off).not.toContain(text);
+    const capture = { prompts: true, toolInput: false, toolOutput: false };
+    const on = allAttributeText(mapEvents(scenarios, { capture }).spans);
+    for (const text of said) expect(on).toContain(text);
+  });
+
   it("never exports a secret: attributes are built from the redacted event", () => {
     const secret = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
     const capture = { prompts: true, toolInput: true, toolOutput: true };
