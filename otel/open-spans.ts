@@ -25,8 +25,8 @@ export type OpenSpan = {
 
 export type SpanRef = { traceId: string; spanId: string };
 
-/** An Agent/Task call not yet matched to the SubagentStart it launched. */
-export type AgentCall = { key: string; ref: SpanRef; subagentType: string | null };
+/** An Agent/Task call not yet matched to the SubagentStart it launched; `agentId` once its Post named it. */
+export type AgentCall = { key: string; ref: SpanRef; subagentType: string | null; agentId?: string };
 
 export type SessionCtx = {
   id: string;

@@ -58,6 +58,7 @@ export function onPostTool(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent
   if (core.isKnown(key) && !core.open.has(key)) return; // re-sent hook
   // The Pre was missed (not hooked, or before Spanlight started): the call still gets its span.
   const span = core.open.get(key) ?? startCall(core, ctx, e, key, at - (e.durationMs ?? 0));
+  if (isAgentTool(e.toolName)) settleAgentCall(ctx, key, e);
   const { opts } = core;
   core.emit({ op: "set", key, attributes: toolEndAttributes(e, opts) });
   if (e.type === "PostToolUseFailure") {
@@ -113,14 +114,27 @@ export function onToolBatch(core: MapperCore, ctx: SessionCtx, e: NormalizedEven
 }
 
 /**
- * Claude Code does not say which Agent call started a subagent. Take the oldest unmatched
- * call asking for the same subagent_type, else the oldest unmatched call (launch order).
+ * Claude Code does not say which Agent call started a subagent. Take the call whose Post already
+ * named it (`tool_response.agentId`), else the oldest unmatched call asking for the same
+ * subagent_type, else the oldest unmatched call (launch order). The store follows the same rule.
  */
-function matchAgentCall(ctx: SessionCtx, type: string | null): AgentCall | null {
+function matchAgentCall(ctx: SessionCtx, agentId: string, type: string | null): AgentCall | null {
+  const calls = ctx.agentCalls;
   const wanted = type || "general-purpose";
-  let i = ctx.agentCalls.findIndex((c) => (c.subagentType ?? "general-purpose") === wanted);
-  if (i < 0) i = ctx.agentCalls.length > 0 ? 0 : -1;
-  return i < 0 ? null : ctx.agentCalls.splice(i, 1)[0]!;
+  let i = calls.findIndex((c) => c.agentId === agentId);
+  if (i < 0) i = calls.findIndex((c) => c.agentId === undefined && (c.subagentType ?? "general-purpose") === wanted);
+  if (i < 0) i = calls.findIndex((c) => c.agentId === undefined);
+  return i < 0 ? null : calls.splice(i, 1)[0]!;
+}
+
+/** An Agent call's Post names its subagent, or says it failed before starting one. */
+function settleAgentCall(ctx: SessionCtx, key: string, e: NormalizedEvent): void {
+  const i = ctx.agentCalls.findIndex((c) => c.key === key);
+  if (i < 0) return;
+  const response = payloadOf(e).tool_response;
+  const agentId = response && typeof response === "object" ? (response as Record<string, unknown>).agentId : undefined;
+  if (typeof agentId === "string") ctx.agentCalls[i]!.agentId = agentId;
+  else if (e.type === "PostToolUseFailure") ctx.agentCalls.splice(i, 1);
 }
 
 /** SubagentStart: invoke_agent {type} under the Agent call that launched it (which may have returned already). */
@@ -128,7 +142,7 @@ export function onSubagentStart(core: MapperCore, ctx: SessionCtx, e: Normalized
   const agentId = e.subagentId!;
   const key = `${ctx.id}|agent|${agentId}`;
   if (core.isKnown(key)) return;
-  const call = matchAgentCall(ctx, e.subagentType);
+  const call = matchAgentCall(ctx, agentId, e.subagentType);
   const parentKey = call ? call.key : core.turnOf(ctx, { ...e, subagentId: null }, at);
   const parent = call ? call.ref : core.refOf(parentKey)!;
   const type = e.subagentType || "subagent";

@@ -129,39 +129,53 @@ export function resolveWaits(state: SessionState, at: string) {
 
 export function startCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits): ToolCall {
   const turn = turnFor(state, e.promptId);
-  const call: ToolCall = {
-    toolUseId: e.toolUseId ?? `${e.id}`,
-    toolName: e.toolName ?? "unknown",
-    turnIndex: turn?.index ?? null,
-    promptId: e.promptId,
-    subagentId: e.subagentId,
-    startedAt: at,
-    endedAt: null,
-    durationMs: null,
-    status: "running",
-    error: null,
-    filePaths: e.filePaths,
-    command: e.command,
-    summary: e.summary.replace(/^[^:]*:\s*/, ""),
-    startSeq: e.seq,
-    endSeq: null,
-  };
+  const call = addCall(
+    state,
+    turn,
+    {
+      toolUseId: e.toolUseId ?? `${e.id}`,
+      toolName: e.toolName ?? "unknown",
+      turnIndex: turn?.index ?? null,
+      promptId: e.promptId,
+      subagentId: e.subagentId,
+      startedAt: at,
+      endedAt: null,
+      durationMs: null,
+      status: "running",
+      error: null,
+      filePaths: e.filePaths,
+      command: e.command,
+      summary: e.summary.replace(/^[^:]*:\s*/, ""),
+      startSeq: e.seq,
+      endSeq: null,
+    },
+    limits,
+  );
+  if (isAgentTool(call.toolName)) {
+    const input = payloadField(e, "tool_input") as Record<string, unknown> | undefined;
+    // run_in_background defaults to true in Claude Code 2.1.x.
+    state.pendingAgentCalls.push({
+      toolUseId: call.toolUseId,
+      background: input?.run_in_background !== false,
+      agentType: typeof input?.subagent_type === "string" ? input.subagent_type : null,
+    });
+  }
+  return call;
+}
+
+/** Records a call on its session, turn and subagent, within the per-session bound. */
+export function addCall(state: SessionState, turn: Turn | null, call: ToolCall, limits: SessionLimits): ToolCall {
   state.toolCalls.set(call.toolUseId, call);
   state.toolCallCount++;
   if (turn) turn.toolCallCount++;
-  if (e.subagentId) {
-    const sub = state.subagents.get(e.subagentId);
+  if (call.subagentId) {
+    const sub = state.subagents.get(call.subagentId);
     if (sub) sub.toolCallCount++;
   }
   if (state.toolCalls.size > limits.maxToolCallsPerSession) {
     const oldest = state.toolCalls.keys().next().value as string;
     state.toolCalls.delete(oldest);
     state.truncated.toolCalls++;
-  }
-  if (isAgentTool(call.toolName)) {
-    const input = payloadField(e, "tool_input") as Record<string, unknown> | undefined;
-    // run_in_background defaults to true in Claude Code 2.1.x.
-    state.pendingAgentCalls.push({ toolUseId: call.toolUseId, background: input?.run_in_background !== false });
   }
   return call;
 }
@@ -206,33 +220,26 @@ export function endCall(
   }
   effects.finishedCalls.push(call);
   touchFiles(state, e, at, limits);
+  if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);
 }
 
-/** PostToolBatch lists every call of a batch, including those that never got a Post (denied, invalid). */
-export function closeBatch(state: SessionState, e: NormalizedEvent, at: string, effects: SessionEffects) {
-  const calls = payloadField(e, "tool_calls");
-  if (!Array.isArray(calls)) return;
-  const denied = state.notices.some((n) => n.type === "PermissionRequest" && n.resolvedAt === null);
-  for (const item of calls) {
-    const id = item && typeof item === "object" ? (item as Record<string, unknown>).tool_use_id : undefined;
-    const call = typeof id === "string" ? state.toolCalls.get(id) : undefined;
-    if (call?.status !== "running") continue;
-    const response = (item as Record<string, unknown>).tool_response;
-    finishCall(
-      call,
-      at,
-      null,
-      denied ? "denied" : "error",
-      typeof response === "string" ? oneLine(response, 500) : null,
-    );
-    effects.finishedCalls.push(call);
-  }
+/**
+ * Claude Code does not say which Agent call started a subagent. The call whose Post already named
+ * it (`tool_response.agentId`), else the oldest call asking for the same `subagent_type`, else the
+ * oldest (launch order) — the rule the span mapper follows, so API and traces agree.
+ */
+function takePendingAgentCall(state: SessionState, e: NormalizedEvent) {
+  const pending = state.pendingAgentCalls;
+  const wanted = e.subagentType || "general-purpose";
+  let i = pending.findIndex((p) => p.agentId === e.subagentId);
+  if (i < 0) i = pending.findIndex((p) => p.agentId === undefined && (p.agentType ?? "general-purpose") === wanted);
+  if (i < 0) i = pending.findIndex((p) => p.agentId === undefined);
+  return i < 0 ? undefined : pending.splice(i, 1)[0];
 }
 
 export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string) {
   if (!e.subagentId || state.subagents.has(e.subagentId)) return;
-  // Claude Code does not say which Agent call started a subagent: match them in launch order.
-  const pending = state.pendingAgentCalls.shift();
+  const pending = takePendingAgentCall(state, e);
   state.subagents.set(e.subagentId, {
     agentId: e.subagentId,
     agentType: e.subagentType || "subagent",
@@ -244,4 +251,30 @@ export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: str
     background: pending?.background ?? false,
     toolCallCount: 0,
   });
+}
+
+/**
+ * An Agent call's Post names the subagent it ran (`tool_response.agentId`): that settles a match
+ * made by type or order, and an Agent call that failed before starting one stops waiting for it.
+ */
+export function settleAgentCall(state: SessionState, call: ToolCall, e: NormalizedEvent) {
+  const response = payloadField(e, "tool_response");
+  const agentId = response && typeof response === "object" ? (response as Record<string, unknown>).agentId : undefined;
+  const i = state.pendingAgentCalls.findIndex((p) => p.toolUseId === call.toolUseId);
+  if (typeof agentId !== "string") {
+    if (call.status !== "ok" && i >= 0) state.pendingAgentCalls.splice(i, 1);
+    return;
+  }
+  const sub = state.subagents.get(agentId);
+  if (!sub) {
+    if (i >= 0) state.pendingAgentCalls[i]!.agentId = agentId;
+    return;
+  }
+  if (sub.parentToolUseId === call.toolUseId) return;
+  // Matched to the wrong call: swap with the subagent that took this one, if any.
+  for (const other of state.subagents.values()) {
+    if (other.parentToolUseId === call.toolUseId) other.parentToolUseId = sub.parentToolUseId;
+  }
+  if (i >= 0) state.pendingAgentCalls.splice(i, 1);
+  sub.parentToolUseId = call.toolUseId;
 }

@@ -1,9 +1,9 @@
 import { oneLine } from "../ingest/summarize.ts";
 import type { NormalizedEvent } from "../schema/mod.ts";
+import { closeBatch } from "./session-batch.ts";
 import type { SessionEffects } from "./session-ops.ts";
 import {
   addNotice,
-  closeBatch,
   currentTurn,
   endCall,
   finishCall,
@@ -76,7 +76,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       endCall(state, e, at, limits, effects);
       break;
     case "PostToolBatch":
-      closeBatch(state, e, at, effects);
+      closeBatch(state, e, at, limits, effects);
       resolveWaits(state, at);
       break;
     case "PermissionRequest": {

@@ -62,7 +62,8 @@ export type SessionState = {
   files: Map<string, FileTouch>;
   notices: Notice[];
   /** Agent tool calls not yet matched to a SubagentStart, oldest first. */
-  pendingAgentCalls: Array<{ toolUseId: string; background: boolean }>;
+  /** Agent calls whose subagent has not started: its requested type, and its id once the call's Post named it. */
+  pendingAgentCalls: Array<{ toolUseId: string; background: boolean; agentType: string | null; agentId?: string }>;
   truncated: { turns: number; toolCalls: number; notices: number; llmRequests: number; nativeSpans: number };
   /** Where totalCostUsd and tokens come from (docs/otlp.md, "Counting cost and tokens"). */
   usageSource: UsageSource | null;

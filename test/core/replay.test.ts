@@ -57,11 +57,26 @@ describe("replaying captured Claude Code sessions", () => {
   it("failing-tool: marks failures, keeps their errors and counts them", async () => {
     const d = await replayed("failing-tool");
     const failed = d.toolCalls.filter((c) => c.status === "error");
-    expect(failed).toHaveLength(3);
+    expect(failed).toHaveLength(5);
     expect(failed[0]!.error).toMatch(/^Exit code 3/);
     expect(failed.some((c) => /timed out/.test(c.error ?? ""))).toBe(true);
-    expect(d.errorCount).toBe(3);
-    expect(d.turns[0]!.errorCount).toBe(3);
+    expect(d.errorCount).toBe(5);
+    expect(d.turns[0]!.errorCount).toBe(5);
+    expect(d.turns[0]!.toolCallCount).toBe(6);
+  });
+
+  it("failing-tool: calls Claude Code refused before running them (only in PostToolBatch) are failed calls too", async () => {
+    const d = await replayed("failing-tool");
+    const refused = d.toolCalls.filter((c) => c.startSeq === null);
+    expect(refused.map((c) => [c.toolName, c.status, c.durationMs])).toEqual([
+      ["Edit", "error", 0],
+      ["Read", "error", 0],
+    ]);
+    expect(refused[0]!.error).toMatch(/String to replace not found/);
+    expect(refused[0]!.summary).toMatch(/present\.txt$/);
+    expect(refused[1]!.error).toMatch(/InputValidationError/);
+    // A refused Edit changed nothing: no file counts an edit.
+    expect(d.files.some((f) => f.edits > 0)).toBe(false);
   });
 
   it("subagent-background: the subagent outlives the Stop of the turn that launched it", async () => {

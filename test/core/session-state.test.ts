@@ -192,4 +192,74 @@ describe("late delivery", () => {
       lastEventAt: "2026-11-21T10:00:05.000Z",
     });
   });
+
+  it("puts each subagent under the Agent call that asked for its type, even when they start out of order", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "look around", prompt_id: "p1" });
+    const agent = (id: string, input: Record<string, unknown>) =>
+      send({ hook_event_name: "PreToolUse", prompt_id: "p1", tool_name: "Agent", tool_use_id: id, tool_input: input });
+    await agent("call-gp", { description: "general" }); // no subagent_type: general-purpose
+    await agent("call-explore", { description: "explore", subagent_type: "Explore" });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub-explore", agent_type: "Explore" });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub-gp", agent_type: "general-purpose" });
+    const parents = () => Object.fromEntries(detail().subagents.map((a) => [a.agentId, a.parentToolUseId]));
+    expect(parents()).toEqual({ "sub-explore": "call-explore", "sub-gp": "call-gp" });
+  });
+
+  it("takes the subagent an Agent call's Post names (tool_response.agentId) over a match by order", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "two of a kind", prompt_id: "p1" });
+    for (const id of ["call-1", "call-2"]) {
+      await send({
+        hook_event_name: "PreToolUse",
+        prompt_id: "p1",
+        tool_name: "Agent",
+        tool_use_id: id,
+        tool_input: {},
+      });
+    }
+    // Same type: matched in launch order, and here the second call's subagent started first.
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub-b", agent_type: "general-purpose" });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub-a", agent_type: "general-purpose" });
+    const post = (id: string, agentId: string) =>
+      send({
+        hook_event_name: "PostToolUse",
+        prompt_id: "p1",
+        tool_name: "Agent",
+        tool_use_id: id,
+        tool_response: { status: "async_launched", agentId },
+      });
+    await post("call-1", "sub-a");
+    await post("call-2", "sub-b");
+    const parents = Object.fromEntries(detail().subagents.map((a) => [a.agentId, a.parentToolUseId]));
+    expect(parents).toEqual({ "sub-a": "call-1", "sub-b": "call-2" });
+  });
+
+  it("does not give a later subagent to an Agent call that failed before starting one", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "try twice", prompt_id: "p1" });
+    await send({
+      hook_event_name: "PreToolUse",
+      prompt_id: "p1",
+      tool_name: "Agent",
+      tool_use_id: "bad",
+      tool_input: {},
+    });
+    await send({
+      hook_event_name: "PostToolUseFailure",
+      prompt_id: "p1",
+      tool_name: "Agent",
+      tool_use_id: "bad",
+      error: "Agent type not found",
+    });
+    await send({
+      hook_event_name: "PreToolUse",
+      prompt_id: "p1",
+      tool_name: "Agent",
+      tool_use_id: "good",
+      tool_input: {},
+    });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub", agent_type: "general-purpose" });
+    expect(detail().subagents[0]!.parentToolUseId).toBe("good");
+  });
 });

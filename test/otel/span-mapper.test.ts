@@ -52,6 +52,38 @@ describe("span mapper", () => {
     expect(subagent.attributes["gen_ai.agent.id"]).toBe("a255a05da7aa5d95d");
   });
 
+  it("does not nest a subagent under an earlier Agent call that failed before starting one", () => {
+    const events = replayEvents("subagent");
+    const at = events.findIndex((e) => e.type === "PreToolUse" && e.toolName === "Agent");
+    const pre = events[at]!;
+    const failedPre: NormalizedEvent = {
+      ...pre,
+      id: "failed-pre",
+      toolUseId: "toolu_failed",
+      payload: { ...(pre.payload as object), tool_use_id: "toolu_failed" },
+    };
+    const failedPost: NormalizedEvent = {
+      ...failedPre,
+      id: "failed-post",
+      type: "PostToolUseFailure",
+      error: "Agent type not found",
+      payload: {
+        ...(failedPre.payload as object),
+        hook_event_name: "PostToolUseFailure",
+        error: "Agent type not found",
+      },
+    };
+    const all = [...events.slice(0, at), failedPre, failedPost, ...events.slice(at)].map((e, i) => ({
+      ...e,
+      seq: i + 1,
+    }));
+    const { spans } = mapEvents(all);
+    const calls = named(spans, "execute_tool Agent");
+    const real = calls.find((c) => c.attributes["gen_ai.tool.call.id"] === pre.toolUseId)!;
+    expect(calls).toHaveLength(2);
+    expect(one(spans, "invoke_agent general-purpose").parentSpanId).toBe(real.spanId);
+  });
+
   it("nests a foreground subagent and its tool calls under the Agent call", () => {
     const { spans } = mapEvents(replayEvents("subagent"));
     const agentCall = one(spans, "execute_tool Agent");
