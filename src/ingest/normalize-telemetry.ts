@@ -1,4 +1,5 @@
 import type { EventDraft, TelemetryEvent } from "../schema/mod.ts";
+import { plausibleTime } from "./event-time.ts";
 import type { Received } from "./normalize-hook.ts";
 import { firstLine, oneLine } from "./summarize.ts";
 import type { Sanitized } from "./trim.ts";
@@ -36,7 +37,7 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
   return {
     id: event.id,
     receivedAt: rx.receivedAt,
-    sourceTime: new Date(event.timestamp).toISOString(),
+    sourceTime: plausibleTime(event.timestamp, rx.receivedAt),
     source: "telemetry",
     type: event.type,
     sessionId: event.sessionId ?? null,

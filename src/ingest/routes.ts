@@ -3,6 +3,7 @@ import type { Config } from "../config/config-schema.ts";
 import type { EventDraft, IngestResponse, ItemResult } from "../schema/mod.ts";
 import { ApiError } from "../server/api-error.ts";
 import { readContext } from "./context.ts";
+import { plausibleTime } from "./event-time.ts";
 import { parseBody } from "./parse-json.ts";
 import { readBody } from "./read-body.ts";
 import { type IngestKind, toDraft } from "./validate.ts";
@@ -28,12 +29,6 @@ function listHeader(value: string | null, index: number, batch: boolean): string
   if (!batch) return value;
   const parts = value.split(",");
   return parts[index]?.trim() || null;
-}
-
-function parseTime(value: string | null): string | null {
-  if (!value) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 /** Event ids unique across server runs without a random draw per event: a run prefix and a counter. */
@@ -94,7 +89,7 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
       const rx = {
         id: key ?? newId(),
         receivedAt,
-        sourceTime: parseTime(listHeader(timeHeader, index, batch)),
+        sourceTime: plausibleTime(listHeader(timeHeader, index, batch), receivedAt),
         context,
       };
       const draft = toDraft(kind, item.value, rx, limits, prefix, batch ? undefined : bytes.byteLength);

@@ -78,6 +78,24 @@ describe("POST /v1/hooks/claude-code", () => {
     expect(s.store.agents()[0]).toMatchObject({ key: "worker-3", containerId: "3f2a9c1b7d4e", currentSessionId: "s1" });
   });
 
+  it("takes X-Spanlight-Time only when plausible: from 2000 to a day past the server's clock (days-late spools included)", async () => {
+    const s = testSpanlight(); // server clock: 2026-11-21T10:00:00Z
+    const cases: Array<[string, string | null]> = [
+      ["2026-11-14T10:00:00.000Z", "2026-11-14T10:00:00.000Z"], // a week late: kept
+      ["2026-11-22T09:00:00.000Z", "2026-11-22T09:00:00.000Z"], // clock an hour-ish ahead: kept
+      ["2026-11-23T10:00:00.000Z", null], // two days ahead
+      ["1970-01-01T00:00:00.000Z", null], // a reset clock
+      ["-271821-04-20T00:00:00.000Z", null], // before 1970: no OTLP time can say it
+      ["+275760-09-13T00:00:00.000Z", null],
+    ];
+    for (const [header, expected] of cases) {
+      await postHook(s.app, hook, { "x-spanlight-time": header });
+      const stored = s.store.query({ limit: 1 }).events[0]!;
+      expect([header, stored.sourceTime], header).toEqual([header, expected]);
+      expect(stored.receivedAt).toBe("2026-11-21T10:00:00.000Z");
+    }
+  });
+
   it("stores a payload once per idempotency key (spool redelivery)", async () => {
     const s = testSpanlight();
     expect((await postHook(s.app, hook, { "idempotency-key": "k1" })).status).toBe(204);
@@ -138,6 +156,20 @@ describe("POST /telemetry", () => {
       toolName: "Read",
       filePaths: ["/x"],
       sourceTime: "2026-11-21T10:00:00.000Z",
+    });
+  });
+
+  it("keeps an event whose timestamp is implausible, timed by its arrival", async () => {
+    const s = testSpanlight();
+    const res = await s.app.request("/telemetry", {
+      method: "POST",
+      body: JSON.stringify({ ...telemetry, timestamp: "9999-12-31T23:59:59Z" }),
+    });
+    expect(res.status).toBe(202);
+    expect(s.store.query({ limit: 1 }).events[0]).toMatchObject({
+      sourceTime: null,
+      receivedAt: "2026-11-21T10:00:00.000Z",
+      payload: { timestamp: "9999-12-31T23:59:59Z" },
     });
   });
 
