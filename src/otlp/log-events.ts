@@ -4,6 +4,7 @@ import type { TrimLimits } from "../ingest/trim.ts";
 import type { EventDraft, Usage } from "../schema/mod.ts";
 import { toJsonRecord, toJsonValue } from "./any-value.ts";
 import { nanosToIso, type OtlpLogRecord, type ResourceLogs } from "./otlp-model.ts";
+import { MAX_COST_USD, MAX_TOKENS, usageAmount } from "./usage-bounds.ts";
 
 /**
  * OTLP log records → normalized events (source `otlp`). Claude Code's events carry `event.name`,
@@ -104,11 +105,11 @@ function summaryOf(name: string, a: Attrs): string {
 function usageOf(name: string, a: Attrs): Usage | null {
   if (name !== "api_request") return null;
   return {
-    inputTokens: n(a, "input_tokens") ?? 0,
-    outputTokens: n(a, "output_tokens") ?? 0,
-    cacheReadTokens: n(a, "cache_read_tokens") ?? 0,
-    cacheCreationTokens: n(a, "cache_creation_tokens") ?? 0,
-    costUsd: n(a, "cost_usd"),
+    inputTokens: usageAmount(n(a, "input_tokens"), MAX_TOKENS) ?? 0,
+    outputTokens: usageAmount(n(a, "output_tokens"), MAX_TOKENS) ?? 0,
+    cacheReadTokens: usageAmount(n(a, "cache_read_tokens"), MAX_TOKENS) ?? 0,
+    cacheCreationTokens: usageAmount(n(a, "cache_creation_tokens"), MAX_TOKENS) ?? 0,
+    costUsd: usageAmount(n(a, "cost_usd"), MAX_COST_USD),
     model: s(a, "model"),
   };
 }

@@ -2,6 +2,7 @@ import type { SessionActivity } from "../schema/mod.ts";
 import type { MetricUpdate, UsageAmounts } from "../store/mod.ts";
 import { stringAttr } from "./any-value.ts";
 import { type NumberDataPoint, nanosToIso, type OtlpMetric, type ResourceMetrics } from "./otlp-model.ts";
+import { MAX_COST_USD, MAX_TOKENS, usageAmount } from "./usage-bounds.ts";
 
 /**
  * Claude Code's metrics → per-session deltas. Claude Code exports delta sums by default;
@@ -93,6 +94,7 @@ export function createMetricDeltas(maxSeries = MAX_SERIES) {
         const field =
           m.name === "claude_code.cost.usage" ? "costUsd" : TOKEN_FIELDS[stringAttr(p.attributes, "type") ?? ""];
         if (!field) continue;
+        if (usageAmount(value, field === "costUsd" ? MAX_COST_USD : MAX_TOKENS) === null) continue;
         const model = stringAttr(p.attributes, "model") ?? "unknown";
         out.push({ kind: "usage", sessionId, at, model, amounts: { ...ZERO, [field]: value } });
         continue;

@@ -94,6 +94,38 @@ describe("Claude Code log events → normalized events", () => {
     expect(results[2]).toMatchObject({ toolName: "Read", status: "ok", error: null });
   });
 
+  it("ignores usage figures no request can have: negative, non-finite or absurdly large", () => {
+    const request = (attrs: Record<string, string>) => [
+      {
+        resource: { attributes: {} },
+        scopeLogs: [
+          {
+            scope: { name: "com.anthropic.claude_code.events" },
+            logRecords: [
+              {
+                timeUnixNano: "1795239269798000000",
+                body: "claude_code.api_request",
+                attributes: { "event.name": "api_request", "session.id": "s-usage", model: "m", ...attrs },
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    const usageOf = (attrs: Record<string, string>) =>
+      map(request(attrs) as unknown as ResourceLogs[]).events[0]!.draft.usage;
+    expect(usageOf({ input_tokens: "-5", output_tokens: "7", cost_usd: "1e308" })).toMatchObject({
+      inputTokens: 0,
+      outputTokens: 7,
+      costUsd: null,
+    });
+    expect(usageOf({ input_tokens: "1e12", cache_read_tokens: "Infinity", cost_usd: "0.25" })).toMatchObject({
+      inputTokens: 0,
+      cacheReadTokens: 0,
+      costUsd: 0.25,
+    });
+  });
+
   it("tags subagent requests with the subagent", () => {
     const { events } = map(logsOf("subagent"));
     const sub = events.filter((e) => e.draft.type === "claude_code.api_request" && e.draft.subagentId);
