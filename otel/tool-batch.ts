@@ -27,7 +27,7 @@ function toSyntheticCall(e: NormalizedEvent, item: Record<string, unknown>, inde
     type: "PreToolUse",
     toolName,
     toolUseId: str(item.tool_use_id),
-    filePaths: toFileOps(toolName, input).map((o) => o.path),
+    filePaths: toFileOps(toolName, input, e.cwd).map((o) => o.path),
     command,
     durationMs: null,
     payload: { ...payloadOf(e), tool_input: input, tool_response: item.tool_response },

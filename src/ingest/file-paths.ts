@@ -68,11 +68,32 @@ function shellWords(command: string): Word[][] {
   return commands.filter((c) => c.length > 0);
 }
 
-/** Paths evident in a Bash command: redirect targets are writes; path arguments of writers are writes; others reads. */
-export function bashFileOps(command: string): FileTouchOp[] {
+/**
+ * `path` as an absolute path: relative ones are taken from `cwd` (`memo.txt` in /repo is
+ * /repo/memo.txt, so one file is one row whichever tool touched it). Left as given without a
+ * POSIX `cwd`, for `~/…`, and for words holding shell expansions.
+ */
+export function resolvePath(path: string, cwd: string | null): string {
+  if (path.startsWith("/") || !cwd?.startsWith("/") || path.startsWith("~") || /[$`]/.test(path)) return path;
+  const parts: string[] = [];
+  for (const part of `${cwd}/${path}`.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+
+/**
+ * Paths evident in a Bash command: redirect targets are writes; path arguments of writers are
+ * writes; others reads. Relative paths are resolved from `cwd`, following `cd` within the command.
+ */
+export function bashFileOps(command: string, cwd: string | null = null): FileTouchOp[] {
   const ops: FileTouchOp[] = [];
   const seen = new Set<string>();
-  const add = (path: string, op: FileOp) => {
+  let dir = cwd;
+  const add = (word: string, op: FileOp) => {
+    const path = resolvePath(word, dir);
     if (path === "" || path === "/dev/null" || path.startsWith("/dev/fd") || path.startsWith("/proc/")) return;
     if (seen.has(path)) return;
     seen.add(path);
@@ -82,6 +103,11 @@ export function bashFileOps(command: string): FileTouchOp[] {
     for (const w of words) if (w.redirect) add(w.text, "write");
     const plain = words.filter((w) => !w.redirect);
     const cmd = plain[0]?.text ?? "";
+    if (cmd === "cd") {
+      const target = plain[1]?.text;
+      dir = target && !/[$`*?~]/.test(target) && target !== "-" ? resolvePath(target, dir) : null;
+      continue;
+    }
     const writer = WRITERS.has(cmd) || (cmd === "sed" && plain.some((w) => w.text === "-i"));
     const paths = plain.slice(1).filter((w) => PATH_WORD.test(w.text) && !/[$`*?]/.test(w.text));
     paths.forEach((w, i) => {
@@ -94,12 +120,12 @@ export function bashFileOps(command: string): FileTouchOp[] {
 }
 
 /** The files a tool call reads, writes, edits or searches, from its input (Claude Code tool shapes). */
-export function toFileOps(toolName: string | null, toolInput: unknown): FileTouchOp[] {
+export function toFileOps(toolName: string | null, toolInput: unknown, cwd: string | null = null): FileTouchOp[] {
   if (!toolName || toolInput === null || typeof toolInput !== "object") return [];
   const input = toolInput as Input;
   const one = (key: string, op: FileOp): FileTouchOp[] => {
     const p = str(input, key);
-    return p ? [{ path: p, op }] : [];
+    return p ? [{ path: resolvePath(p, cwd), op }] : [];
   };
   switch (toolName) {
     case "Read":
@@ -119,7 +145,7 @@ export function toFileOps(toolName: string | null, toolInput: unknown): FileTouc
       return one("path", "search");
     case "Bash": {
       const command = str(input, "command");
-      return command ? bashFileOps(command) : [];
+      return command ? bashFileOps(command, cwd) : [];
     }
     default:
       // MCP and unknown tools: take the conventional field names when present.

@@ -113,7 +113,7 @@ export function toHookEvent(payload: HookIdentity, clean: Sanitized, rx: Receive
     cwd: s(p, "cwd"),
     toolName,
     toolUseId: s(p, "tool_use_id"),
-    filePaths: toFileOps(toolName, toolInput).map((o) => o.path),
+    filePaths: toFileOps(toolName, toolInput, s(p, "cwd")).map((o) => o.path),
     command,
     durationMs: typeof payload.duration_ms === "number" ? payload.duration_ms : null,
     status: isError ? "error" : OK_TYPES.has(type) ? "ok" : null,

@@ -68,7 +68,7 @@ function refusedCall(
       durationMs: null,
       status: "running",
       error: null,
-      filePaths: toFileOps(toolName, input).map((o) => o.path),
+      filePaths: toFileOps(toolName, input, e.cwd).map((o) => o.path),
       command: toolName === "Bash" && typeof command === "string" ? command : null,
       summary: summarizeToolInput(toolName, input),
       startSeq: null,

@@ -181,7 +181,7 @@ export function addCall(state: SessionState, turn: Turn | null, call: ToolCall, 
 }
 
 export function touchFiles(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
-  for (const { path, op } of toFileOps(e.toolName, payloadField(e, "tool_input"))) {
+  for (const { path, op } of toFileOps(e.toolName, payloadField(e, "tool_input"), e.cwd)) {
     let f = state.files.get(path);
     if (!f) {
       if (state.files.size >= limits.maxFilesPerSession) continue;

@@ -45,4 +45,34 @@ describe("file paths from tool input", () => {
   ])("bash: %s", (command, expected) => {
     expect(bashFileOps(command)).toEqual(expected);
   });
+
+  it.each([
+    ["echo MANGO >> memo.txt", [{ path: "/repo/memo.txt", op: "write" }]],
+    [
+      "cp ./a.txt ../b.txt",
+      [
+        { path: "/repo/a.txt", op: "read" },
+        { path: "/b.txt", op: "write" },
+      ],
+    ],
+    [
+      "cd sub && echo x > out.txt; cat ../in.txt",
+      [
+        { path: "/repo/sub/out.txt", op: "write" },
+        { path: "/repo/in.txt", op: "read" },
+      ],
+    ],
+    ["cd /tmp && touch ./t", [{ path: "/tmp/t", op: "write" }]],
+    ["cd $DIR && echo x > out.txt", [{ path: "out.txt", op: "write" }]],
+    ["ls ~/src", [{ path: "~/src", op: "read" }]],
+  ])("bash in /repo: %s", (command, expected) => {
+    expect(bashFileOps(command, "/repo")).toEqual(expected);
+  });
+
+  it("resolves relative tool paths from the working directory, so one file is one row", () => {
+    expect(toFileOps("Grep", { pattern: "x", path: "src" }, "/repo")).toEqual([{ path: "/repo/src", op: "search" }]);
+    expect(toFileOps("Read", { file_path: "/abs/a.ts" }, "/repo")).toEqual([{ path: "/abs/a.ts", op: "read" }]);
+    // No POSIX working directory (none sent, or a Windows one): kept as given.
+    expect(toFileOps("Grep", { pattern: "x", path: "src" }, "C:\\repo")).toEqual([{ path: "src", op: "search" }]);
+  });
 });
