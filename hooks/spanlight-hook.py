@@ -24,8 +24,23 @@ def spool_dir():
     return env("SPANLIGHT_SPOOL", os.path.join(env("HOME", "/tmp"), ".spanlight", "spool"))
 
 
-def resolve_url():
-    url = env("SPANLIGHT_URL", env("TELEMETRY_URL", DEFAULT_URL))
+def resolve_url(spool):
+    # The URL comes from the hook's command line (SPANLIGHT_URL=... in Claude Code's settings). It
+    # is remembered in the spool, so a --flush by hand, without that variable, goes where hooks go.
+    url = env("SPANLIGHT_URL", env("TELEMETRY_URL", ""))
+    remembered = os.path.join(spool, ".url")
+    try:
+        with open(remembered) as f:
+            known = f.read().strip()
+    except OSError:
+        known = ""
+    if url and url != known:
+        try:
+            with open(remembered, "w") as f:
+                f.write(url + "\n")
+        except OSError:
+            pass
+    url = url or known or DEFAULT_URL
     if url.endswith("/v1/hooks/claude-code") or url.endswith("/hooks"):
         return url
     if url.endswith("/telemetry"):  # seed 000's URL names the old endpoint
@@ -130,7 +145,7 @@ def hook_log(line):
 class Sender:
     def __init__(self, spool):
         self.spool = spool
-        self.url = resolve_url()
+        self.url = resolve_url(spool)
         self.host = read_host()
         agent = env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host))
         self.headers = {"Content-Type": "application/json", "X-Spanlight-Agent": agent, "X-Spanlight-Host": self.host}

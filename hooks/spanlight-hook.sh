@@ -120,8 +120,16 @@ read_container() {
   if [ -n "$id" ]; then printf '%.12s' "$id"; else read_host; fi
 }
 
+# The URL comes from the hook's command line (SPANLIGHT_URL=… in Claude Code's settings). It is
+# remembered in the spool, so a `--flush` by hand, without that variable, goes where hooks go.
 resolve_url() {
-  u=${SPANLIGHT_URL:-${TELEMETRY_URL:-http://127.0.0.1:9292/v1/hooks/claude-code}}
+  u=${SPANLIGHT_URL:-${TELEMETRY_URL:-}}
+  if [ -n "$u" ]; then
+    [ "$(cat "$spool/.url" 2>/dev/null)" = "$u" ] || printf '%s\n' "$u" >"$spool/.url" 2>/dev/null
+  else
+    u=$(cat "$spool/.url" 2>/dev/null)
+    u=${u:-http://127.0.0.1:9292/v1/hooks/claude-code}
+  fi
   case $u in
     */v1/hooks/claude-code | */hooks) ;;
     */telemetry) u="${u%/telemetry}/v1/hooks/claude-code" ;; # seed 000's URL names the old endpoint

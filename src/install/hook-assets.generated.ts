@@ -122,8 +122,16 @@ read_container() {
   if [ -n "$id" ]; then printf '%.12s' "$id"; else read_host; fi
 }
 
+# The URL comes from the hook's command line (SPANLIGHT_URL=… in Claude Code's settings). It is
+# remembered in the spool, so a \`--flush\` by hand, without that variable, goes where hooks go.
 resolve_url() {
-  u=\${SPANLIGHT_URL:-\${TELEMETRY_URL:-http://127.0.0.1:9292/v1/hooks/claude-code}}
+  u=\${SPANLIGHT_URL:-\${TELEMETRY_URL:-}}
+  if [ -n "$u" ]; then
+    [ "$(cat "$spool/.url" 2>/dev/null)" = "$u" ] || printf '%s\\n' "$u" >"$spool/.url" 2>/dev/null
+  else
+    u=$(cat "$spool/.url" 2>/dev/null)
+    u=\${u:-http://127.0.0.1:9292/v1/hooks/claude-code}
+  fi
   case $u in
     */v1/hooks/claude-code | */hooks) ;;
     */telemetry) u="\${u%/telemetry}/v1/hooks/claude-code" ;; # seed 000's URL names the old endpoint
@@ -331,8 +339,23 @@ def spool_dir():
     return env("SPANLIGHT_SPOOL", os.path.join(env("HOME", "/tmp"), ".spanlight", "spool"))
 
 
-def resolve_url():
-    url = env("SPANLIGHT_URL", env("TELEMETRY_URL", DEFAULT_URL))
+def resolve_url(spool):
+    # The URL comes from the hook's command line (SPANLIGHT_URL=... in Claude Code's settings). It
+    # is remembered in the spool, so a --flush by hand, without that variable, goes where hooks go.
+    url = env("SPANLIGHT_URL", env("TELEMETRY_URL", ""))
+    remembered = os.path.join(spool, ".url")
+    try:
+        with open(remembered) as f:
+            known = f.read().strip()
+    except OSError:
+        known = ""
+    if url and url != known:
+        try:
+            with open(remembered, "w") as f:
+                f.write(url + "\\n")
+        except OSError:
+            pass
+    url = url or known or DEFAULT_URL
     if url.endswith("/v1/hooks/claude-code") or url.endswith("/hooks"):
         return url
     if url.endswith("/telemetry"):  # seed 000's URL names the old endpoint
@@ -437,7 +460,7 @@ def hook_log(line):
 class Sender:
     def __init__(self, spool):
         self.spool = spool
-        self.url = resolve_url()
+        self.url = resolve_url(spool)
         self.host = read_host()
         agent = env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host))
         self.headers = {"Content-Type": "application/json", "X-Spanlight-Agent": agent, "X-Spanlight-Host": self.host}

@@ -216,6 +216,18 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     expect(server.requests[0]!.path).toBe("/v1/hooks/claude-code");
   });
 
+  it("flushes by hand (--flush, without SPANLIGHT_URL) to the server the hooks were sent to", async () => {
+    await server.stop();
+    for (const n of [1, 2]) await hook(`Down${n}`);
+    await spoolSettles(2);
+    await server.start();
+    const { SPANLIGHT_URL: _, ...withoutUrl } = env;
+    const flush = { ...variant, args: [...variant.args, "--flush"] };
+    expectQuiet(await runHook(flush, "", withoutUrl));
+    await spoolSettles(0);
+    expect(eventsOf(server)).toEqual(["Down1", "Down2"]);
+  });
+
   it("takes over a lock left behind by a killed delivery", async () => {
     mkdirSync(join(spool, ".lock"), { recursive: true });
     writeFileSync(join(spool, ".lock", "pid"), "999999999\n"); // no such process
