@@ -125,8 +125,12 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
     r.error = e.error;
     r.statusCode = numberOf(field(e, "status_code"));
     state.apiErrorCount++;
-    state.errorCount++;
-    if (turn) turn.errorCount++;
+    // With hooks, a request that failed for good ends the turn in StopFailure, counted there;
+    // one retried successfully was no failure of the session.
+    if (!state.hooked) {
+      state.errorCount++;
+      if (turn) turn.errorCount++;
+    }
   }
   assignTurn(state, r, turn);
 }

@@ -57,6 +57,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     applyOtlpEvent(state, e, limits);
     return effects;
   }
+  if (e.source === "claude-code-hook") state.hooked = true;
   if (state.status === "ended" && e.type !== "SessionEnd" && e.type !== "agent_complete") {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
     state.completedAt = null;
@@ -120,6 +121,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
         turn.status = e.type === "Stop" ? "completed" : "error";
         turn.endedAt = at;
         turn.outcome = e.type === "Stop" ? "stop" : `stop_failure: ${e.error ?? ""}`.trim();
+        if (e.type === "StopFailure") turn.errorCount++;
       }
       state.status = e.type === "StopFailure" ? "error" : hasRunningSubagents(state) ? "active" : "idle";
       break;

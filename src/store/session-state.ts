@@ -75,6 +75,11 @@ export type SessionState = {
   llmRequests: Map<string, LlmRequest>;
   llmRequestCount: number;
   apiErrorCount: number;
+  /**
+   * Hooks report this session. Its failures then come from them (PostToolUseFailure, StopFailure);
+   * Claude Code's own telemetry repeats them (tool_result, api_error) and is not counted again.
+   */
+  hooked: boolean;
   nativeSpans: NativeSpan[];
   /** Turn of each native trace (a Claude Code trace is one interaction), learnt from joined spans. */
   traceTurns: Map<string, number>;
@@ -132,6 +137,7 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     llmRequests: new Map(),
     llmRequestCount: 0,
     apiErrorCount: 0,
+    hooked: false,
     nativeSpans: [],
     traceTurns: new Map(),
     otlpLastAt: null,

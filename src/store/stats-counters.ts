@@ -65,7 +65,8 @@ export class StatsCounters {
     return m;
   }
 
-  record(e: NormalizedEvent, nowMs: number): void {
+  /** `countError`: false for a failure already counted from another source (see SessionState.hooked). */
+  record(e: NormalizedEvent, nowMs: number, countError = true): void {
     this.#total++;
     this.#byType.set(e.type, (this.#byType.get(e.type) ?? 0) + 1);
     this.#perSecond.add(nowMs);
@@ -82,7 +83,7 @@ export class StatsCounters {
         m.requests = (m.requests ?? 0) + 1;
       }
     }
-    if (e.status === "error") {
+    if (e.status === "error" && countError) {
       this.#errorEvents++;
       const key = (e.error ?? e.summary).split("\n")[0]!.slice(0, 200);
       const entry = this.#errors.get(key);

@@ -69,7 +69,9 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     if (idempotencyKey) keys.set(idempotencyKey, event.seq);
     ring.push(event);
     const nowMs = clock.now();
-    counters.record(event, nowMs);
+    // Claude Code's telemetry repeats the failures hooks report: a hooked session's count once.
+    const repeated = event.source === "otlp" && event.sessionId !== null && sessions.get(event.sessionId)?.hooked;
+    counters.record(event, nowMs, !repeated);
     if (event.type === "PreToolUse" && event.toolName) counters.tools.started(event.toolName);
     applyEffects(sessions.apply(event));
     agents.record(event, event.sourceTime ?? event.receivedAt, nowMs);

@@ -166,7 +166,28 @@ describe("joins", () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ statusCode: 500, attempt: 2, error: "Internal server error (scripted)" });
     expect(d.apiErrorCount).toBe(1);
-    expect(d.turns[0]!.errorCount).toBeGreaterThanOrEqual(1);
+    // One failure: the StopFailure hook, not again Claude Code's api_error and retries_exhausted.
+    expect(d.turns[0]!.errorCount).toBe(1);
+    expect(d.errorCount).toBe(1);
+    const stats = (await (await s.app.request("/api/stats")).json()) as { topErrors: Array<{ count: number }> };
+    expect(stats.topErrors.reduce((n, e) => n + e.count, 0)).toBe(1);
+  });
+
+  it("counts each failed tool call once in the error list, though Claude Code's telemetry reports it too", async () => {
+    const s = testSpanlight();
+    await replayScenario(s.app, "failing-tool");
+    const hooksOnly = (await (await s.app.request("/api/stats")).json()) as { topErrors: unknown };
+    await postScenarioOtlp(s.app, "failing-tool");
+    const both = (await (await s.app.request("/api/stats")).json()) as { topErrors: unknown };
+    expect(both.topErrors).toEqual(hooksOnly.topErrors);
+  });
+
+  it("counts API errors as the session's errors when no hooks report it (telemetry only)", async () => {
+    const s = testSpanlight();
+    await postScenarioOtlp(s.app, "api-error");
+    const d = await detail(s.app, "81b721a2-39fe-410d-b7dc-d68ea7e5107f");
+    expect(d.apiErrorCount).toBe(1);
+    expect(d.errorCount).toBeGreaterThanOrEqual(1);
   });
 });
 
