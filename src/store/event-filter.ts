@@ -61,6 +61,7 @@ function matchesText(e: NormalizedEvent, q: string): boolean {
     e.type,
     e.sessionId,
     e.agentId,
+    e.containerId,
     e.toolName,
     e.command,
     e.error,

@@ -30,6 +30,18 @@ describe("GET /api/events", () => {
     expect(since.events.map((e) => e.seq)).toEqual([all.newestSeq, all.newestSeq - 1]);
   });
 
+  it("finds events by the container that sent them, as the dashboard's search does", async () => {
+    const s = testSpanlight();
+    await postHook(
+      s.app,
+      { session_id: "in-box", hook_event_name: "Stop" },
+      { "x-spanlight-container": "c0ffee000003" },
+    );
+    await postHook(s.app, { session_id: "on-host", hook_event_name: "Stop" });
+    const found = await json<EventsPage>(s.app.request("/api/events?q=C0FFEE0000"));
+    expect(found.events.map((e) => e.sessionId)).toEqual(["in-box"]);
+  });
+
   it("clamps the limit and rejects malformed parameters naming them", async () => {
     const s = testSpanlight();
     for (let i = 0; i < 3; i++) await postHook(s.app, { session_id: "s", hook_event_name: "Notification" });
