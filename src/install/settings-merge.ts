@@ -10,8 +10,30 @@ import { SettingsError } from "./settings-error.ts";
  */
 export type Settings = Record<string, unknown>;
 
-/** Env key that lists the env keys Spanlight added (comma-separated), so uninstall removes only those. */
+/**
+ * Env key that lists the env keys Spanlight added, each with a hash of the value it wrote
+ * (`KEY=1a2b3c4d,…`), so uninstall removes only those, and only while they still hold that value:
+ * a value the user changed afterwards is theirs. (A bare `KEY`, from older versions, is removed.)
+ */
 export const MANAGED_ENV_KEY = "SPANLIGHT_MANAGED_ENV";
+
+/** FNV-1a, 32 bits, hex: enough to tell a value Spanlight wrote from one the user changed. */
+function valueHash(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Keys Spanlight may remove now: listed, and unchanged since it wrote them. */
+function removableEnvKeys(env: Record<string, unknown>): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of String(env[MANAGED_ENV_KEY]).split(",")) {
+    const [key, hash] = entry.split("=");
+    if (key && (hash === undefined || valueHash(env[key]) === hash)) keys.add(key);
+  }
+  return keys;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -71,7 +93,7 @@ export function withoutSpanlight(settings: Settings, { prune }: { prune: boolean
     else out.hooks = hooks;
   }
   if (isObject(settings.env) && typeof settings.env[MANAGED_ENV_KEY] === "string") {
-    const managed = new Set((settings.env[MANAGED_ENV_KEY] as string).split(",").filter(Boolean));
+    const managed = removableEnvKeys(settings.env);
     const env: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(settings.env)) if (k !== MANAGED_ENV_KEY && !managed.has(k)) env[k] = v;
     if (prune && Object.keys(env).length === 0) delete out.env;
@@ -101,7 +123,8 @@ export function withSpanlight(settings: Settings, entries: HookEntries, env: Rec
   out.hooks = hooks;
   const added = Object.keys(env).filter((k) => !(isObject(out.env) && k in out.env));
   if (added.length > 0) {
-    out.env = { ...(isObject(out.env) ? out.env : {}), ...env, [MANAGED_ENV_KEY]: added.join(",") };
+    const managed = added.map((k) => `${k}=${valueHash(env[k])}`).join(",");
+    out.env = { ...(isObject(out.env) ? out.env : {}), ...env, [MANAGED_ENV_KEY]: managed };
   } else if (isObject(out.env) && Object.keys(out.env).length === 0 && isObject(settings.env)) {
     // Only Spanlight's keys were there, and this install adds none.
     if (MANAGED_ENV_KEY in settings.env) delete out.env;

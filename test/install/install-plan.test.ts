@@ -170,7 +170,9 @@ describe("spanlight init plan", () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9292",
     });
-    expect(env[MANAGED_ENV_KEY].split(",")).toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
+    expect(env[MANAGED_ENV_KEY].split(",").map((e: string) => e.split("=")[0])).toContain(
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+    );
   });
 
   it("refuses to overwrite an env value the user set, naming it", () => {
@@ -227,6 +229,20 @@ describe("spanlight uninstall plan", () => {
       ...JSON.parse(FOREIGN).hooks,
       Stop: [{ matcher: "", hooks: [{ type: "command", command: "say done" }] }],
     });
+  });
+
+  it("keeps an env value the user changed after init --otel: it is theirs now", () => {
+    const installed = JSON.parse(init({ otel: true }, null).after);
+    installed.env.OTEL_EXPORTER_OTLP_ENDPOINT = "http://collector:4318";
+    const after = JSON.parse(uninstall(JSON.stringify(installed, null, 2), null).after!);
+    expect(after).toEqual({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" } });
+  });
+
+  it("removes the keys an older version listed without their values", () => {
+    const installed = JSON.parse(init({ otel: true }, null).after);
+    const keys = (installed.env[MANAGED_ENV_KEY] as string).split(",").map((e) => e.split("=")[0]);
+    installed.env[MANAGED_ENV_KEY] = keys.join(",");
+    expect(uninstall(JSON.stringify(installed, null, 2), null).after).toBeNull();
   });
 
   it("changes nothing when there are no Spanlight hooks", () => {
