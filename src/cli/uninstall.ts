@@ -1,3 +1,5 @@
+import { readdirSync, rmdirSync } from "node:fs";
+import { dirname } from "node:path";
 import {
   backupPath,
   dockerEnvFile,
@@ -22,6 +24,14 @@ Options:
   --project   .claude/settings.json in this directory
   --dry-run   show the changes as a diff; write nothing
   --help      show this help`;
+
+function removeEmptyDir(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Missing, not empty by now, or not ours to remove: left as it is.
+  }
+}
 
 /** The env file `init --docker --project` writes holds only Spanlight's variables. */
 function isOurEnvFile(text: string | null): boolean {
@@ -73,11 +83,16 @@ export async function uninstallCommand(args: string[], io: CliIo & Partial<Runti
         ? `Removed ${path} (Spanlight had created it).`
         : `Removed Spanlight's hooks from ${path}${plan.restoredFromBackup ? " (original restored from its backup)" : ""}.`,
     );
+    if (!plan.restoredFromBackup && readIfExists(backup) !== null) {
+      io.out(`${backup} holds the file as it was before init, without your later edits; delete it if you like.`);
+    }
   }
   if (removeEnvFile) {
     removeFile(envFile);
     io.out(`Removed ${envFile}.`);
   }
+  // A project's .claude/ and .spanlight/ that held only what init wrote go too.
+  if (scope === "project") for (const dir of [dirname(path), dirname(dockerEnvFile(io.cwd))]) removeEmptyDir(dir);
   io.out(
     `The hook scripts and any undelivered payloads stay in ${hooksDir(io.home).replace(/hooks$/, "")}; delete it if you like.`,
   );

@@ -109,6 +109,29 @@ describe("spanlight init / uninstall on real files", () => {
     expect(await uninstallCommand(["--project"], io())).toBe(0);
     expect(existsSync(projectSettings)).toBe(false);
     expect(existsSync(join(project, ".spanlight", "docker.env"))).toBe(false);
+    // The directories init made for them go too: the project is as it was.
+    expect(readdirSync(project)).toEqual([]);
+  });
+
+  it("uninstall keeps a project's .claude directory that holds other files", async () => {
+    mkdirSync(join(project, ".claude"));
+    writeFileSync(join(project, ".claude", "commands.md"), "mine");
+    await initCommand(["--project"], io());
+    expect(await uninstallCommand(["--project"], io())).toBe(0);
+    expect(readdirSync(join(project, ".claude"))).toEqual(["commands.md"]);
+  });
+
+  it("uninstall says when the backup no longer matches and keeps it", async () => {
+    writeFileSync(settings, ORIGINAL);
+    await initCommand([], io());
+    const edited = JSON.parse(readFileSync(settings, "utf8"));
+    edited.theme = "light";
+    writeFileSync(settings, JSON.stringify(edited, null, 2));
+    const out = io();
+    expect(await uninstallCommand([], out)).toBe(0);
+    expect(JSON.parse(readFileSync(settings, "utf8")).theme).toBe("light");
+    expect(out.text()).toContain("settings.json.spanlight-backup holds the file as it was before init");
+    expect(readFileSync(`${settings}.spanlight-backup`, "utf8")).toBe(ORIGINAL);
   });
 
   it("uninstall --dry-run changes nothing", async () => {
