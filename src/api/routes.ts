@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { ExportStats, Health } from "../schema/mod.ts";
 import { ApiError, formatPath } from "../server/api-error.ts";
 import { eventFilterSchema, type Store, type TraceLinker, toSessionDetail } from "../store/mod.ts";
-import type { StreamHub } from "../stream/mod.ts";
+import { SSE_HEADERS, type StreamHub } from "../stream/mod.ts";
 
 export type ApiOptions = {
   store: Store;
@@ -24,6 +24,19 @@ function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string
 
 const streamFilterSchema = eventFilterSchema.omit({ limit: true, cursor: true });
 
+/**
+ * A sequence id from a path or header: decimal digits only (`Number()` would also take `0x2`,
+ * `2.0` or `1e3`) and within the range a number holds exactly, else 400 naming where it came from.
+ */
+function parseSeq(raw: string, where: string, min: 0 | 1): number {
+  const seq = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isSafeInteger(seq) && seq >= min) return seq;
+  const expected = min === 1 ? "a positive integer" : "a non-negative integer";
+  throw new ApiError("invalid_query", `${where} must be a sequence id (${expected}); got "${raw.slice(0, 40)}".`, [
+    { path: where, message: `expected ${expected}` },
+  ]);
+}
+
 /** The query API (seed 003) and the SSE stream: read-only views of the store. */
 export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, linkTrace }: ApiOptions): Hono {
   const app = new Hono();
@@ -31,8 +44,7 @@ export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, 
   app.get("/api/events", (c) => c.json(store.query(parseQuery(eventFilterSchema, c.req.query()))));
 
   app.get("/api/events/:seq", (c) => {
-    const seq = Number(c.req.param("seq"));
-    const event = Number.isInteger(seq) ? store.event(seq) : undefined;
+    const event = store.event(parseSeq(c.req.param("seq"), "seq", 1));
     if (!event)
       throw new ApiError("not_found", `No event ${c.req.param("seq")} in the ring (evicted or never stored).`);
     return c.json(event);
@@ -55,12 +67,10 @@ export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, 
     const { lastEventId: lastQuery, bootId, token: _token, ...rest } = c.req.query();
     const filter = parseQuery(streamFilterSchema, rest);
     const raw = c.req.header("last-event-id") ?? lastQuery ?? null;
-    if (raw !== null && !/^\d+$/.test(raw)) {
-      throw new ApiError("invalid_query", "Last-Event-ID must be a sequence id.", [
-        { path: "lastEventId", message: "expected an integer" },
-      ]);
-    }
-    return hub.connect(filter, raw === null ? null : Number(raw), bootId ?? null);
+    const lastEventId = raw === null ? null : parseSeq(raw, "lastEventId", 0);
+    // HEAD gets the headers only: it must not open a stream, whose client slot nothing would free.
+    if (c.req.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });
+    return hub.connect(filter, lastEventId, bootId ?? null);
   });
 
   app.get("/status", (c) => {

@@ -4,6 +4,17 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 /**
+ * The bearer token. Surrounding whitespace is trimmed because clients trim the header they send
+ * (a token read from a CRLF env file would otherwise lock every client out); what is left must be
+ * 8+ printable ASCII characters, since it travels in an HTTP header. Errors never echo the value.
+ */
+const tokenSchema = z
+  .string()
+  .trim()
+  .min(8, "expected 8+ characters besides surrounding whitespace")
+  .regex(/^[\x20-\x7e]+$/, "expected printable ASCII characters only (it is sent in an HTTP header)");
+
+/**
  * Every setting with its default. Each limit carries the reason for its default;
  * docs/configuration.md renders the same table for users.
  */
@@ -13,7 +24,7 @@ export const configSchema = z.object({
       host: z.string().min(1).default("127.0.0.1"),
       port: z.number().int().min(0).max(65535).default(9292),
       /** Bearer token for ingest and API; required when host is not loopback. */
-      token: z.string().min(8).nullable().default(null),
+      token: tokenSchema.nullable().default(null),
       /** Extra Host header names accepted besides the bound address and localhost (DNS-rebinding guard). */
       allowedHosts: z.array(z.string()).default([]),
     })

@@ -1,2 +1,3 @@
 export { type Config, type ConfigInput, configSchema } from "./config-schema.ts";
-export { type ConfigLayer, type ConfigResult, envToConfig, isLoopbackHost, resolveConfig } from "./resolve-config.ts";
+export { isLoopbackHost } from "./loopback.ts";
+export { type ConfigLayer, type ConfigResult, envToConfig, resolveConfig } from "./resolve-config.ts";

@@ -1,4 +1,5 @@
 import { type Config, type ConfigInput, configSchema } from "./config-schema.ts";
+import { isLoopbackHost } from "./loopback.ts";
 
 export type ConfigLayer = { source: string; values: ConfigInput | Record<string, unknown> };
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
@@ -24,8 +25,15 @@ function lookup(values: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function describe(v: unknown): string {
+/** Settings whose values are secrets: an error names their length, never their content. */
+function isSecret(path: readonly PropertyKey[]): boolean {
+  const p = path.map(String);
+  return (p[0] === "server" && p[1] === "token") || (p[0] === "otel" && p[1] === "export" && p[2] === "headers");
+}
+
+function describe(v: unknown, secret = false): string {
   if (v === undefined) return "nothing";
+  if (secret) return typeof v === "string" ? `a ${v.length}-character value (not shown)` : "a value (not shown)";
   return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
@@ -42,7 +50,7 @@ export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
     const from = [...layers].reverse().find((l) => lookup(l.values, issue.path) !== undefined)?.source ?? "defaults";
     return {
       ok: false,
-      error: `Invalid setting ${path || "(config)"}: ${issue.message}; got ${describe(lookup(merged, issue.path))} (from ${from}).`,
+      error: `Invalid setting ${path || "(config)"}: ${issue.message}; got ${describe(lookup(merged, issue.path), isSecret(issue.path))} (from ${from}).`,
     };
   }
   const config = parsed.data;
@@ -53,10 +61,6 @@ export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
     };
   }
   return { ok: true, config };
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
 }
 
 function num(v: string | undefined): number | string | undefined {

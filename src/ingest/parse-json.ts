@@ -66,6 +66,36 @@ function isNdjson(contentType: string | null): boolean {
 }
 
 /**
+ * Ingest reads JSON and NDJSON. A missing type and text/plain are kept for minimal clients
+ * (Node's fetch labels a string body text/plain); anything else (forms, XML, multipart) is
+ * clearly not JSON, and refusing forms also stops a browser form on another site from posting. Bodies are read uncompressed:
+ * the Node fast path ingests synchronously and hook payloads are small, so a Content-Encoding
+ * is refused by name rather than misread as bad UTF-8 (the OTLP routes, which exporters gzip,
+ * decode gzip instead).
+ */
+export function ingestMediaError(contentType: string | null, contentEncoding: string | null): ApiError | null {
+  const coding = (contentEncoding ?? "").trim().toLowerCase();
+  if (coding !== "" && coding !== "identity") {
+    return new ApiError(
+      "unsupported_media_type",
+      `Content-Encoding "${coding.slice(0, 40)}" is not supported here; send the body uncompressed.`,
+    );
+  }
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const readable =
+    type === "" ||
+    type === "text/plain" ||
+    /^(application|text)\/(x-)?json$/.test(type) ||
+    /^application\/[\w.-]+\+json$/.test(type) ||
+    isNdjson(type);
+  if (readable) return null;
+  return new ApiError(
+    "unsupported_media_type",
+    `Content-Type "${type.slice(0, 80)}" cannot be ingested; send application/json or application/x-ndjson.`,
+  );
+}
+
+/**
  * Parses a body as one JSON value, a JSON array (batch) or NDJSON (batch, one value per line).
  * A bad NDJSON line rejects only that item.
  */

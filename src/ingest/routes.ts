@@ -4,7 +4,7 @@ import type { EventDraft, IngestResponse, ItemResult } from "../schema/mod.ts";
 import { ApiError } from "../server/api-error.ts";
 import { readContext } from "./context.ts";
 import { plausibleTime } from "./event-time.ts";
-import { parseBody } from "./parse-json.ts";
+import { ingestMediaError, parseBody } from "./parse-json.ts";
 import { readBody } from "./read-body.ts";
 import { type IngestKind, toDraft } from "./validate.ts";
 
@@ -71,7 +71,10 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
   return function ingest(kind: IngestKind, bytes: Uint8Array, headers: HeaderGetter): IngestReply {
     let parsed: ReturnType<typeof parseBody>;
     try {
-      parsed = parseBody(bytes, headers.get("content-type"), limits);
+      const contentType = headers.get("content-type");
+      const refused = ingestMediaError(contentType, headers.get("content-encoding"));
+      if (refused) throw refused;
+      parsed = parseBody(bytes, contentType, limits);
     } catch (err) {
       sink.countRejected(1);
       throw err;

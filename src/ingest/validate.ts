@@ -60,7 +60,7 @@ function draftOf(
       ok: false,
       error: new ApiError(
         "invalid_body",
-        `${prefix || "Body"} must be a JSON object, got ${Array.isArray(raw) ? "array" : typeof raw}.`,
+        `${prefix || "Body"} must be a JSON object, got ${raw === null ? "null" : Array.isArray(raw) ? "array" : typeof raw}.`,
       ),
     };
   }

@@ -8,12 +8,15 @@ export type Issue = { path: string; message: string };
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly issues: Issue[] | undefined;
+  /** Response headers the status calls for (e.g. `Allow` with 405). */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, message: string, issues?: Issue[]) {
+  constructor(code: ErrorCode, message: string, issues?: Issue[], headers?: Record<string, string>) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.issues = issues;
+    this.headers = headers;
   }
 
   get status(): ContentfulStatusCode {

@@ -7,6 +7,8 @@ import type { ExportStats } from "../schema/mod.ts";
 import type { Store, TraceLinker } from "../store/mod.ts";
 import type { StreamHub } from "../stream/mod.ts";
 import { ApiError } from "./api-error.ts";
+import { refuseCrossSite } from "./cross-site.ts";
+import { allowedMethods, refuseOtherMethods } from "./methods.ts";
 import { PLACEHOLDER_PAGE } from "./placeholder-page.ts";
 import { checkHost, requireToken } from "./security.ts";
 
@@ -35,7 +37,7 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json(err.toBody(), err.status);
+    if (err instanceof ApiError) return c.json(err.toBody(), err.status, err.headers);
     log(`internal error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return c.json(new ApiError("internal", "Internal error; the server logged it and keeps serving.").toBody(), 500);
   });
@@ -50,16 +52,23 @@ export function createApp(options: AppOptions): Hono {
     c.header("referrer-policy", "no-referrer");
   });
   app.use("*", checkHost({ host: config.server.host, allowedHosts: config.server.allowedHosts }));
+  // After the Host guard: the cross-site check trusts the Host header it has vetted.
+  app.use("*", refuseCrossSite(config.server));
 
-  app.route("/", healthRoute(options));
+  const health = healthRoute(options);
+  app.route("/", health);
 
   const token = config.server.token;
   const guard = requireToken({ token, queryTokenPaths: ["/api/stream"] });
   for (const path of ["/api/*", "/status", "/v1/*", "/hooks", "/telemetry"]) app.use(path, guard);
 
-  app.route("/", ingestRoutes({ limits: config.limits, sink: store, now }));
-  if (options.otlp) app.route("/", otlpRoutes(options.otlp));
-  app.route("/", apiRoutes(options));
+  const guarded = [
+    ingestRoutes({ limits: config.limits, sink: store, now }),
+    ...(options.otlp ? [otlpRoutes(options.otlp)] : []),
+    apiRoutes(options),
+  ];
+  for (const sub of guarded) app.route("/", sub);
+  refuseOtherMethods(app, allowedMethods([health, ...guarded]));
   // Unknown /api routes are JSON 404s, never the dashboard's SPA fallback.
   app.all("/api/*", (c) => {
     throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);

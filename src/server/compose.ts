@@ -10,6 +10,7 @@ import { type Clock, createStore, systemClock } from "../store/mod.ts";
 import { createStreamHub } from "../stream/mod.ts";
 import { ApiError } from "./api-error.ts";
 import { createApp } from "./app.ts";
+import { createCrossSiteCheck } from "./cross-site.ts";
 import { createHostCheck, tokenError } from "./security.ts";
 
 export const VERSION = "0.1.0";
@@ -112,6 +113,7 @@ export function createSpanlight({
   const timers: Array<ReturnType<typeof setInterval>> = [];
   const ingest = createIngest({ limits: config.limits, sink: store, now: () => clock.now() });
   const hostError = createHostCheck({ host: config.server.host, allowedHosts: config.server.allowedHosts });
+  const crossSiteError = createCrossSiteCheck(config.server);
 
   /**
    * The ingest routes without the router, for runtime entries that can take a faster path for
@@ -124,7 +126,11 @@ export function createSpanlight({
     headers: HeaderGetter,
   ): { status: number; body: unknown } {
     try {
-      const denied = hostError(headers.get("host")) ?? tokenError(config.server.token, headers.get("authorization"));
+      // The app's guard order: Host, then cross-site (which trusts the vetted Host), then token.
+      const denied =
+        hostError(headers.get("host")) ??
+        crossSiteError(headers) ??
+        tokenError(config.server.token, headers.get("authorization"));
       if (denied) throw denied;
       if (!(body instanceof Uint8Array)) {
         store.countRejected(1);

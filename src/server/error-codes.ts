@@ -13,14 +13,25 @@ export const ERROR_CODES = {
   },
   validation_failed: { status: 400, meaning: "The event does not match its schema; `issues` names each field path." },
   too_many_items: { status: 400, meaning: "A batch has more items than limits.batchItems." },
-  invalid_query: { status: 400, meaning: "A query parameter is malformed; `issues` names it." },
+  invalid_query: {
+    status: 400,
+    meaning: "A query parameter, path id or Last-Event-ID is malformed; `issues` names it.",
+  },
   unauthorized: {
     status: 401,
     meaning: "A token is configured and the request has no valid `Authorization: Bearer` token.",
   },
   forbidden_host: { status: 403, meaning: "The Host header is not the bound address (DNS-rebinding protection)." },
+  forbidden_origin: {
+    status: 403,
+    meaning: "A browser marked the request as coming from a page on another site (`Origin`, `Sec-Fetch-Site`).",
+  },
   not_found: { status: 404, meaning: "No such route, session or resource." },
-  unsupported_media_type: { status: 415, meaning: "The Content-Type cannot be ingested here." },
+  method_not_allowed: { status: 405, meaning: "The route exists but not for this method; `Allow` lists its methods." },
+  unsupported_media_type: {
+    status: 415,
+    meaning: "The Content-Type or Content-Encoding cannot be ingested here.",
+  },
   payload_too_large: { status: 413, meaning: "The body is larger than limits.bodyBytes." },
   too_many_clients: { status: 503, meaning: "stream.maxClients SSE clients are connected already." },
   internal: { status: 500, meaning: "A bug: the server logged it and keeps serving." },

@@ -1,12 +1,10 @@
 import type { MiddlewareHandler } from "hono";
+import { isLoopbackHost } from "../config/loopback.ts";
 import { drainBody } from "../ingest/read-body.ts";
 import { ApiError } from "./api-error.ts";
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith("127.");
-}
+/** Host names that always mean this machine; the bound address and server.allowedHosts join them. */
+export const LOOPBACK_NAMES: readonly string[] = ["127.0.0.1", "localhost", "::1", "[::1]"];
 
 /** Constant-time string comparison: the time taken does not depend on where the strings differ. */
 export function safeEqual(a: string, b: string): boolean {
@@ -43,8 +41,8 @@ export function tokenError(
  * loopback requires a token, which a rebinding page does not have.
  */
 export function createHostCheck({ host, allowedHosts }: { host: string; allowedHosts: string[] }) {
-  const names = new Set([...LOOPBACK, host, ...allowedHosts].map((h) => h.toLowerCase()));
-  const enforce = isLoopback(host);
+  const names = new Set([...LOOPBACK_NAMES, host, ...allowedHosts].map((h) => h.toLowerCase()));
+  const enforce = isLoopbackHost(host);
   // A client sends the same Host header on every request: remember the last one let through.
   let lastAllowed: string | null = null;
   return function hostError(hostHeader: string | null): ApiError | null {

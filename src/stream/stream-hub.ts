@@ -7,6 +7,13 @@ import { HEARTBEAT_FRAME, retryFrame, toFrame } from "./sse-format.ts";
 
 const encoder = new TextEncoder();
 
+/** Response headers of an SSE stream (also what HEAD /api/stream answers, without opening one). */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
+
 export type StreamHubOptions = {
   store: Store;
   config: Config["stream"];
@@ -95,13 +102,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
       },
     });
     clients.add(client);
-    return new Response(client.stream, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
-    });
+    return new Response(client.stream, { headers: SSE_HEADERS });
   }
 
   function broadcast(frame: string) {

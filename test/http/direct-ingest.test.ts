@@ -52,6 +52,11 @@ describe("ingest over a real connection answers as the app does", () => {
       {},
     ],
     ["a foreign Host", "/v1/hooks/claude-code", hook, { host: "evil.example" }],
+    ["a cross-site Origin", "/v1/hooks/claude-code", hook, { origin: "https://evil.example" }],
+    ["Sec-Fetch-Site: cross-site", "/hooks", hook, { "sec-fetch-site": "cross-site" }],
+    ["a form body", "/hooks", hook, { "content-type": "application/x-www-form-urlencoded" }],
+    ["a gzip Content-Encoding", "/telemetry", hook, { "content-encoding": "gzip" }],
+    ["a null body", "/hooks", "null", {}],
   ])("%s", async (_name, path, body, headers) => {
     const real = await server();
     const viaApp = testSpanlight();
@@ -81,7 +86,7 @@ describe("ingest over a real connection answers as the app does", () => {
 
   it("leaves other methods and paths to the app", async () => {
     const s = await server();
-    expect((await fetch(`${s.url}/v1/hooks/claude-code`)).status).toBe(404);
+    expect((await fetch(`${s.url}/v1/hooks/claude-code`)).status).toBe(405);
     expect((await post(s.port, "/v1/hooks/claude-code?debug=1", hook)).status).toBe(204);
   });
 });

@@ -80,7 +80,8 @@ describe("serveUi", () => {
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe("not_found");
     const hooks = await app.request("/v1/hooks/claude-code");
-    expect(hooks.status).toBe(404);
+    expect(hooks.status).toBe(405); // the ingest path, asked with GET
+    expect(hooks.headers.get("allow")).toBe("POST");
     expect(hooks.headers.get("content-type")).toContain("application/json");
   });
 
