@@ -1,10 +1,12 @@
 // `spanlight doctor`'s checks over the network: the server, a test event through each hook, OTLP.
+
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOtlpArrival } from "../otlp/mod.ts";
+import { DOCTOR_SESSION_PREFIX } from "../schema/mod.ts";
 import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
 import { HOOK_PATH } from "./hook-entries.ts";
 
@@ -36,11 +38,19 @@ export async function checkServer(base: string, token: string | null, checks: Ch
     signal: AbortSignal.timeout(3000),
   }).catch(() => null);
   if (auth?.status === 401) {
-    checks.push({
-      status: "fail",
-      title: "The server requires a token",
-      fix: "Set SPANLIGHT_TOKEN (where Claude Code runs, too) or pass --token, then run spanlight init again.",
-    });
+    checks.push(
+      token
+        ? {
+            status: "fail",
+            title: "The server refused the token",
+            fix: "Use the token the server was started with (its SPANLIGHT_TOKEN or --token), here and where Claude Code runs.",
+          }
+        : {
+            status: "fail",
+            title: "The server requires a token",
+            fix: "Pass --token or set SPANLIGHT_TOKEN here; the hooks read $SPANLIGHT_TOKEN where Claude Code runs (spanlight init --token sets them up for it).",
+          },
+    );
     return false;
   }
   return true;
@@ -86,7 +96,7 @@ export async function checkCommandHook(installed: Installed, options: DoctorOpti
     .flat()
     .find((h) => h.type === "command" && typeof h.command === "string");
   if (!handler) return;
-  const sessionId = `spanlight-doctor-${randomUUID().slice(0, 8)}`;
+  const sessionId = `${DOCTOR_SESSION_PREFIX}${randomUUID().slice(0, 8)}`;
   const logDir = mkdtempSync(join(tmpdir(), "spanlight-doctor-"));
   const log = join(logDir, "hook.log");
   try {
@@ -138,7 +148,7 @@ export async function checkHttpHook(installed: Installed, options: DoctorOptions
     );
   }
   const url = options.url ? `${toBaseUrl(options.url)}${HOOK_PATH}` : String(handler.url);
-  const sessionId = `spanlight-doctor-${randomUUID().slice(0, 8)}`;
+  const sessionId = `${DOCTOR_SESSION_PREFIX}${randomUUID().slice(0, 8)}`;
   try {
     const res = await fetch(url, {
       method: "POST",

@@ -89,3 +89,9 @@ export const hookPayloadSchema = z.looseObject({
 });
 
 export type HookPayload = z.infer<typeof hookPayloadSchema>;
+
+/**
+ * Session ids of `spanlight doctor`'s test events. They are stored and shown, so doctor can see
+ * them arrive, but never exported: a probe is no work of an agent's.
+ */
+export const DOCTOR_SESSION_PREFIX = "spanlight-doctor-";

@@ -6,6 +6,7 @@ import type { Config } from "../config/mod.ts";
 import { createIngest, type HeaderGetter } from "../ingest/routes.ts";
 import type { IngestKind } from "../ingest/validate.ts";
 import { createOtlpForwarding, createOtlpReceiver, FORWARDED_HEADER, type OtlpForwardConfig } from "../otlp/mod.ts";
+import { DOCTOR_SESSION_PREFIX } from "../schema/mod.ts";
 import { type Clock, createStore, systemClock } from "../store/mod.ts";
 import { createStreamHub } from "../stream/mod.ts";
 import { ApiError } from "./api-error.ts";
@@ -73,7 +74,9 @@ export function createSpanlight({
           fallback: inThread,
         })
       : inThread();
-  store.subscribe((e) => otel.onEvent(e));
+  store.subscribe((e) => {
+    if (!e.sessionId?.startsWith(DOCTOR_SESSION_PREFIX)) otel.onEvent(e);
+  });
   const exportStats = () => otel.stats();
   const forwarding = createOtlpForwarding({
     otel: config.otel,

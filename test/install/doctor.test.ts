@@ -82,6 +82,9 @@ describe("spanlight doctor", () => {
     const without = io();
     expect(await doctorCommand([], without)).toBe(1);
     expect(without.text()).toContain("✗ The server requires a token");
+    const wrong = io({ SPANLIGHT_TOKEN: "not-the-token" });
+    expect(await doctorCommand([], wrong)).toBe(1);
+    expect(wrong.text()).toContain("✗ The server refused the token");
     const withToken = io({ SPANLIGHT_TOKEN: "doctor-token-1" });
     expect(await doctorCommand([], withToken), withToken.text()).toBe(0);
   });

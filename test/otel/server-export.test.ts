@@ -33,6 +33,10 @@ describe.each([
     let closed = false;
     cleanups.push(() => (closed ? Promise.resolve() : server.close()));
 
+    // spanlight doctor's test event: stored, never exported (the golden tree below has no trace of it).
+    const probe = { session_id: "spanlight-doctor-1a2b3c4d", hook_event_name: "Notification", message: "test" };
+    const probed = await fetch(`${server.url}/v1/hooks/claude-code`, { method: "POST", body: JSON.stringify(probe) });
+    expect(probed.status).toBe(204);
     const hooks = loadHooks("subagent-background");
     for (const hook of hooks) {
       const res = await fetch(`${server.url}/v1/hooks/claude-code`, {
