@@ -70,9 +70,10 @@ export class AgentIndex {
     ) => { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null } | null,
   ): Agent[] {
     return [...this.#agents.values()].reverse().map(({ rate, ...a }) => {
-      const s = a.currentSessionId ? session(a.currentSessionId) : null;
+      const [currentSessionId, s] = liveSession(a, session);
       return {
         ...a,
+        currentSessionId,
         sessionIds: [...a.sessionIds],
         status: s?.status ?? "idle",
         currentTool: s?.tool ?? null,
@@ -82,4 +83,26 @@ export class AgentIndex {
       };
     });
   }
+}
+
+type SessionView = { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null };
+
+/**
+ * The session an agent card shows: the one of its latest event, unless that one is over while
+ * another of the agent's sessions still runs (one host, several agents at once): then the most
+ * recent session that waits for the user or is active, so the card says what the agent does now.
+ */
+function liveSession(
+  a: Pick<AgentState, "currentSessionId" | "sessionIds">,
+  session: (id: string) => SessionView | null,
+): [string | null, SessionView | null] {
+  const current = a.currentSessionId ? session(a.currentSessionId) : null;
+  if (current && (current.status === "active" || current.status === "waiting")) return [a.currentSessionId, current];
+  for (let i = a.sessionIds.length - 1; i >= 0; i--) {
+    const id = a.sessionIds[i]!;
+    if (id === a.currentSessionId) continue;
+    const s = session(id);
+    if (s && (s.status === "active" || s.status === "waiting")) return [id, s];
+  }
+  return [a.currentSessionId, current];
 }

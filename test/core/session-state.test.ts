@@ -262,4 +262,15 @@ describe("late delivery", () => {
     await send({ hook_event_name: "SubagentStart", agent_id: "sub", agent_type: "general-purpose" });
     expect(detail().subagents[0]!.parentToolUseId).toBe("good");
   });
+
+  it("shows on an agent's card the session it still runs, when its latest event ended another", async () => {
+    const { s } = session();
+    const post = (payload: Record<string, unknown>) =>
+      postHook(s.app, { cwd: "/w", ...payload }, { "x-spanlight-agent": "build-box" });
+    await post({ session_id: "long", hook_event_name: "UserPromptSubmit", prompt: "refactor", prompt_id: "p1" });
+    await post({ session_id: "short", hook_event_name: "UserPromptSubmit", prompt: "quick", prompt_id: "p2" });
+    await post({ session_id: "short", hook_event_name: "Stop", prompt_id: "p2" });
+    await post({ session_id: "short", hook_event_name: "SessionEnd", reason: "exit" });
+    expect(s.store.agents()[0]).toMatchObject({ key: "build-box", currentSessionId: "long", status: "active" });
+  });
 });
