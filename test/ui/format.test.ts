@@ -11,6 +11,8 @@ import {
 } from "../../ui/src/lib/format.ts";
 import { toJsonText } from "../../ui/src/lib/json-text.ts";
 import { toSafeHttpUrl } from "../../ui/src/lib/safe-url.ts";
+import { formatCostFine } from "../../ui/src/lib/usage.ts";
+import { describeWaiting } from "../../ui/src/lib/waiting.ts";
 
 describe("formatting", () => {
   it.each([
@@ -21,6 +23,14 @@ describe("formatting", () => {
     [42_000, "42 s"],
     [185_000, "3m 05s"],
     [7_800_000, "2h 10m"],
+    // Just under a unit boundary the rounded value moves to the next unit.
+    [999.4, "999 ms"],
+    [999.6, "1.0 s"],
+    [9_940, "9.9 s"],
+    [9_960, "10 s"],
+    [59_400, "59 s"],
+    [59_600, "1m 00s"],
+    [3_599_600, "1h 00m"],
   ])("formats duration %s as %s", (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   const now = Date.parse("2026-01-01T12:00:00Z");
@@ -38,11 +48,36 @@ describe("formatting", () => {
     [0, "$0"],
     [0.0042, "$0.0042"],
     [1.5, "$1.50"],
+    [0.00004, "<$0.0001"],
+    [0.00006, "$0.0001"],
+    [0.00996, "$0.01"],
   ])("formats cost %s as %s", (usd, text) => expect(formatCost(usd)).toBe(text));
+
+  it("never shows a single request's cost as $0.0000", () => {
+    expect([0, 0.00004, 0.0638].map(formatCostFine)).toEqual(["$0.0000", "<$0.0001", "$0.0638"]);
+  });
+
+  it.each([
+    [9_999, "9999"],
+    [9_999.6, "10.0k"],
+    [99_940, "99.9k"],
+    [99_960, "100k"],
+    [999_400, "999k"],
+    [999_600, "1.0M"],
+  ])("rolls count %s over to %s", (n, text) => expect(formatCount(n)).toBe(text));
+
+  it.each([
+    [null, "input"],
+    ["permission: Bash", "permission for Bash"],
+    ["input: permission_prompt", "permission prompt"],
+    ["input: idle_prompt", "your next prompt"],
+    ["input: MCP elicitation", "an MCP server's question"],
+    ["input: some_new_kind", "some new kind"],
+  ])("says waiting for %s as %s", (code, text) => expect(describeWaiting(code)).toBe(text));
 
   it("formats counts, percentages and paths compactly", () => {
     expect([999, 12_345, 2_500_000].map(formatCount)).toEqual(["999", "12.3k", "2.5M"]);
-    expect([0, 0.0004, 0.083, 0.5].map(formatPercent)).toEqual(["0%", "<0.1%", "8.3%", "50%"]);
+    expect([0, 0.0004, 0.083, 0.0996, 0.5].map(formatPercent)).toEqual(["0%", "<0.1%", "8.3%", "10%", "50%"]);
     expect(shortPath("/tmp/a/b/c.txt")).toBe("…/b/c.txt");
   });
 });

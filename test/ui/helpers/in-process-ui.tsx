@@ -39,11 +39,17 @@ export async function renderDashboard(opts: {
   otlp?: boolean | ((signal: OtlpSignal) => boolean);
   /** When true every request fails as if the server were gone. */
   unreachable?: () => boolean;
+  /** Hook payloads posted after the scenarios, before the page loads (edited captures: other ids, cut short). */
+  hooks?: Array<{ payload: unknown; headers?: Record<string, string> }>;
 }) {
   const server = testSpanlight(opts.config);
   for (const sc of opts.scenarios ?? []) {
     await replayScenario(server.app, sc);
     if (opts.otlp) await postScenarioOtlp(server.app, sc, "json", opts.otlp === true ? undefined : opts.otlp);
+  }
+  for (const h of opts.hooks ?? []) {
+    const res = await postHook(server.app, h.payload, h.headers);
+    if (res.status !== 204) throw new Error(`hook: ${res.status} ${await res.text()}`);
   }
   const sources: ManualSource[] = [];
   const frames: Array<() => void> = [];

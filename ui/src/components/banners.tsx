@@ -40,6 +40,13 @@ export function Banners() {
             <TokenForm />
           </div>
         </Match>
+        <Match when={app.problem() === "token-refused"}>
+          <div class="banner banner-error" role="alert">
+            <strong>Token refused.</strong> The server is up but did not accept this API token; it must equal the
+            server's <code>--token</code> / <code>SPANLIGHT_TOKEN</code>. Enter it again:
+            <TokenForm />
+          </div>
+        </Match>
         <Match when={app.problem() === "unreachable" && app.status() !== "live"}>
           <div class="banner banner-error" role="alert">
             <strong>Server unreachable.</strong> Is <code>spanlight serve</code> running? Retrying…

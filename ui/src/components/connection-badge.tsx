@@ -8,12 +8,18 @@ const LABEL: Record<StreamStatus, string> = {
   offline: "offline",
 };
 
+/**
+ * The stream's state in a word. A server that answers 401 is reachable, so "offline" would send
+ * people looking for a dead process: the badge names the token problem instead.
+ */
 export function ConnectionBadge() {
   const app = useApp();
+  const auth = () =>
+    app.problem() === "token-refused" ? "token refused" : app.problem() === "unauthorized" ? "token needed" : null;
   return (
-    <output class={`conn conn-${app.status()}`} aria-live="polite" data-testid="connection">
+    <output class={`conn conn-${auth() ? "auth" : app.status()}`} aria-live="polite" data-testid="connection">
       <span class="conn-dot" aria-hidden="true" />
-      {LABEL[app.status()]}
+      {auth() ?? LABEL[app.status()]}
     </output>
   );
 }

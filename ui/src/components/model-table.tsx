@@ -26,51 +26,54 @@ export function ModelTable(props: { models: readonly ModelUsage[] | undefined; l
         costUsd: 0,
       },
     );
+  // Seven columns do not fit a phone: the table scrolls inside its panel rather than the page.
   return (
-    <table class="data compact models" aria-label={props.label}>
-      <TableHead
-        columns={[
-          "Model",
-          num("Requests", "LLM requests (metrics do not count them)"),
-          num("Input"),
-          num("Output"),
-          num("Cache read"),
-          num("Cache write"),
-          num("Cost"),
-        ]}
-      />
-      <tbody>
-        <For each={rows()}>
-          {(m) => (
-            <tr data-model={m.model}>
-              <td class="mono">{m.model}</td>
-              <td class="num">{m.requests ?? "—"}</td>
-              <td class="num">{formatExact(m.inputTokens)}</td>
-              <td class="num">{formatExact(m.outputTokens)}</td>
-              <td class="num">{formatExact(m.cacheReadTokens)}</td>
-              <td class="num">{formatExact(m.cacheCreationTokens)}</td>
-              <td class="num" title={`$${m.costUsd}`}>
-                {formatCost(m.costUsd)}
-              </td>
+    <div class="scroll-x">
+      <table class="data compact models" aria-label={props.label}>
+        <TableHead
+          columns={[
+            "Model",
+            num("Requests", "LLM requests (metrics do not count them)"),
+            num("Input"),
+            num("Output"),
+            num("Cache read"),
+            num("Cache write"),
+            num("Cost"),
+          ]}
+        />
+        <tbody>
+          <For each={rows()}>
+            {(m) => (
+              <tr data-model={m.model}>
+                <td class="mono nowrap">{m.model}</td>
+                <td class="num">{m.requests ?? "—"}</td>
+                <td class="num">{formatExact(m.inputTokens)}</td>
+                <td class="num">{formatExact(m.outputTokens)}</td>
+                <td class="num">{formatExact(m.cacheReadTokens)}</td>
+                <td class="num">{formatExact(m.cacheCreationTokens)}</td>
+                <td class="num" title={`$${m.costUsd}`}>
+                  {formatCost(m.costUsd)}
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+        <Show when={rows().length > 1}>
+          <tfoot>
+            <tr>
+              <th scope="row" class="total-cell">
+                Total
+              </th>
+              <td class="num total-cell">{total().requests ?? "—"}</td>
+              <td class="num total-cell">{formatExact(total().inputTokens)}</td>
+              <td class="num total-cell">{formatExact(total().outputTokens)}</td>
+              <td class="num total-cell">{formatExact(total().cacheReadTokens)}</td>
+              <td class="num total-cell">{formatExact(total().cacheCreationTokens)}</td>
+              <td class="num total-cell">{formatCost(total().costUsd)}</td>
             </tr>
-          )}
-        </For>
-      </tbody>
-      <Show when={rows().length > 1}>
-        <tfoot>
-          <tr>
-            <th scope="row" class="total-cell">
-              Total
-            </th>
-            <td class="num total-cell">{total().requests ?? "—"}</td>
-            <td class="num total-cell">{formatExact(total().inputTokens)}</td>
-            <td class="num total-cell">{formatExact(total().outputTokens)}</td>
-            <td class="num total-cell">{formatExact(total().cacheReadTokens)}</td>
-            <td class="num total-cell">{formatExact(total().cacheCreationTokens)}</td>
-            <td class="num total-cell">{formatCost(total().costUsd)}</td>
-          </tr>
-        </tfoot>
-      </Show>
-    </table>
+          </tfoot>
+        </Show>
+      </table>
+    </div>
   );
 }

@@ -70,6 +70,8 @@ export function createApiClient({
   }
 
   return {
+    /** Whether requests carry a token: a 401 then means it was refused rather than missing. */
+    hasToken: () => !!token(),
     events: (q: EventQuery = {}) => get<EventsPage>(`/api/events${toQuery(q)}`),
     /** One event by sequence id; null once the ring evicted it. */
     async event(seq: number): Promise<NormalizedEvent | null> {

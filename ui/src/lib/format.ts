@@ -5,21 +5,23 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** `850 ms`, `4.2 s`, `3m 05s`, `2h 10m`. */
+/**
+ * `850 ms`, `4.2 s`, `42 s`, `3m 05s`, `2h 10m`. Each unit is chosen after rounding, so a value
+ * just under a boundary rolls over (999.6 ms is `1.0 s`, 59.6 s is `1m 00s`) instead of showing
+ * `1000 ms` or `60 s`.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
   const v = Math.max(0, ms);
-  if (v < SECOND) return `${Math.round(v)} ms`;
-  if (v < 10 * SECOND) return `${(v / SECOND).toFixed(1)} s`;
-  if (v < MINUTE) return `${Math.round(v / SECOND)} s`;
-  if (v < HOUR) {
-    const m = Math.floor(v / MINUTE);
-    const s = Math.floor((v % MINUTE) / SECOND);
-    return `${m}m ${String(s).padStart(2, "0")}s`;
+  if (Math.round(v) < SECOND) return `${Math.round(v)} ms`;
+  if (Math.round(v / 100) < 100) return `${(v / SECOND).toFixed(1)} s`;
+  const seconds = Math.round(v / SECOND);
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < HOUR / SECOND) {
+    return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
   }
-  const h = Math.floor(v / HOUR);
-  const m = Math.floor((v % HOUR) / MINUTE);
-  return `${h}h ${String(m).padStart(2, "0")}m`;
+  const minutes = Math.floor(seconds / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 
 /** `just now`, `12s ago`, `5m ago`, `3h ago`, `2d ago`; future times (clock skew) read as `just now`. */
@@ -55,10 +57,13 @@ export function formatAbsolute(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(iso)}`;
 }
 
+/** `999`, `12.3k`, `456k`, `2.5M`; like durations, the unit is chosen after rounding (99,960 is `100k`). */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "—";
-  if (Math.abs(n) < 10_000) return String(Math.round(n));
-  if (Math.abs(n) < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+  if (Math.abs(Math.round(n)) < 10_000) return String(Math.round(n));
+  const k = n / 1000;
+  if (Math.abs(Math.round(k * 10)) < 1000) return `${k.toFixed(1)}k`;
+  if (Math.abs(Math.round(k)) < 1000) return `${k.toFixed(0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
@@ -67,14 +72,19 @@ export function formatPercent(ratio: number | null | undefined): string {
   const p = ratio * 100;
   if (p === 0) return "0%";
   if (p < 0.1) return "<0.1%";
-  return `${p < 10 ? p.toFixed(1) : Math.round(p)}%`;
+  return `${p < 9.95 ? p.toFixed(1) : Math.round(p)}%`;
 }
+
+/** Below half of the smallest step shown ($0.0001) a cost would print as `$0.0000`: it reads `<$0.0001`. */
+export const TINY_COST_USD = 0.00005;
 
 /** Dollars with cents, or more precision for the sub-cent amounts single tool calls cost. */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return "—";
   if (usd === 0) return "$0";
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  if (usd < TINY_COST_USD) return "<$0.0001";
+  // Compared before rounding to cents: $0.00996 rounds to a whole cent and reads `$0.01`, not `$0.0100`.
+  if (usd < 0.00995) return `$${usd.toFixed(4)}`;
   return `$${usd.toFixed(2)}`;
 }
 

@@ -1,4 +1,5 @@
 import type { ModelUsage, SessionSummary, TokenTotals, UsageSource } from "../../../src/schema/session.ts";
+import { TINY_COST_USD } from "./format.ts";
 
 /** How the dashboard names where cost and token numbers come from (docs/otlp.md, "Counting cost and tokens"). */
 export type UsageOrigin = {
@@ -50,7 +51,8 @@ export function formatExact(n: number | null | undefined): string {
 
 /** Dollars to the hundredth of a cent that single LLM requests need: `$0.0638`, `$1.2345`. */
 export function formatCostFine(usd: number | null | undefined): string {
-  return usd === null || usd === undefined || !Number.isFinite(usd) ? "—" : `$${usd.toFixed(4)}`;
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return "—";
+  return usd > 0 && usd < TINY_COST_USD ? "<$0.0001" : `$${usd.toFixed(4)}`;
 }
 
 /** `5,029 input · 169 output · 32,021 cache read · 17,840 cache write`, for titles. */

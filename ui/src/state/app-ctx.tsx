@@ -11,8 +11,11 @@ import { DEFAULT_LOG_CAP, type EventLog, findEvent, mergeEvents, newestSeq } fro
 import { applyMessages, initialLiveState, type LiveState, type Notice, type StreamEffect } from "./live-state.ts";
 import { upsertSessions } from "./session-list.ts";
 
-/** What stops the dashboard from showing live data, for the banner. */
-export type Problem = "unauthorized" | "unreachable" | null;
+/**
+ * What stops the dashboard from showing live data, for the banner and the badge: no token, a
+ * token the server refused (both mean the server answered), or no server at all.
+ */
+export type Problem = "unauthorized" | "token-refused" | "unreachable" | null;
 
 export type AppCtxOptions = {
   api: ApiClient;
@@ -94,7 +97,8 @@ export function createAppCtx({
   const refresh = createThrottle(() => void refreshSummaries(), 500);
 
   function noteFailure(err: unknown) {
-    setProblem(isUnauthorized(err) ? "unauthorized" : "unreachable");
+    if (!isUnauthorized(err)) setProblem("unreachable");
+    else setProblem(api.hasToken() ? "token-refused" : "unauthorized");
   }
 
   const stream = createEventStream({

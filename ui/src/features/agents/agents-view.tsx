@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { createEffect, createResource, For, on, onCleanup, Show } from "solid-js";
+import { SessionChip } from "../../components/session-chip.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
@@ -19,7 +20,8 @@ export function AgentsView() {
   const throttle = createThrottle(() => void refetch(), REFRESH_MS);
   onCleanup(() => throttle.cancel());
   createEffect(on(app.log, () => throttle.call(), { defer: true }));
-  const project = (id: string) => app.store.sessions.find((s) => s.sessionId === id)?.project ?? shortId(id);
+  const projectOf = (id: string) => app.store.sessions.find((s) => s.sessionId === id)?.project;
+  const project = (id: string) => projectOf(id) ?? shortId(id);
 
   return (
     <section class="view" aria-labelledby="agents-title">
@@ -97,11 +99,7 @@ export function AgentsView() {
                     {a.sessionIds.length} session{a.sessionIds.length === 1 ? "" : "s"}
                   </A>
                   <For each={a.sessionIds.slice(-SESSIONS_ON_CARD).reverse()}>
-                    {(id) => (
-                      <A class="chip" href={`/sessions/${encodeURIComponent(id)}`} title={id}>
-                        {project(id)} <span class="muted mono">{id.slice(0, 4)}</span>
-                      </A>
-                    )}
+                    {(id) => <SessionChip sessionId={id} project={projectOf(id)} />}
                   </For>
                   <A href={`/live?agent=${encodeURIComponent(a.agentId ?? a.containerId ?? "")}`} class="push-right">
                     events →

@@ -1,6 +1,9 @@
-import { A, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, For, on, onCleanup, Show } from "solid-js";
+import { useSearchParams } from "@solidjs/router";
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
+import type { FileRow } from "../../../../src/schema/wire.ts";
+import { FilePath } from "../../components/file-path.tsx";
 import { SearchField } from "../../components/search-field.tsx";
+import { SessionChip } from "../../components/session-chip.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { createThrottle } from "../../lib/frame-queue.ts";
@@ -9,6 +12,26 @@ import { useApp } from "../../state/app-ctx.tsx";
 // The server merges every session's files (GET /api/files); refetched at most this often while
 // sessions touch files.
 const REFRESH_MS = 2000;
+// A file many sessions touched would list them all and crowd out its path; the rest wait behind "+N more".
+const CHIPS_SHOWN = 3;
+
+/** The sessions that touched a file, most recent first, the first few until asked for all. */
+function FileSessions(props: { sessions: FileRow["sessions"] }) {
+  const [all, setAll] = createSignal(false);
+  const hidden = () => props.sessions.length - CHIPS_SHOWN;
+  return (
+    <div class="chips">
+      <For each={all() ? props.sessions : props.sessions.slice(0, CHIPS_SHOWN)}>
+        {(s) => <SessionChip sessionId={s.sessionId} project={s.label} />}
+      </For>
+      <Show when={hidden() > 0}>
+        <button type="button" class="link small" aria-expanded={all()} onClick={() => setAll(!all())}>
+          {all() ? "fewer" : `+${hidden()} more`}
+        </button>
+      </Show>
+    </div>
+  );
+}
 
 export function FilesView() {
   const app = useApp();
@@ -37,7 +60,7 @@ export function FilesView() {
         <SearchField id="files-search" label="Filter files" placeholder="Filter by path…  ( / )" />
       </div>
       <div class="table-wrap">
-        <table class="data">
+        <table class="data files">
           <TableHead
             columns={["Path", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Sessions", "Last"]}
           />
@@ -45,19 +68,15 @@ export function FilesView() {
             <For each={rows()}>
               {(f) => (
                 <tr>
-                  <td class="mono wrap">{f.path}</td>
+                  <td class="mono cell-path">
+                    <FilePath path={f.path} />
+                  </td>
                   <td class="num">{f.reads || ""}</td>
                   <td class="num">{f.writes || ""}</td>
                   <td class="num">{f.edits || ""}</td>
                   <td class="num">{f.searches || ""}</td>
-                  <td>
-                    <For each={f.sessions}>
-                      {(s) => (
-                        <A class="chip" href={`/sessions/${encodeURIComponent(s.sessionId)}`}>
-                          {s.label}
-                        </A>
-                      )}
-                    </For>
+                  <td class="cell-sessions">
+                    <FileSessions sessions={f.sessions} />
                   </td>
                   <td class="nowrap">
                     <TimeAgo at={f.lastAt} />

@@ -4,6 +4,7 @@ import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCost, formatCount, formatDuration, formatPercent, shortId } from "../../lib/format.ts";
+import { describeWaiting } from "../../lib/waiting.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { isLive } from "../../state/session-list.ts";
 import { PerMinuteChart } from "./per-minute-chart.tsx";
@@ -149,7 +150,7 @@ export function OverviewView() {
                             </Show>
                           }
                         >
-                          <span class="wait-text">waiting: {s.waitingFor ?? "input"}</span>
+                          <span class="wait-text">waiting: {describeWaiting(s.waitingFor)}</span>
                         </Show>
                       </span>
                     </A>

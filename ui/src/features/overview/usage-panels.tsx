@@ -6,7 +6,7 @@ import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCount } from "../../lib/format.ts";
 import { countBySource, OTEL_HINT } from "../../lib/usage.ts";
-import { describeActiveTime, describeWork } from "../sessions/session-usage.tsx";
+import { describeActiveTime, describeWork, hasActivity } from "../sessions/session-usage.tsx";
 
 /** "Exact for 3 sessions, from metrics for 1; 12 without cost data", the Overview's source line. */
 export function describeSources(sessions: readonly SessionSummary[]): string {
@@ -87,7 +87,7 @@ export function TelemetryPanel(props: { otlp: OtlpStats | undefined; activity: S
           {props.otlp?.rejectedRequests ? `, ${props.otlp.rejectedRequests} requests rejected` : ""}.
         </p>
       </Show>
-      <Show when={props.activity}>
+      <Show when={hasActivity(props.activity) && props.activity}>
         {(a) => (
           <p class="small source-line">
             Active time {describeActiveTime(a())}

@@ -9,8 +9,8 @@ import { formatExact } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { Times, UsageFields } from "./detail-parts.tsx";
 import { LlmDetail } from "./llm-detail.tsx";
-import type { WaterfallRef } from "./waterfall.ts";
-import { findLlmRequest, sumRequests } from "./waterfall-llm.ts";
+import type { SessionItem } from "./session-item.ts";
+import { sumRequests } from "./waterfall-llm.ts";
 
 function payloadField(e: NormalizedEvent | null | undefined, key: string): unknown {
   const p = e?.payload;
@@ -185,39 +185,37 @@ function SubagentDetail(props: { agent: Subagent; detail: SessionDetail }) {
   );
 }
 
+function itemTitle(item: SessionItem): string {
+  switch (item.kind) {
+    case "turn":
+      return `Turn ${item.turn.index}`;
+    case "tool":
+      return item.call.toolName;
+    case "subagent":
+      return item.agent.agentType;
+    case "llm":
+      return "LLM request";
+  }
+}
+
 /** Detail panel for the selected waterfall row, with what was captured for it. */
-export function ItemDetail(props: { detail: SessionDetail; selected: WaterfallRef; onClose: () => void }) {
-  const turn = () => {
-    const s = props.selected;
-    return s.kind === "turn" ? (props.detail.turns.find((t) => t.index === s.index) ?? null) : null;
-  };
-  const call = () => {
-    const s = props.selected;
-    return s.kind === "tool" ? (props.detail.toolCalls.find((c) => c.toolUseId === s.toolUseId) ?? null) : null;
-  };
-  const agent = () => {
-    const s = props.selected;
-    return s.kind === "subagent" ? (props.detail.subagents.find((a) => a.agentId === s.agentId) ?? null) : null;
-  };
-  const llm = () => {
-    const s = props.selected;
-    return s.kind === "llm" ? findLlmRequest(props.detail.llmRequests, s.id) : null;
-  };
-  const title = () =>
-    turn() ? `Turn ${turn()?.index}` : (call()?.toolName ?? agent()?.agentType ?? (llm() ? "LLM request" : "Item"));
+export function ItemDetail(props: { detail: SessionDetail; item: SessionItem; onClose: () => void }) {
+  // Narrowed accessors for the Switch below: each is the item when it has that kind.
+  const as = <K extends SessionItem["kind"]>(kind: K) =>
+    props.item.kind === kind ? (props.item as Extract<SessionItem, { kind: K }>) : null;
   return (
     <aside class="detail" aria-labelledby="item-detail-title">
       <header class="detail-head">
-        <h2 id="item-detail-title">{title()}</h2>
+        <h2 id="item-detail-title">{itemTitle(props.item)}</h2>
         <button type="button" class="icon-btn" onClick={() => props.onClose()} aria-label="Close details (Esc)">
           ×
         </button>
       </header>
-      <Switch fallback={<p class="muted">Select a turn, tool call, subagent or LLM request.</p>}>
-        <Match when={turn()}>{(t) => <TurnDetail turn={t()} />}</Match>
-        <Match when={call()}>{(c) => <ToolDetail call={c()} spans={props.detail.nativeSpans ?? []} />}</Match>
-        <Match when={agent()}>{(a) => <SubagentDetail agent={a()} detail={props.detail} />}</Match>
-        <Match when={llm()}>{(r) => <LlmDetail request={r()} detail={props.detail} />}</Match>
+      <Switch>
+        <Match when={as("turn")}>{(i) => <TurnDetail turn={i().turn} />}</Match>
+        <Match when={as("tool")}>{(i) => <ToolDetail call={i().call} spans={props.detail.nativeSpans ?? []} />}</Match>
+        <Match when={as("subagent")}>{(i) => <SubagentDetail agent={i().agent} detail={props.detail} />}</Match>
+        <Match when={as("llm")}>{(i) => <LlmDetail request={i().request} detail={props.detail} />}</Match>
       </Switch>
     </aside>
   );

@@ -1,5 +1,6 @@
 import { For, Show } from "solid-js";
 import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
+import { FilePath } from "../../components/file-path.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
@@ -8,25 +9,29 @@ import { formatDuration } from "../../lib/format.ts";
 export function FilesTouched(props: { files: readonly FileTouch[] }) {
   return (
     <Show when={props.files.length > 0} fallback={<p class="empty">No files touched.</p>}>
-      <table class="data compact">
-        <TableHead columns={["File", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Last"]} />
-        <tbody>
-          <For each={props.files}>
-            {(f) => (
-              <tr>
-                <td class="mono wrap">{f.path}</td>
-                <td class="num">{f.reads || ""}</td>
-                <td class="num">{f.writes || ""}</td>
-                <td class="num">{f.edits || ""}</td>
-                <td class="num">{f.searches || ""}</td>
-                <td class="nowrap">
-                  <TimeAgo at={f.lastAt} />
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
+      <div class="scroll-x">
+        <table class="data compact">
+          <TableHead columns={["File", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Last"]} />
+          <tbody>
+            <For each={props.files}>
+              {(f) => (
+                <tr>
+                  <td class="mono cell-path">
+                    <FilePath path={f.path} />
+                  </td>
+                  <td class="num">{f.reads || ""}</td>
+                  <td class="num">{f.writes || ""}</td>
+                  <td class="num">{f.edits || ""}</td>
+                  <td class="num">{f.searches || ""}</td>
+                  <td class="nowrap">
+                    <TimeAgo at={f.lastAt} />
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
     </Show>
   );
 }

@@ -72,6 +72,14 @@ export function describeWork(a: SessionActivity): string | null {
   return parts.length > 0 ? parts.join(" · ") : null;
 }
 
+/**
+ * True once Claude Code's metrics counted anything. The server sends an all-zero object when no
+ * metrics arrived, and "0 ms CLI · 0 ms you" would read as a measurement.
+ */
+export function hasActivity(a: SessionActivity | null | undefined): a is SessionActivity {
+  return !!a && (a.activeTimeCliSec > 0 || a.activeTimeUserSec > 0 || describeWork(a) !== null);
+}
+
 /** Claude Code's active time: its own (CLI) and the user's (typing, reading). */
 export function describeActiveTime(a: SessionActivity): string {
   return `${formatDuration(a.activeTimeCliSec * 1000)} CLI · ${formatDuration(a.activeTimeUserSec * 1000)} you`;

@@ -8,28 +8,22 @@ import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
 import { describeTokens, hasUsage, totalTokens } from "../../lib/usage.ts";
+import { describeWaiting } from "../../lib/waiting.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { ItemDetail } from "./item-detail.tsx";
 import { sessionDurationMs } from "./session-duration.ts";
+import { findItem, toRef } from "./session-item.ts";
 import { FilesTouched, Notices } from "./session-parts.tsx";
-import { describeActiveTime, describeWork, UsageNote, UsageSourceTag } from "./session-usage.tsx";
-import { toWaterfall, type WaterfallRef } from "./waterfall.ts";
+import { describeActiveTime, describeWork, hasActivity, UsageNote, UsageSourceTag } from "./session-usage.tsx";
+import { toWaterfall } from "./waterfall.ts";
 import { WaterfallView } from "./waterfall-view.tsx";
 
 // A busy session changes many times a second; one refetch per interval keeps the page current
 // without turning each event into a request.
 const REFETCH_MS = 500;
 
-function toRef(key: string): WaterfallRef | null {
-  const i = key.indexOf(":");
-  const kind = key.slice(0, i);
-  const id = key.slice(i + 1);
-  if (kind === "turn" && /^\d+$/.test(id)) return { kind: "turn", index: Number(id) };
-  if (kind === "tool" && id) return { kind: "tool", toolUseId: id };
-  if (kind === "agent" && id) return { kind: "subagent", agentId: id };
-  if (kind === "llm" && id) return { kind: "llm", id };
-  return null;
-}
+// j/k as in the Live stream, for hands that stay on the letters.
+const STEP: Partial<Record<string, 1 | -1>> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
 
 function Meta(props: { label: string; children: unknown }) {
   return (
@@ -74,10 +68,12 @@ export function SessionView() {
   const itemParam = () => (typeof search.item === "string" ? search.item : null);
   const [selectedKey, setSelectedKey] = createSignal<string | null>(itemParam());
   createEffect(on(itemParam, (v) => setSelectedKey(v), { defer: true }));
-  const selectedRef = () => {
+  const selectedItem = createMemo(() => {
     const key = selectedKey();
-    return key ? toRef(key) : null;
-  };
+    const ref = key ? toRef(key) : null;
+    const s = d();
+    return ref && s ? findItem(s, ref) : null;
+  });
   const select = (key: string | null) => {
     setSelectedKey(key);
     setSearch({ item: key ?? undefined }, { replace: true });
@@ -94,9 +90,10 @@ export function SessionView() {
     if (!isPlainKey(e) || isTextEntry(e.target)) return;
     const rows = waterfall()?.rows ?? [];
     const at = rows.findIndex((r) => r.key === selectedKey());
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    const step = STEP[e.key];
+    if (step) {
       e.preventDefault();
-      const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + (e.key === "ArrowDown" ? 1 : -1)))];
+      const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + step))];
       if (next) {
         select(next.key);
         document.querySelector(`[data-key="${CSS.escape(next.key)}"]`)?.scrollIntoView({ block: "nearest" });
@@ -132,7 +129,8 @@ export function SessionView() {
           <>
             <div class="view-head">
               <h1 id="session-title">
-                {s().project ?? "Session"} <StatusBadge status={s().status} title={s().waitingFor ?? undefined} />
+                {s().project ?? "Session"}{" "}
+                <StatusBadge status={s().status} title={s().waitingFor ? describeWaiting(s().waitingFor) : undefined} />
               </h1>
               <A class="button" href={`/live?session=${encodeURIComponent(s().sessionId)}`}>
                 Live events
@@ -140,7 +138,16 @@ export function SessionView() {
             </div>
             <Show when={s().status === "waiting"}>
               <p class="banner banner-wait" role="status">
-                Waiting for you: {s().waitingFor ?? "input"}
+                Waiting for you: {describeWaiting(s().waitingFor)}
+              </p>
+            </Show>
+            <Show when={selectedKey() && !selectedItem()}>
+              <p class="note" role="status" data-testid="item-missing">
+                The linked item is not in this session: the link is from another session, or the per-session bound
+                dropped it.{" "}
+                <button type="button" class="link" onClick={() => select(null)}>
+                  Clear
+                </button>
               </p>
             </Show>
             <dl class="meta-grid">
@@ -189,7 +196,7 @@ export function SessionView() {
                   </Show>
                 </Meta>
               </Show>
-              <Show when={s().activity}>
+              <Show when={hasActivity(s().activity) && s().activity}>
                 {(a) => (
                   <>
                     <Meta label="Active time">{describeActiveTime(a())}</Meta>
@@ -231,8 +238,8 @@ export function SessionView() {
                   />
                 </Show>
               </section>
-              <Show when={selectedRef()}>
-                {(ref) => <ItemDetail detail={s()} selected={ref()} onClose={() => select(null)} />}
+              <Show when={selectedItem()}>
+                {(item) => <ItemDetail detail={s()} item={item()} onClose={() => select(null)} />}
               </Show>
             </div>
             <Show when={(s().models?.length ?? 0) > 0}>

@@ -6,6 +6,7 @@ import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration, shortId } from "../../lib/format.ts";
 import { describeTokens, hasUsage, OTEL_HINT, totalTokens } from "../../lib/usage.ts";
+import { describeWaiting } from "../../lib/waiting.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { sessionDurationMs } from "./session-duration.ts";
 import { UsageSourceTag } from "./session-usage.tsx";
@@ -50,7 +51,7 @@ export function SessionsView() {
               {(s) => (
                 <tr classList={{ "row-live": s.status === "active" || s.status === "waiting" }}>
                   <td>
-                    <StatusBadge status={s.status} title={s.waitingFor ?? undefined} />
+                    <StatusBadge status={s.status} title={s.waitingFor ? describeWaiting(s.waitingFor) : undefined} />
                   </td>
                   <td class="cell-main">
                     <A href={`/sessions/${encodeURIComponent(s.sessionId)}`}>{s.project ?? shortId(s.sessionId)}</A>
@@ -58,10 +59,14 @@ export function SessionsView() {
                       {s.cwd ?? s.sessionId}
                     </span>
                   </td>
-                  <td>
-                    <span class="ellipsis">{s.agentId ?? s.hostName ?? "—"}</span>
+                  <td class="cell-clip">
+                    <span class="ellipsis" title={s.agentId ?? s.hostName ?? undefined}>
+                      {s.agentId ?? s.hostName ?? "—"}
+                    </span>
                     <Show when={s.containerId}>
-                      <span class="muted small ellipsis">container {s.containerId}</span>
+                      <span class="muted small ellipsis" title={s.containerId ?? undefined}>
+                        container {s.containerId}
+                      </span>
                     </Show>
                   </td>
                   <td class="nowrap">

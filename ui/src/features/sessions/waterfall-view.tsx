@@ -7,7 +7,8 @@ import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts"
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
 
 // Four intervals keep the labels apart on a narrow track (the detail panel and the cost column take room).
-// The grid lines in styles.css (`.wf-track .wf-lane`) are drawn at the same 25% steps.
+// The grid lines in styles.css (`.wf-track .wf-lane`) are drawn at the same 25% steps; on a phone
+// only the 0, 50% and 100% labels show.
 const TICKS = 4;
 
 function barClass(row: WaterfallRow): string {
@@ -72,7 +73,11 @@ export function WaterfallView(props: {
               Duration
             </th>
             <Show when={props.waterfall.usage}>
-              <th scope="col" class="num" title="Tokens (input, output and cache) and cost of the LLM requests">
+              <th
+                scope="col"
+                class="num wf-usage"
+                title="Tokens (input, output and cache) and cost of the LLM requests"
+              >
                 Tokens · cost
               </th>
             </Show>
@@ -104,7 +109,7 @@ export function WaterfallView(props: {
                 data-depth={row.depth}
                 onClick={() => props.onSelect(row.key)}
               >
-                <td class="wf-name" style={{ "padding-left": `${8 + row.depth * 16}px` }}>
+                <td class="wf-name" style={{ "--depth": row.depth }}>
                   <Show when={row.parent} fallback={<span class="fold-spacer" />}>
                     <button
                       type="button"

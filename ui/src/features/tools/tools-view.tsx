@@ -35,10 +35,11 @@ export function ToolsView() {
             <For each={tools()}>
               {(t) => (
                 <tr>
-                  <td>
+                  <td class="cell-clip">
                     <A
                       href={`/live?tool=${encodeURIComponent(t.toolName)}`}
                       class={`tool-tag tool-${toolColorSlot(t.toolName)}`}
+                      title={t.toolName}
                     >
                       {t.toolName}
                     </A>
