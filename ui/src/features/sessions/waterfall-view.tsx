@@ -7,7 +7,7 @@ import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts"
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
 
 // Four intervals keep the labels apart on a narrow track (the detail panel and the cost column take room).
-// The grid lines in styles.css (`.wf-track .wf-lane`) are drawn at the same 25% steps; on a phone
+// The grid lines in styles/07-session.css (`.wf-track .wf-lane`) are drawn at the same 25% steps; on a phone
 // only the 0, 50% and 100% labels show.
 const TICKS = 4;
 
