@@ -1,10 +1,12 @@
-import { isSecretKey } from "./redact.ts";
+import { COUNT_NAME, SECRET_NAME, secretKeyKind } from "./redact.ts";
 
 /**
  * What a payload key says about its value, looked up once per key name: whether the value is a
  * secret, one of Claude Code's own identifiers, or a string worth sharing between kept events.
  */
 export const SECRET = 1;
+/** With SECRET: a token count (`input_tokens`); numbers written as text are kept (isCountText). */
+export const COUNT = 16;
 /** Top level only: Claude Code's ids, enums and its own paths (no credential can hide there). */
 export const STRUCTURAL = 2;
 /** Top level only: values every event of a session repeats. */
@@ -44,12 +46,17 @@ const fixed = kinds.size;
 export function keyKind(key: string): number {
   let kind = kinds.get(key);
   if (kind === undefined) {
-    kind = isSecretKey(key) ? SECRET : 0;
+    kind = secretKind(key);
     // Keys repeat from event to event; a flood of distinct ones only resets the learned part.
     if (kinds.size >= KINDS_MAX + fixed) resetLearned();
     kinds.set(key, kind);
   }
   return kind;
+}
+
+function secretKind(key: string): number {
+  const name = secretKeyKind(key);
+  return name === SECRET_NAME ? SECRET : name === COUNT_NAME ? SECRET | COUNT : 0;
 }
 
 function resetLearned(): void {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { TrimMark } from "../schema/mod.ts";
 import { tooDeep } from "./parse-json.ts";
-import { keyKind, PATH, SECRET, SESSION_SHARED, STRUCTURAL, shareString } from "./payload-keys.ts";
-import { REDACTED, redactString } from "./redact.ts";
+import { COUNT, keyKind, PATH, SECRET, SESSION_SHARED, STRUCTURAL, shareString } from "./payload-keys.ts";
+import { isCountText, REDACTED, redactString } from "./redact.ts";
 
 export type TrimLimits = { eventBytes: number; stringChars: number; jsonDepth?: number };
 
@@ -40,13 +40,25 @@ function cutString(text: string, keep: number, path: string, marks: TrimMark[]):
 }
 
 function cleanString(value: string, path: PathStack, limits: TrimLimits, marks: TrimMark[], kind: number): string {
-  if (kind & SECRET && value !== "") return REDACTED;
+  if (kind & SECRET && value !== "" && !(kind & COUNT && isCountText(value))) return REDACTED;
   let s = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
   const top = path.length === 1;
   if (!(top && kind & STRUCTURAL)) s = redactString(s);
   // Redaction first: a shared string is always an already-cleaned one.
   if (kind & PATH || (top && kind & SESSION_SHARED)) s = shareString(path[path.length - 1] as string, s);
   return s.length > limits.stringChars ? cutString(s, limits.stringChars, pathText(path), marks) : s;
+}
+
+/**
+ * The kind of a value under key `k` inside a value of kind `parent`: everything beneath a secret
+ * name is secret (`{"passwords": ["…"]}`, `{"credentials": {"pw": "…"}}`). Numbers written as text
+ * stay only when every secret name above and at `k` is a token count.
+ */
+function childKind(parent: number, k: string): number {
+  const own = keyKind(k);
+  if (!(parent & SECRET)) return own;
+  const countOnly = parent & COUNT && (!(own & SECRET) || own & COUNT);
+  return (own & ~COUNT) | SECRET | (countOnly ? COUNT : 0);
 }
 
 /** Keys from the root to the value being cleaned; joined into a path only for the rare string that is cut. */
@@ -77,7 +89,7 @@ function sanitize(
     const out = inPlace ? value : new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      out[i] = sanitize(value[i], path, limits, marks, 0, inPlace);
+      out[i] = sanitize(value[i], path, limits, marks, kind & (SECRET | COUNT), inPlace);
       path.pop();
     }
     return out;
@@ -86,7 +98,7 @@ function sanitize(
   const out: Record<string, unknown> = inPlace ? src : {};
   for (const k of Object.keys(src)) {
     path.push(k);
-    out[k] = sanitize(src[k], path, limits, marks, keyKind(k), inPlace);
+    out[k] = sanitize(src[k], path, limits, marks, childKind(kind, k), inPlace);
     path.pop();
   }
   return out;
