@@ -53,26 +53,17 @@ function refusedCall(
   const toolName = typeof item.tool_name === "string" && item.tool_name !== "" ? item.tool_name : "unknown";
   const input = item.tool_input;
   const command = input && typeof input === "object" ? (input as Record<string, unknown>).command : undefined;
-  const turn = turnFor(state, e.promptId);
   return addCall(
     state,
-    turn,
+    e,
+    at,
     {
       toolUseId: id,
       toolName,
-      turnIndex: turn?.index ?? null,
-      promptId: e.promptId,
-      subagentId: e.subagentId,
-      startedAt: at,
-      endedAt: null,
-      durationMs: null,
-      status: "running",
-      error: null,
       filePaths: toFileOps(toolName, input, e.cwd).map((o) => o.path),
       command: toolName === "Bash" && typeof command === "string" ? command : null,
       summary: summarizeToolInput(toolName, input),
       startSeq: null,
-      endSeq: null,
     },
     limits,
   );

@@ -128,26 +128,17 @@ export function resolveWaits(state: SessionState, at: string) {
 }
 
 export function startCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits): ToolCall {
-  const turn = turnFor(state, e.promptId);
   const call = addCall(
     state,
-    turn,
+    e,
+    at,
     {
       toolUseId: e.toolUseId ?? `${e.id}`,
       toolName: e.toolName ?? "unknown",
-      turnIndex: turn?.index ?? null,
-      promptId: e.promptId,
-      subagentId: e.subagentId,
-      startedAt: at,
-      endedAt: null,
-      durationMs: null,
-      status: "running",
-      error: null,
       filePaths: e.filePaths,
       command: e.command,
       summary: e.summary.replace(/^[^:]*:\s*/, ""),
       startSeq: e.seq,
-      endSeq: null,
     },
     limits,
   );
@@ -163,8 +154,32 @@ export function startCall(state: SessionState, e: NormalizedEvent, at: string, l
   return call;
 }
 
-/** Records a call on its session, turn and subagent, within the per-session bound. */
-export function addCall(state: SessionState, turn: Turn | null, call: ToolCall, limits: SessionLimits): ToolCall {
+type CallFields = Pick<ToolCall, "toolUseId" | "toolName" | "filePaths" | "command" | "summary" | "startSeq">;
+
+/**
+ * A running call, made at `at` in the turn and subagent of event `e`, recorded on its session,
+ * turn and subagent within the per-session bound.
+ */
+export function addCall(
+  state: SessionState,
+  e: NormalizedEvent,
+  at: string,
+  fields: CallFields,
+  limits: SessionLimits,
+): ToolCall {
+  const turn = turnFor(state, e.promptId);
+  const call: ToolCall = {
+    ...fields,
+    turnIndex: turn?.index ?? null,
+    promptId: e.promptId,
+    subagentId: e.subagentId,
+    startedAt: at,
+    endedAt: null,
+    durationMs: null,
+    status: "running",
+    error: null,
+    endSeq: null,
+  };
   state.toolCalls.set(call.toolUseId, call);
   state.toolCallCount++;
   if (turn) turn.toolCallCount++;

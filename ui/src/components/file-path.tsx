@@ -14,3 +14,20 @@ export function FilePath(props: { path: string }) {
     </span>
   );
 }
+
+type FileCounts = { path: string; reads: number; writes: number; edits: number; searches: number };
+
+/** The path and its read / write / edit / search counts: the first cells of every files table. */
+export function FileCountCells(props: { file: FileCounts }) {
+  return (
+    <>
+      <td class="mono cell-path">
+        <FilePath path={props.file.path} />
+      </td>
+      <td class="num">{props.file.reads || ""}</td>
+      <td class="num">{props.file.writes || ""}</td>
+      <td class="num">{props.file.edits || ""}</td>
+      <td class="num">{props.file.searches || ""}</td>
+    </>
+  );
+}

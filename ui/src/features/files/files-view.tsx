@@ -1,7 +1,7 @@
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
 import type { FileRow } from "../../../../src/schema/wire.ts";
-import { FilePath } from "../../components/file-path.tsx";
+import { FileCountCells } from "../../components/file-path.tsx";
 import { SearchField } from "../../components/search-field.tsx";
 import { SessionChip } from "../../components/session-chip.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
@@ -68,13 +68,7 @@ export function FilesView() {
             <For each={rows()}>
               {(f) => (
                 <tr>
-                  <td class="mono cell-path">
-                    <FilePath path={f.path} />
-                  </td>
-                  <td class="num">{f.reads || ""}</td>
-                  <td class="num">{f.writes || ""}</td>
-                  <td class="num">{f.edits || ""}</td>
-                  <td class="num">{f.searches || ""}</td>
+                  <FileCountCells file={f} />
                   <td class="cell-sessions">
                     <FileSessions sessions={f.sessions} />
                   </td>

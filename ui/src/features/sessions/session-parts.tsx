@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
 import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
-import { FilePath } from "../../components/file-path.tsx";
+import { FileCountCells } from "../../components/file-path.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
@@ -16,13 +16,7 @@ export function FilesTouched(props: { files: readonly FileTouch[] }) {
             <For each={props.files}>
               {(f) => (
                 <tr>
-                  <td class="mono cell-path">
-                    <FilePath path={f.path} />
-                  </td>
-                  <td class="num">{f.reads || ""}</td>
-                  <td class="num">{f.writes || ""}</td>
-                  <td class="num">{f.edits || ""}</td>
-                  <td class="num">{f.searches || ""}</td>
+                  <FileCountCells file={f} />
                   <td class="nowrap">
                     <TimeAgo at={f.lastAt} />
                   </td>
