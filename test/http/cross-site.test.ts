@@ -1,7 +1,7 @@
-import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import { testSpanlight } from "../helpers/app.ts";
+import { rawPost } from "../helpers/raw-post.ts";
 
 // A web page the user visits can POST to 127.0.0.1 with fetch(..., {mode: "no-cors"}) and a
 // text/plain body (no preflight). The browser marks such a request with Origin and Sec-Fetch-Site;
@@ -171,20 +171,6 @@ const servers: Server[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
-
-function rawPost(port: number, path: string, body: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers }, (res) => {
-      let text = "";
-      res.on("data", (c) => {
-        text += c;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 describe("cross-site requests over a real connection (Node fast path)", () => {
   it("refuses a page's no-cors POST and keeps accepting hook clients", async () => {

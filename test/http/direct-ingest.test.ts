@@ -1,8 +1,8 @@
-import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConfigInput } from "../../src/config/mod.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import { testSpanlight } from "../helpers/app.ts";
+import { rawPost } from "../helpers/raw-post.ts";
 
 // On Node, ingest requests take a direct path (no Web Request/Response); these tests hold it to
 // exactly what the app's routes answer for the same requests.
@@ -20,20 +20,7 @@ async function server(config: ConfigInput = {}) {
 
 /** A raw POST, so the Host header can be set (fetch forbids it). */
 function post(port: number, path: string, body: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpRequest(
-      { host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", ...headers } },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+  return rawPost(port, path, body, { "content-type": "application/json", ...headers });
 }
 
 const hook = JSON.stringify({ session_id: "s1", hook_event_name: "Stop" });
