@@ -68,10 +68,10 @@ function isNdjson(contentType: string | null): boolean {
 /**
  * Ingest reads JSON and NDJSON. A missing type and text/plain are kept for minimal clients
  * (Node's fetch labels a string body text/plain); anything else (forms, XML, multipart) is
- * clearly not JSON, and refusing forms also stops a browser form on another site from posting. Bodies are read uncompressed:
- * the Node fast path ingests synchronously and hook payloads are small, so a Content-Encoding
- * is refused by name rather than misread as bad UTF-8 (the OTLP routes, which exporters gzip,
- * decode gzip instead).
+ * clearly not JSON, and refusing forms also stops a browser form on another site from posting.
+ * Bodies are read uncompressed: the Node fast path ingests synchronously and hook payloads are
+ * small, so a Content-Encoding is refused by name rather than misread as bad UTF-8 (the OTLP
+ * routes, which exporters gzip, decode gzip instead).
  */
 export function ingestMediaError(contentType: string | null, contentEncoding: string | null): ApiError | null {
   const coding = (contentEncoding ?? "").trim().toLowerCase();
