@@ -168,8 +168,10 @@ export function addCall(
   limits: SessionLimits,
 ): ToolCall {
   const turn = turnFor(state, e.promptId);
+  // Field by field, not a spread: every call then has one object shape, which keeps this hot path fast.
   const call: ToolCall = {
-    ...fields,
+    toolUseId: fields.toolUseId,
+    toolName: fields.toolName,
     turnIndex: turn?.index ?? null,
     promptId: e.promptId,
     subagentId: e.subagentId,
@@ -178,6 +180,10 @@ export function addCall(
     durationMs: null,
     status: "running",
     error: null,
+    filePaths: fields.filePaths,
+    command: fields.command,
+    summary: fields.summary,
+    startSeq: fields.startSeq,
     endSeq: null,
   };
   state.toolCalls.set(call.toolUseId, call);
