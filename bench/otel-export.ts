@@ -8,7 +8,7 @@
  *     dropped), then the export stage alone (finished spans in, as fast as it sustains them);
  *  2. (bench/lib/export-http.ts) HTTP ingest throughput of `spanlight serve` (the bundle, or the
  *     compiled binary with BENCH_SERVER=binary) with export off,
- *     on (worker thread, the default) and on (main thread), 10 connections, real hook payloads
+ *     on (worker thread, the default) and on (main thread), 50 connections (BENCH_CONNECTIONS), real hook payloads
  *     with unique ids, the receiver running; and the CPU time per event of the server's
  *     event-loop thread and of the whole process, export work included: the event-loop ratio is
  *     the throughput ratio of a server whose event loop is the bottleneck, and other load on the

@@ -16,7 +16,7 @@ const CONTEXT = {
 export const BASE = scenarios().flatMap((s) => loadHooks(s));
 
 /** A captured hook with session/prompt/tool/agent ids made unique for copy `k`. */
-export function copyOf(payload: Record<string, unknown>, k: number): Record<string, unknown> {
+export function copyOf(payload: Record<string, unknown>, k: number | string): Record<string, unknown> {
   const suffix = (v: unknown) => (typeof v === "string" ? `${v}-${k}` : v);
   const p: Record<string, unknown> = { ...payload };
   for (const key of ["session_id", "prompt_id", "tool_use_id", "agent_id"]) if (key in p) p[key] = suffix(p[key]);
@@ -25,6 +25,12 @@ export function copyOf(payload: Record<string, unknown>, k: number): Record<stri
   }
   return p;
 }
+
+/**
+ * Every captured hook as JSON split where the copy number goes: `parts.join(String(k))` is the body of
+ * copy k, so a load generator pays a join per request instead of a copy and a stringify.
+ */
+export const TEMPLATES: string[][] = BASE.map((h) => JSON.stringify(copyOf(h.payload, "\u0001")).split("\\u0001"));
 
 export type CorpusItem = { payload: Record<string, unknown>; receivedAt: string };
 

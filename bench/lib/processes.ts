@@ -26,6 +26,17 @@ export function cpuOf(pid: number): { processUs: number; mainUs: number } {
   return { processUs: times(`/proc/${pid}/stat`), mainUs: times(`/proc/${pid}/task/${pid}/stat`) };
 }
 
+/**
+ * Scheduler figures of a process's main (event-loop) thread (Linux /proc): µs it spent runnable but
+ * waiting for a core, and how many times it went to sleep (ran out of work) of its own accord.
+ */
+export function schedOf(pid: number): { waitUs: number; sleeps: number } {
+  const task = `/proc/${pid}/task/${pid}`;
+  const waitNs = Number(readFileSync(`${task}/schedstat`, "utf8").split(" ")[1]);
+  const sleeps = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`${task}/status`, "utf8"))?.[1] ?? 0);
+  return { waitUs: waitNs / 1000, sleeps };
+}
+
 /** Resident set size of a process in MB (Linux /proc). */
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
