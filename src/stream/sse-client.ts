@@ -27,7 +27,9 @@ export class SseClient {
   readonly stream: ReadableStream<Uint8Array>;
   readonly filter: CompiledFilter;
   readonly sessionId: string | null;
-  #queue: Uint8Array[];
+  /** hello, stats and gap/reset: always the first bytes of the stream. */
+  #head: Uint8Array | null;
+  #queue: Uint8Array[] = [];
   #replay: { next: number; to: number } | null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   #waiting: (() => void) | null = null;
@@ -40,7 +42,7 @@ export class SseClient {
     this.#opts = opts;
     this.filter = opts.filter;
     this.sessionId = opts.sessionId;
-    this.#queue = [encoder.encode(initial.join(""))];
+    this.#head = encoder.encode(initial.join(""));
     this.#replay =
       opts.replay && opts.replay.from <= opts.replay.to ? { next: opts.replay.from, to: opts.replay.to } : null;
     this.stream = new ReadableStream<Uint8Array>(
@@ -61,12 +63,14 @@ export class SseClient {
 
   #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> | undefined {
     if (this.#cancelled) return;
-    if (this.#queue.length > 0) {
-      controller.enqueue(concatBytes(this.#queue));
-      this.#queue = [];
-      if (this.#closing) controller.close();
+    if (this.#head) {
+      controller.enqueue(this.#head);
+      this.#head = null;
       return;
     }
+    // The replay goes out before anything queued meanwhile: a live event sent between replay
+    // batches would arrive out of order, and a client that reconnected right after it would
+    // resume from its id and never see the rest of the replay.
     if (this.#replay) {
       const chunk = this.#replayBatch(this.#replay);
       if (chunk) {
@@ -74,6 +78,12 @@ export class SseClient {
         return;
       }
       return this.#pull(controller);
+    }
+    if (this.#queue.length > 0) {
+      controller.enqueue(concatBytes(this.#queue));
+      this.#queue = [];
+      if (this.#closing) controller.close();
+      return;
     }
     if (this.#closing) {
       controller.close();
@@ -87,10 +97,23 @@ export class SseClient {
 
   #replayBatch(r: { next: number; to: number }): Uint8Array | null {
     const frames: string[] = [];
+    // Sequence ids are contiguous, so an id the ring no longer holds was evicted while this
+    // client replayed (it read slower than ingest filled the ring): say so, as on connect.
+    let missed = 0;
+    const gap = (oldestSeq: number) =>
+      toFrame({ kind: "gap", data: { lastEventId: oldestSeq - missed - 1, oldestSeq, missed } });
     while (r.next <= r.to && frames.length < REPLAY_BATCH) {
-      const e = this.#opts.lookup(r.next++);
-      if (e && this.filter(e)) frames.push(toFrame({ kind: "event", data: e }));
+      const seq = r.next++;
+      const e = this.#opts.lookup(seq);
+      if (!e) {
+        missed++;
+        continue;
+      }
+      if (missed > 0) frames.push(gap(seq));
+      missed = 0;
+      if (this.filter(e)) frames.push(toFrame({ kind: "event", data: e }));
     }
+    if (missed > 0) frames.push(gap(r.next));
     if (r.next > r.to) this.#replay = null;
     return frames.length > 0 ? encoder.encode(frames.join("")) : null;
   }
@@ -99,7 +122,7 @@ export class SseClient {
   push(frame: Uint8Array): boolean {
     if (this.#closing || this.#cancelled) return false;
     const waiting = this.#waiting;
-    if (waiting && this.#replay === null && this.#queue.length === 0) {
+    if (waiting && this.#head === null && this.#replay === null && this.#queue.length === 0) {
       this.#waiting = null;
       this.#controller!.enqueue(frame);
       waiting();
@@ -107,7 +130,10 @@ export class SseClient {
     }
     if (this.#queue.length >= this.#opts.queueLimit) {
       const notice = toFrame({ kind: "overflow", data: { queued: this.#queue.length, limit: this.#opts.queueLimit } });
-      this.#queue.push(encoder.encode(notice));
+      // What is queued is of no use any more (the client resumes from its Last-Event-ID out of
+      // the ring), and a client that never reads again would hold it for as long as its socket lives.
+      this.#queue = [encoder.encode(notice)];
+      this.#replay = null;
       this.#closing = true;
       this.#notify("overflow");
       this.#wake();
@@ -121,6 +147,7 @@ export class SseClient {
   /** Ends the stream after what is queued (server shutdown). */
   close(): void {
     this.#closing = true;
+    this.#replay = null;
     this.#notify("closed");
     this.#wake();
   }
