@@ -70,6 +70,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
       toFrame({ kind: "stats", data: stats() }),
     ];
     let replay: { from: number; to: number } | null = null;
+    const sinceSeq = filter.since && /^\d+$/.test(filter.since) ? Number(filter.since) : null;
     if (lastEventId !== null) {
       const otherRun = (clientBootId !== null && clientBootId !== bootId) || lastEventId > buffer.newestSeq;
       if (otherRun) {
@@ -87,11 +88,14 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
         }
         replay = { from, to: buffer.newestSeq };
       }
-    } else if (filter.since && /^\d+$/.test(filter.since)) {
-      replay = { from: Math.max(buffer.oldestSeq, Number(filter.since) + 1), to: buffer.newestSeq };
+    } else if (filter.since) {
+      // A sequence id says where the replay starts; a time replays the ring through the filter,
+      // which keeps only events received since then (as /api/events does).
+      const from = sinceSeq !== null ? Math.max(buffer.oldestSeq, sinceSeq + 1) : buffer.oldestSeq;
+      replay = { from, to: buffer.newestSeq };
     }
     const client = new SseClient(initial, {
-      filter: compileFilter({ ...filter, since: undefined }),
+      filter: compileFilter(sinceSeq !== null ? { ...filter, since: undefined } : filter),
       sessionId: filter.sessionId ?? null,
       queueLimit: config.clientQueue,
       replay,
