@@ -1,5 +1,9 @@
-/** Minimal `--flag value` / `--flag=value` / `--switch` parser; unknown flags are errors, not ignored. */
-export type ParsedArgs = { flags: Record<string, string | true>; positional: string[] };
+/**
+ * Minimal `--flag value` / `--flag=value` / `--switch` parser. Unknown flags, short options and
+ * stray words are errors, not ignored: no command takes positional arguments, so
+ * `spanlight serve 9393` or `serve -p 9393` would otherwise start on the default port.
+ */
+export type ParsedArgs = { flags: Record<string, string | true> };
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -10,12 +14,15 @@ export class UsageError extends Error {
 
 export function parseArgs(args: string[], spec: { values: string[]; switches: string[] }): ParsedArgs {
   const flags: Record<string, string | true> = {};
-  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
+    // `-h` is what people type first; every command has --help.
+    if (arg === "-h" && spec.switches.includes("help")) {
+      flags.help = true;
       continue;
+    }
+    if (!arg.startsWith("--")) {
+      throw new UsageError(arg.startsWith("-") ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
     }
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
@@ -28,5 +35,5 @@ export function parseArgs(args: string[], spec: { values: string[]; switches: st
       flags[name] = value;
     } else throw new UsageError(`unknown option --${name}`);
   }
-  return { flags, positional };
+  return { flags };
 }
