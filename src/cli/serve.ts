@@ -23,6 +23,8 @@ Precedence: flags > environment > config file > defaults.`;
 export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "readTextFile">) {
   const { flags } = parseArgs(args, { values: ["port", "host", "token", "config"], switches: ["help"] });
   const layers: ConfigLayer[] = [];
+  // `--config "$UNSET"` must not quietly run on defaults.
+  if (flags.config === "") throw new UsageError("--config needs a file path");
   const file = typeof flags.config === "string" ? flags.config : rt.env.SPANLIGHT_CONFIG;
   if (file) {
     let text: string;
@@ -31,17 +33,28 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     } catch (err) {
       return { ok: false as const, error: `Cannot read config file ${file}: ${(err as Error).message}` };
     }
+    let values: unknown;
     try {
-      layers.push({ source: file, values: JSON.parse(text) });
+      // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse rejects.
+      values = JSON.parse(text.replace(/^\uFEFF/, ""));
     } catch (err) {
       return { ok: false as const, error: `Config file ${file} is not valid JSON: ${(err as Error).message}` };
     }
+    if (values === null || typeof values !== "object" || Array.isArray(values)) {
+      const got = values === null ? "null" : Array.isArray(values) ? "an array" : `a ${typeof values}`;
+      return {
+        ok: false as const,
+        error: `Config file ${file} must hold a JSON object like {"server": {...}}; got ${got}.`,
+      };
+    }
+    layers.push({ source: file, values: values as ConfigInput });
   }
   layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
   layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel: otelEnvToConfig(rt.env) } });
   const fromFlags: ConfigInput = { server: {} };
   if (typeof flags.port === "string")
-    fromFlags.server!.port = /^\d+$/.test(flags.port) ? Number(flags.port) : (flags.port as never);
+    // Numeric text as a number (as for SPANLIGHT_PORT), so `--port -1` is reported as out of range.
+    fromFlags.server!.port = /^-?\d+$/.test(flags.port) ? Number(flags.port) : (flags.port as never);
   if (typeof flags.host === "string") fromFlags.server!.host = flags.host;
   if (typeof flags.token === "string") fromFlags.server!.token = flags.token;
   layers.push({ source: "command-line flags", values: fromFlags });
@@ -90,7 +103,9 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
       );
       return 2;
     }
-    throw err;
+    // E.g. an address this machine does not have, or a name that does not resolve: one line, not a stack.
+    rt.err(`spanlight: cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}`);
+    return 2;
   }
   spanlight.start();
   const base = `http://${config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host}:${listener.port}`;

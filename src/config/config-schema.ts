@@ -16,12 +16,20 @@ const tokenSchema = z
 
 /**
  * Every setting with its default. Each limit carries the reason for its default;
- * docs/configuration.md renders the same table for users.
+ * docs/configuration.md renders the same table for users. Objects are strict so that a
+ * misspelt setting stops the start instead of silently leaving the default in place.
  */
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
+  /** Editors write a JSON schema reference at the top of a config file; it is not a setting. */
+  $schema: z.string().optional(),
   server: z
-    .object({
-      host: z.string().min(1).default("127.0.0.1"),
+    .strictObject({
+      // `[::1]` is how an IPv6 address is written in a URL; listen() wants it bare.
+      host: z
+        .string()
+        .min(1)
+        .transform((h) => h.replace(/^\[(.+)\]$/, "$1"))
+        .default("127.0.0.1"),
       port: z.number().int().min(0).max(65535).default(9292),
       /** Bearer token for ingest and API; required when host is not loopback. */
       token: tokenSchema.nullable().default(null),
@@ -30,7 +38,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   limits: z
-    .object({
+    .strictObject({
       // A hook payload is rarely above 500 KB (a 200 KB Write carries its content twice); 1 MiB
       // keeps those while bounding what one request can make the server buffer.
       bodyBytes: z.number().int().min(KIB).default(MIB),
@@ -49,7 +57,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   store: z
-    .object({
+    .strictObject({
       // seed 000's ring size; a busy session makes ~1,000 events an hour.
       maxEvents: z.number().int().min(10).default(10_000),
       maxBytes: z
@@ -74,7 +82,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   stream: z
-    .object({
+    .strictObject({
       maxClients: z.number().int().min(1).default(100),
       // Messages queued for one SSE client before it counts as too slow and is disconnected.
       clientQueue: z.number().int().min(8).default(2000),
@@ -84,9 +92,9 @@ export const configSchema = z.object({
     })
     .prefault({}),
   otel: z
-    .object({
+    .strictObject({
       export: z
-        .object({
+        .strictObject({
           enabled: z.boolean().default(false),
           endpoint: z.string().url().default("http://localhost:4318/v1/traces"),
           headers: z.record(z.string(), z.string()).default({}),
@@ -105,7 +113,7 @@ export const configSchema = z.object({
         })
         .prefault({}),
       capture: z
-        .object({
+        .strictObject({
           prompts: z.boolean().default(false),
           toolInput: z.boolean().default(false),
           toolOutput: z.boolean().default(false),

@@ -10,10 +10,16 @@ function isPlain(v: unknown): v is Plain {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+/** Whether a layer's value sets anything: env and flag layers carry sections of only `undefined`. */
+function setsSomething(v: unknown): boolean {
+  return isPlain(v) ? Object.values(v).some(setsSomething) : v !== undefined;
+}
+
 function merge(base: Plain, over: Plain): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    if (v === undefined || k === "__proto__") continue;
+    // An empty section must not replace a file's wrong-typed one (`"server": null`) unreported.
+    if (!setsSomething(v) || k === "__proto__") continue;
     out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
   }
   return out;
@@ -46,8 +52,19 @@ export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const sourceOf = (p: readonly PropertyKey[]) =>
+      [...layers].reverse().find((l) => setsSomething(lookup(l.values, p)))?.source ?? "defaults";
+    if (issue.code === "unrecognized_keys") {
+      // Named on their own: the section's value could hold the token.
+      const paths = issue.keys.map((k) => [...issue.path, k]);
+      const names = paths.map((p) => p.map(String).join(".")).join(", ");
+      return {
+        ok: false,
+        error: `Unknown setting ${names} (from ${sourceOf(paths[0]!)}); docs/configuration.md lists the settings.`,
+      };
+    }
     const path = issue.path.map(String).join(".");
-    const from = [...layers].reverse().find((l) => lookup(l.values, issue.path) !== undefined)?.source ?? "defaults";
+    const from = sourceOf(issue.path);
     return {
       ok: false,
       error: `Invalid setting ${path || "(config)"}: ${issue.message}; got ${describe(lookup(merged, issue.path), isSecret(issue.path))} (from ${from}).`,
