@@ -6,5 +6,5 @@ export type { DecodedRequest, OtlpSignal, ResourceLogs, ResourceMetrics, Resourc
 export { checkOtlpArrival, type OtlpArrival } from "./probe.ts";
 export { readOtlpRequest } from "./read-request.ts";
 export { createOtlpReceiver, FORWARDED_HEADER, type OtlpReceiver, type OtlpSinks } from "./receiver.ts";
-export { otlpRoutes } from "./routes.ts";
+export { OTLP_PATHS, otlpRoutes } from "./routes.ts";
 export { toLogRecords, toReadableSpans } from "./sdk-records.ts";

@@ -158,8 +158,18 @@ export function createOtlpReceiver({
     return successResponse(signal, read.encoding, partial);
   }
 
+  /**
+   * A request the app's guards refused (token, Host, cross-site) before it reached `handle`:
+   * answered like any other OTLP failure, so an exporter can read why, and counted.
+   */
+  function refuse(req: Request, error: ApiError): Response {
+    counts.rejectedRequests++;
+    return errorResponse(error, encodingOf(req.headers.get("content-type")));
+  }
+
   return {
     handle,
+    refuse,
     stats(): OtlpStats {
       const forward = sinks.forwardStats?.() ?? { forwardLogs: null, forwardMetrics: null };
       return {

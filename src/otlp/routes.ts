@@ -1,4 +1,8 @@
 import { Hono } from "hono";
+
+/** The OTLP/HTTP export paths: failures on them are answered in OTLP's form (google.rpc.Status). */
+export const OTLP_PATHS = new Set(["/v1/traces", "/v1/logs", "/v1/metrics"]);
+
 import type { OtlpReceiver } from "./receiver.ts";
 
 /**

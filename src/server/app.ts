@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { apiRoutes, healthRoute } from "../api/routes.ts";
 import type { Config } from "../config/config-schema.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
-import { type OtlpReceiver, otlpRoutes } from "../otlp/mod.ts";
+import { OTLP_PATHS, type OtlpReceiver, otlpRoutes } from "../otlp/mod.ts";
 import type { ExportStats } from "../schema/mod.ts";
 import type { Store, TraceLinker } from "../store/mod.ts";
 import type { StreamHub } from "../stream/mod.ts";
@@ -37,6 +37,9 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
+    if (err instanceof ApiError && options.otlp && c.req.method === "POST" && OTLP_PATHS.has(c.req.path)) {
+      return options.otlp.refuse(c.req.raw, err);
+    }
     if (err instanceof ApiError) return c.json(err.toBody(), err.status, err.headers);
     log(`internal error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return c.json(new ApiError("internal", "Internal error; the server logged it and keeps serving.").toBody(), 500);

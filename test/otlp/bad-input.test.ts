@@ -147,14 +147,25 @@ describe("bad OTLP input gets the right 4xx", () => {
     expect((await res.json()).error.code).toBe("too_many_items");
   });
 
-  it("needs the bearer token like every other ingest route", async () => {
+  it("needs the bearer token like every other ingest route, and says so in OTLP's form", async () => {
     const s = testSpanlight({ server: { token: "secret-token-1" } });
-    expect((await s.app.request("/v1/logs", post(JSON.stringify(logs), JSON_TYPE))).status).toBe(401);
+    const json = await s.app.request("/v1/logs", post(JSON.stringify(logs), JSON_TYPE));
+    expect(json.status).toBe(401);
+    expect(await json.json()).toMatchObject({ code: 16, error: { code: "unauthorized" } });
+    const proto = await s.app.request("/v1/traces", post(protoTraces, PROTO_TYPE));
+    expect(proto.status).toBe(401);
+    expect(proto.headers.get("content-type")).toBe("application/x-protobuf");
+    const status = readStatus(new Uint8Array(await proto.arrayBuffer()));
+    expect(status).toMatchObject({ code: 16, message: expect.stringMatching(/^unauthorized: /) });
     const ok = await s.app.request(
       "/v1/logs",
       post(JSON.stringify(logs), { ...JSON_TYPE, authorization: "Bearer secret-token-1" }),
     );
     expect(ok.status).toBe(200);
+    const stats: Stats = await (
+      await s.app.request("/api/stats", { headers: { authorization: "Bearer secret-token-1" } })
+    ).json();
+    expect(stats.otlp?.rejectedRequests).toBe(2);
   });
 
   it("stores nothing from a rejected request and counts it", async () => {
