@@ -26,21 +26,30 @@ function num(v: string): number | string {
   return v !== "" && Number.isFinite(n) ? n : v;
 }
 
-/** `k1=v1,k2=v2` with percent-encoded values (W3C baggage style, as the OTel spec defines it). */
-export function parseKeyValueList(text: string): Record<string, string> {
+/**
+ * `k1=v1,k2=v2` with percent-encoded values (W3C baggage style, as the OTel spec defines it).
+ * Malformed entries are skipped, as OTel SDKs do, and reported through `warn` by position and key
+ * only: header values are credentials.
+ */
+export function parseKeyValueList(text: string, warn: (problem: string) => void = () => {}): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of text.split(",")) {
+  const parts = text.split(",");
+  parts.forEach((part, n) => {
+    if (part.trim() === "") return; // a trailing comma
     const i = part.indexOf("=");
-    if (i <= 0) continue;
-    const key = part.slice(0, i).trim();
+    const key = i > 0 ? part.slice(0, i).trim() : "";
+    if (!key) {
+      warn(`entry ${n + 1} is not key=value; ignored`);
+      return;
+    }
     const raw = part.slice(i + 1).trim();
-    if (!key) continue;
     try {
       out[key] = decodeURIComponent(raw);
     } catch {
+      warn(`the value of ${key} is not valid percent-encoding; used as written`);
       out[key] = raw;
     }
-  }
+  });
   return out;
 }
 
@@ -49,7 +58,9 @@ function tracesUrlFromBase(base: string): string {
   return `${base.replace(/\/+$/, "")}/v1/traces`;
 }
 
-export function otelEnvToConfig(env: Env): Json {
+/** The otel config the environment gives; `warn` hears of malformed list variables it skipped. */
+export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {}): Json {
+  const list = (name: string) => parseKeyValueList(value(env, name) ?? "", (problem) => warn(`${name}: ${problem}`));
   const out: Json = {};
   const exp: Json = {};
   const capture: Json = {};
@@ -68,9 +79,9 @@ export function otelEnvToConfig(env: Env): Json {
   if (endpoint) exp.endpoint = endpoint;
 
   const headers = {
-    ...parseKeyValueList(value(env, "OTEL_EXPORTER_OTLP_HEADERS") ?? ""),
-    ...parseKeyValueList(value(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS") ?? ""),
-    ...parseKeyValueList(value(env, "SPANLIGHT_OTEL_HEADERS") ?? ""),
+    ...list("OTEL_EXPORTER_OTLP_HEADERS"),
+    ...list("OTEL_EXPORTER_OTLP_TRACES_HEADERS"),
+    ...list("SPANLIGHT_OTEL_HEADERS"),
   };
   if (Object.keys(headers).length > 0) exp.headers = headers;
 
@@ -114,7 +125,7 @@ export function otelEnvToConfig(env: Env): Json {
     if (v !== undefined) capture[key] = flag(v);
   }
 
-  const resource = parseKeyValueList(value(env, "OTEL_RESOURCE_ATTRIBUTES") ?? "");
+  const resource = list("OTEL_RESOURCE_ATTRIBUTES");
   if (Object.keys(resource).length > 0) out.resourceAttributes = resource;
   // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (spec rule).
   const service =

@@ -50,7 +50,9 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     layers.push({ source: file, values: values as ConfigInput });
   }
   layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
-  layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel: otelEnvToConfig(rt.env) } });
+  const warnings: string[] = [];
+  const otel = otelEnvToConfig(rt.env, (line) => warnings.push(line));
+  layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel } });
   const fromFlags: ConfigInput = { server: {} };
   if (typeof flags.port === "string")
     // Numeric text as a number (as for SPANLIGHT_PORT), so `--port -1` is reported as out of range.
@@ -58,7 +60,7 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
   if (typeof flags.host === "string") fromFlags.server!.host = flags.host;
   if (typeof flags.token === "string") fromFlags.server!.token = flags.token;
   layers.push({ source: "command-line flags", values: fromFlags });
-  return { ...resolveConfig(layers), help: flags.help === true };
+  return { ...resolveConfig(layers), help: flags.help === true, warnings };
 }
 
 export async function serveCommand(args: string[], rt: Runtime): Promise<number> {
@@ -81,6 +83,7 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     return 2;
   }
   const config = loaded.config;
+  for (const line of loaded.warnings) rt.err(`spanlight: ${line}`);
   const spanlight = createSpanlight({
     config,
     log: (line) => rt.err(`spanlight: ${line}`),

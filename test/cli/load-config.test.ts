@@ -36,6 +36,12 @@ describe("loadConfig: the config file", () => {
     );
   });
 
+  it("passes on what the environment's OTEL lists had malformed, to be printed at start", async () => {
+    const r = await loadConfig([], rt(null, { OTEL_EXPORTER_OTLP_HEADERS: "x-a=1,garbage" }));
+    expect(r.ok && r.config.otel.export.headers).toEqual({ "x-a": "1" });
+    expect(r.ok && r.warnings).toEqual(["OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value; ignored"]);
+  });
+
   it("accepts the $schema reference editors add to a JSON file", async () => {
     const r = await loadConfig([], rt('{"$schema": "./spanlight.schema.json", "server": {"port": 9393}}'));
     expect(r.ok && r.config.server.port).toBe(9393);

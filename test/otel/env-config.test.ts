@@ -113,4 +113,23 @@ describe("otelEnvToConfig", () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["otel", "export", "batchSize"]);
   });
+
+  it("skips malformed list entries and says which, never with their values", () => {
+    const warnings: string[] = [];
+    const config = otelEnvToConfig(
+      {
+        OTEL_EXPORTER_OTLP_HEADERS: "garbage, x-api-key=secret-value, =nokey, x-raw=100%zz,",
+        OTEL_RESOURCE_ATTRIBUTES: "team",
+      },
+      (line) => warnings.push(line),
+    );
+    expect(config).toEqual({ export: { headers: { "x-api-key": "secret-value", "x-raw": "100%zz" } } });
+    expect(warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_HEADERS: entry 1 is not key=value; ignored",
+      "OTEL_EXPORTER_OTLP_HEADERS: entry 3 is not key=value; ignored",
+      "OTEL_EXPORTER_OTLP_HEADERS: the value of x-raw is not valid percent-encoding; used as written",
+      "OTEL_RESOURCE_ATTRIBUTES: entry 1 is not key=value; ignored",
+    ]);
+    expect(warnings.join("\n")).not.toContain("secret");
+  });
 });
