@@ -297,6 +297,10 @@ export const sessionDetailSchema = sessionSummarySchema.extend({
     notices: z.number().int(),
     llmRequests: z.number().int().optional(),
     nativeSpans: z.number().int().optional(),
+    /** Files not recorded past `store.maxFilesPerSession` (the first ones touched are kept). */
+    files: z.number().int().optional(),
+    /** Finished subagents dropped past `store.maxToolCallsPerSession` (each is launched by a tool call). */
+    subagents: z.number().int().optional(),
   }),
 });
 export type SessionDetail = z.infer<typeof sessionDetailSchema>;

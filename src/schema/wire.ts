@@ -143,6 +143,8 @@ export const statsSchema = z.object({
   activeSessions: z.number().int(),
   waitingSessions: z.number().int(),
   sessions: z.number().int(),
+  /** Session summaries dropped past `store.maxSessions` since start (least recently active first). */
+  sessionsEvicted: z.number().int(),
   byType: z.record(z.string(), z.number().int()),
   totalCostUsd: z.number(),
   tokens: tokenTotalsSchema,

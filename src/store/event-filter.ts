@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { NormalizedEvent } from "../schema/mod.ts";
 
+// ISO 8601 only: Date.parse alone also takes "May 5" or "a 1" and would silently filter by a guess.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
 const list = z
   .string()
   .transform((s) =>
@@ -21,7 +24,10 @@ export const eventFilterSchema = z.object({
   /** ISO time (events received at or after it) or a sequence id (events after it). */
   since: z
     .string()
-    .refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), "expected an ISO 8601 time or a sequence id")
+    .refine(
+      (s) => /^\d+$/.test(s) || (ISO_TIME.test(s) && !Number.isNaN(Date.parse(s))),
+      "expected an ISO 8601 time or a sequence id",
+    )
     .optional(),
   /** Case-insensitive text search over summary, ids, tool, command, paths, error and payload. */
   q: z.string().max(500).optional(),

@@ -21,9 +21,11 @@ export class SessionIndex {
   #newest: string | null = null;
   readonly #limits: SessionLimits & { maxSessions: number };
   #evicted = 0;
+  readonly #onEvict: (state: SessionState) => void;
 
-  constructor(limits: SessionLimits & { maxSessions: number }) {
+  constructor(limits: SessionLimits & { maxSessions: number }, onEvict: (state: SessionState) => void = () => {}) {
     this.#limits = limits;
+    this.#onEvict = onEvict;
   }
 
   get size(): number {
@@ -73,6 +75,7 @@ export class SessionIndex {
       }
     }
     victim ??= this.#sessions.keys().next().value as string;
+    this.#onEvict(this.#sessions.get(victim)!);
     this.#sessions.delete(victim);
     if (victim === this.#newest) this.#newest = null;
     this.#evicted++;

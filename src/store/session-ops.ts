@@ -150,6 +150,8 @@ export function startCall(state: SessionState, e: NormalizedEvent, at: string, l
       background: input?.run_in_background !== false,
       agentType: typeof input?.subagent_type === "string" ? input.subagent_type : null,
     });
+    // A call whose subagent never starts and whose Post names none would wait here forever.
+    if (state.pendingAgentCalls.length > limits.maxToolCallsPerSession) state.pendingAgentCalls.shift();
   }
   return call;
 }
@@ -194,18 +196,37 @@ export function addCall(
     if (sub) sub.toolCallCount++;
   }
   if (state.toolCalls.size > limits.maxToolCallsPerSession) {
-    const oldest = state.toolCalls.keys().next().value as string;
-    state.toolCalls.delete(oldest);
+    dropOldestFinished(state.toolCalls);
     state.truncated.toolCalls++;
   }
   return call;
+}
+
+/**
+ * Drops the oldest entry that is no longer running: a running call (a long Bash, an Agent call
+ * whose subagent works) would come back from its Post as a second call, and a running subagent's
+ * later events would find no parent. Running ones are few, so the scan stops early; when every
+ * entry runs, the oldest goes anyway.
+ */
+export function dropOldestFinished(map: Map<string, { status: string }>): void {
+  let victim: string | null = null;
+  for (const [id, v] of map) {
+    if (v.status !== "running") {
+      victim = id;
+      break;
+    }
+  }
+  map.delete(victim ?? (map.keys().next().value as string));
 }
 
 export function touchFiles(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
   for (const { path, op } of toFileOps(e.toolName, payloadField(e, "tool_input"), e.cwd)) {
     let f = state.files.get(path);
     if (!f) {
-      if (state.files.size >= limits.maxFilesPerSession) continue;
+      if (state.files.size >= limits.maxFilesPerSession) {
+        state.truncated.files++;
+        continue;
+      }
       f = { path, reads: 0, writes: 0, edits: 0, searches: 0, lastAt: at };
       state.files.set(path, f);
     }
@@ -242,36 +263,6 @@ export function endCall(
   effects.finishedCalls.push(call);
   touchFiles(state, e, at, limits);
   if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);
-}
-
-/**
- * Claude Code does not say which Agent call started a subagent. The call whose Post already named
- * it (`tool_response.agentId`), else the oldest call asking for the same `subagent_type`, else the
- * oldest (launch order) — the rule the span mapper follows, so API and traces agree.
- */
-function takePendingAgentCall(state: SessionState, e: NormalizedEvent) {
-  const pending = state.pendingAgentCalls;
-  const wanted = e.subagentType || "general-purpose";
-  let i = pending.findIndex((p) => p.agentId === e.subagentId);
-  if (i < 0) i = pending.findIndex((p) => p.agentId === undefined && (p.agentType ?? "general-purpose") === wanted);
-  if (i < 0) i = pending.findIndex((p) => p.agentId === undefined);
-  return i < 0 ? undefined : pending.splice(i, 1)[0];
-}
-
-export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string) {
-  if (!e.subagentId || state.subagents.has(e.subagentId)) return;
-  const pending = takePendingAgentCall(state, e);
-  state.subagents.set(e.subagentId, {
-    agentId: e.subagentId,
-    agentType: e.subagentType || "subagent",
-    parentToolUseId: pending?.toolUseId ?? null,
-    turnIndex: turnFor(state, e.promptId)?.index ?? null,
-    startedAt: at,
-    endedAt: null,
-    status: "running",
-    background: pending?.background ?? false,
-    toolCallCount: 0,
-  });
 }
 
 /**

@@ -9,7 +9,6 @@ import {
   finishCall,
   hasRunningSubagents,
   interruptTurn,
-  onSubagentStart,
   payloadField,
   resolveWaits,
   settleStatus,
@@ -21,6 +20,7 @@ import {
 } from "./session-ops.ts";
 import { applyOtlpEvent } from "./session-otlp.ts";
 import { projectName, type SessionLimits, type SessionState } from "./session-state.ts";
+import { onSubagentStart } from "./session-subagents.ts";
 import { applyEventUsage } from "./session-usage.ts";
 
 export type { SessionEffects } from "./session-ops.ts";
@@ -127,7 +127,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       break;
     }
     case "SubagentStart":
-      onSubagentStart(state, e, at);
+      onSubagentStart(state, e, at, limits);
       break;
     case "SubagentStop": {
       const sub = e.subagentId ? state.subagents.get(e.subagentId) : undefined;

@@ -64,7 +64,15 @@ export type SessionState = {
   /** Agent tool calls not yet matched to a SubagentStart, oldest first. */
   /** Agent calls whose subagent has not started: its requested type, and its id once the call's Post named it. */
   pendingAgentCalls: Array<{ toolUseId: string; background: boolean; agentType: string | null; agentId?: string }>;
-  truncated: { turns: number; toolCalls: number; notices: number; llmRequests: number; nativeSpans: number };
+  truncated: {
+    turns: number;
+    toolCalls: number;
+    notices: number;
+    llmRequests: number;
+    nativeSpans: number;
+    files: number;
+    subagents: number;
+  };
   /** Where totalCostUsd and tokens come from (docs/otlp.md, "Counting cost and tokens"). */
   usageSource: UsageSource | null;
   /** Per-model totals from events (OTLP `api_request`, TelemetryEvent `tokenUsage`). */
@@ -130,7 +138,7 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     files: new Map(),
     notices: [],
     pendingAgentCalls: [],
-    truncated: { turns: 0, toolCalls: 0, notices: 0, llmRequests: 0, nativeSpans: 0 },
+    truncated: { turns: 0, toolCalls: 0, notices: 0, llmRequests: 0, nativeSpans: 0, files: 0, subagents: 0 },
     usageSource: null,
     models: new Map(),
     metricModels: new Map(),
@@ -184,7 +192,7 @@ export function toSessionSummary(state: SessionState): SessionSummary {
       : null,
     turnCount: state.turnCount,
     toolCallCount: state.toolCallCount,
-    subagentCount: state.subagents.size,
+    subagentCount: state.subagents.size + state.truncated.subagents,
     fileCount: state.files.size,
     usageSource: state.usageSource,
     models: sessionModels(state),

@@ -16,6 +16,9 @@ import { ToolStatsTable } from "./tool-stats.ts";
 const MAX_ERROR_KINDS = 200;
 // Model names seen store-wide; a handful in practice, bounded against a client inventing them.
 const MAX_MODELS = 200;
+// Event types broken out in `byType`: Claude Code has a few dozen; any client may invent more.
+const MAX_TYPES = 500;
+const OTHER_KEY = "(other)";
 const TOP_ERRORS = 10;
 
 /** Store-wide counters behind `GET /api/stats` (seed 000's TelemetryStats and more). */
@@ -68,7 +71,10 @@ export class StatsCounters {
   /** `countError`: false for a failure already counted from another source (see SessionState.hooked). */
   record(e: NormalizedEvent, nowMs: number, countError = true): void {
     this.#total++;
-    this.#byType.set(e.type, (this.#byType.get(e.type) ?? 0) + 1);
+    const typeCount = this.#byType.get(e.type);
+    if (typeCount !== undefined) this.#byType.set(e.type, typeCount + 1);
+    else if (this.#byType.size < MAX_TYPES) this.#byType.set(e.type, 1);
+    else this.#byType.set(OTHER_KEY, (this.#byType.get(OTHER_KEY) ?? 0) + 1);
     this.#perSecond.add(nowMs);
     this.#perMinute.add(nowMs);
     if (e.usage) {
@@ -115,7 +121,14 @@ export class StatsCounters {
 
   snapshot(
     nowMs: number,
-    extra: { active: number; waiting: number; sessions: number; buffer: BufferStats; exportStats: ExportStats },
+    extra: {
+      active: number;
+      waiting: number;
+      sessions: number;
+      sessionsEvicted: number;
+      buffer: BufferStats;
+      exportStats: ExportStats;
+    },
   ): Stats {
     return {
       totalEvents: this.#total,
@@ -124,6 +137,7 @@ export class StatsCounters {
       activeSessions: extra.active,
       waitingSessions: extra.waiting,
       sessions: extra.sessions,
+      sessionsEvicted: extra.sessionsEvicted,
       byType: Object.fromEntries(this.#byType),
       totalCostUsd: this.#cost,
       tokens: { ...this.#tokens },

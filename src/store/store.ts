@@ -40,9 +40,11 @@ export type Store = ReturnType<typeof createStore>;
  */
 export function createStore({ store: limits, clock = systemClock }: StoreOptions) {
   const ring = new RingBuffer<NormalizedEvent>(limits.maxEvents, limits.maxBytes);
-  const sessions = new SessionIndex(limits);
-  const agents = new AgentIndex(limits.maxSessions);
   const counters = new StatsCounters();
+  const sessions = new SessionIndex(limits, (evicted) => {
+    for (const call of evicted.toolCalls.values()) if (call.status === "running") counters.tools.abandoned(call);
+  });
+  const agents = new AgentIndex(limits.maxSessions);
   const keys = new IdempotencyKeys(limits.idempotencyKeys);
   const listeners = new Set<StoreListener>();
   const changed = new Set<string>();
@@ -188,6 +190,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
         active,
         waiting,
         sessions: sessions.size,
+        sessionsEvicted: sessions.evicted,
         buffer: buffer(),
         exportStats,
       });

@@ -2,6 +2,10 @@ import type { ToolCall, ToolStats } from "../schema/mod.ts";
 
 // Durations kept per tool for p50/p95: recent behaviour matters more than all-time, and memory stays flat.
 const DURATION_WINDOW = 1000;
+// Tool names broken out: MCP servers bring many, but a client inventing names must not grow memory.
+const MAX_TOOLS = 1000;
+// Where calls of tools past MAX_TOOLS are counted (a name no tool can have: it has parentheses).
+const OTHER_TOOLS = "(other)";
 
 type Acc = {
   started: number;
@@ -25,6 +29,11 @@ export class ToolStatsTable {
 
   #acc(name: string): Acc {
     let acc = this.#tools.get(name);
+    if (!acc) {
+      // Once full, a name not seen yet never enters, so its Pre and Post both land in OTHER_TOOLS.
+      if (this.#tools.size >= MAX_TOOLS) name = OTHER_TOOLS;
+      acc = this.#tools.get(name);
+    }
     if (!acc) {
       acc = { started: 0, finished: 0, failures: 0, durations: [], next: 0, lastError: null, lastErrorAt: null };
       this.#tools.set(name, acc);
@@ -51,6 +60,11 @@ export class ToolStatsTable {
       else acc.durations[acc.next] = call.durationMs;
       acc.next = (acc.next + 1) % DURATION_WINDOW;
     }
+  }
+
+  /** A running call whose session was evicted: its Post can no longer end it, so it stops counting as running. */
+  abandoned(call: ToolCall): void {
+    this.#acc(call.toolName).finished++;
   }
 
   list(): ToolStats[] {

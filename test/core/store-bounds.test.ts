@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import type { EventsPage, SessionDetail, Stats, ToolStats } from "../../src/schema/mod.ts";
+import { postHook, testSpanlight } from "../helpers/app.ts";
+
+async function json<T>(res: Response | Promise<Response>): Promise<T> {
+  return (await (await res).json()) as T;
+}
+
+describe("store bounds", () => {
+  it("keeps store-wide per-type and per-tool counters bounded when clients invent names", async () => {
+    const s = testSpanlight();
+    for (let i = 0; i < 1100; i++) {
+      await postHook(s.app, { session_id: "s", hook_event_name: `Custom${i}` });
+      await postHook(s.app, {
+        session_id: "s",
+        hook_event_name: "PreToolUse",
+        tool_name: `T${i}`,
+        tool_use_id: `u${i}`,
+      });
+      await postHook(s.app, {
+        session_id: "s",
+        hook_event_name: "PostToolUse",
+        tool_name: `T${i}`,
+        tool_use_id: `u${i}`,
+      });
+    }
+    const stats = await json<Stats>(s.app.request("/api/stats"));
+    expect(Object.keys(stats.byType).length).toBeLessThanOrEqual(501);
+    expect(Object.values(stats.byType).reduce((a, b) => a + b, 0)).toBe(stats.totalEvents);
+    const tools = await json<ToolStats[]>(s.app.request("/api/tools"));
+    expect(tools.length).toBeLessThanOrEqual(1001);
+    expect(tools.reduce((a, t) => a + t.count, 0)).toBe(1100);
+    expect(tools.every((t) => t.running === 0)).toBe(true);
+  });
+
+  it("never drops a running call to make room, so its Post is not counted as a second call", async () => {
+    const s = testSpanlight({ store: { maxToolCallsPerSession: 2 } });
+    const call = (type: string, id: string) =>
+      postHook(s.app, { session_id: "s", hook_event_name: type, tool_name: "Bash", tool_use_id: id, tool_input: {} });
+    await call("PreToolUse", "long");
+    for (const id of ["a", "b", "c"]) {
+      await call("PreToolUse", id);
+      await call("PostToolUse", id);
+    }
+    await call("PostToolUse", "long");
+    const detail = await json<SessionDetail>(s.app.request("/api/sessions/s"));
+    expect(detail.toolCallCount).toBe(4);
+    expect(detail.toolCalls.find((c) => c.toolUseId === "long")?.startSeq).toBe(1);
+    expect(detail.truncated.toolCalls).toBe(2);
+    const [bash] = await json<ToolStats[]>(s.app.request("/api/tools"));
+    expect(bash).toMatchObject({ toolName: "Bash", count: 4, running: 0 });
+  });
+
+  it("reports sessions evicted past maxSessions in /api/stats and /status", async () => {
+    const s = testSpanlight({ store: { maxSessions: 2 } });
+    for (const id of ["a", "b", "c", "d"]) await postHook(s.app, { session_id: id, hook_event_name: "SessionStart" });
+    const stats = await json<Stats>(s.app.request("/api/stats"));
+    expect(stats).toMatchObject({ sessions: 2, sessionsEvicted: 2 });
+    const status = await json<{ sessions: { total: number; evicted: number } }>(s.app.request("/status"));
+    expect(status.sessions).toMatchObject({ total: 2, evicted: 2 });
+    expect((await s.app.request("/api/sessions/a")).status).toBe(404);
+  });
+
+  it("bounds one session's subagents and pending Agent calls, and counts what it drops", async () => {
+    const s = testSpanlight({ store: { maxToolCallsPerSession: 3, maxFilesPerSession: 2 } });
+    for (let i = 0; i < 6; i++) {
+      await postHook(s.app, { session_id: "s", hook_event_name: "SubagentStart", agent_id: `a${i}`, agent_type: "x" });
+      await postHook(s.app, { session_id: "s", hook_event_name: "SubagentStop", agent_id: `a${i}`, agent_type: "x" });
+    }
+    for (let i = 0; i < 6; i++) {
+      await postHook(s.app, {
+        session_id: "s",
+        hook_event_name: "PreToolUse",
+        tool_name: "Agent",
+        tool_use_id: `g${i}`,
+        tool_input: {},
+      });
+    }
+    for (let i = 0; i < 3; i++) {
+      await postHook(s.app, {
+        session_id: "s",
+        hook_event_name: "PostToolUse",
+        tool_name: "Read",
+        tool_use_id: `r${i}`,
+        tool_input: { file_path: `/f${i}` },
+      });
+    }
+    const state = s.store.session("s")!;
+    expect(state.subagents.size).toBe(3);
+    expect(state.pendingAgentCalls.length).toBeLessThanOrEqual(3);
+    const detail = await json<SessionDetail>(s.app.request("/api/sessions/s"));
+    expect(detail.subagentCount).toBe(6);
+    expect(detail.truncated).toMatchObject({ subagents: 3, files: 1 });
+    expect(detail.fileCount).toBe(2);
+  });
+});
+
+describe("GET /api/events since", () => {
+  it("rejects a time that is not ISO 8601 instead of guessing a date", async () => {
+    const s = testSpanlight();
+    await postHook(s.app, { session_id: "s", hook_event_name: "Stop" });
+    for (const since of ["May%205", "a%201", "2026-13-45"]) {
+      const res = await s.app.request(`/api/events?since=${since}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "invalid_query", issues: [{ path: "since" }] } });
+    }
+    const ok = await json<EventsPage>(s.app.request("/api/events?since=2026-11-21T09:59:59Z"));
+    expect(ok.events).toHaveLength(1);
+  });
+});
+
+describe("session eviction", () => {
+  it("stops counting an evicted session's running calls as running", async () => {
+    const s = testSpanlight({ store: { maxSessions: 1 } });
+    await postHook(s.app, { session_id: "a", hook_event_name: "PreToolUse", tool_name: "Bash", tool_use_id: "x" });
+    await postHook(s.app, { session_id: "b", hook_event_name: "SessionStart" });
+    expect(s.store.session("a")).toBeUndefined();
+    const [bash] = await json<ToolStats[]>(s.app.request("/api/tools"));
+    expect(bash).toMatchObject({ toolName: "Bash", count: 1, running: 0, failures: 0 });
+  });
+});
