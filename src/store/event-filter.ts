@@ -31,10 +31,9 @@ export const eventFilterSchema = z.object({
     .optional(),
   /** Case-insensitive text search over summary, ids, tool, command, paths, error and payload. */
   q: z.string().max(500).optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .default(200)
+  // `limit=` (a form or a template with nothing filled in) means the default, not 0 clamped to 1.
+  limit: z
+    .preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().default(200))
     .transform((n) => Math.min(1000, Math.max(1, n))),
   /** Opaque cursor from `nextCursor`: returns events older than it. */
   cursor: z.string().regex(/^\d+$/, "expected a cursor from nextCursor").optional(),

@@ -46,6 +46,7 @@ describe("GET /api/events", () => {
     const s = testSpanlight();
     for (let i = 0; i < 3; i++) await postHook(s.app, { session_id: "s", hook_event_name: "Notification" });
     expect((await json<EventsPage>(s.app.request("/api/events?limit=0"))).events).toHaveLength(1);
+    expect((await json<EventsPage>(s.app.request("/api/events?limit="))).events).toHaveLength(3);
     const bad = await s.app.request("/api/events?since=not-a-time");
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_query", issues: [{ path: "since" }] } });
