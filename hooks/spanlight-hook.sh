@@ -31,7 +31,9 @@ if [ "${1:-}" != --deliver ] && [ "${1:-}" != --flush ]; then
   esac
   [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || exec cat >/dev/null 2>&1
   in="$spool/.in.$$"
-  if cat >"$in" 2>/dev/null && [ -s "$in" ]; then
+  # Braces: a spool where the file cannot be created fails the redirection itself, whose message
+  # a plain `2>/dev/null` on `cat` would not catch.
+  if { cat >"$in"; } 2>/dev/null && [ -s "$in" ]; then
     # Claude Code waits until the hook's stdout and stderr close, not only for its exit: let go
     # of them before starting the delivery, which then cannot hold them open.
     exec </dev/null >/dev/null 2>&1
@@ -270,6 +272,12 @@ lock_acquire() {
 flush() {
   if ! command -v curl >/dev/null 2>&1; then
     hook_log "curl is not installed: the payloads stay spooled (install curl, or use spanlight-hook.py)"
+    # Nothing will send them, so without this the spool would grow past its bound with every event.
+    if lock_acquire; then
+      adopt_finished
+      trim
+      rm -rf "$lock"
+    fi
     return 0
   fi
   url=$(resolve_url)

@@ -65,7 +65,10 @@ export function toHookCommand(options: Pick<EntryOptions, "baseUrl" | "client" |
   // The environment still wins over the baked-in URL, so a container can point elsewhere.
   const bake = options.urlInCommand && url !== toHookUrl(DEFAULT_BASE_URL);
   const prefix = bake ? `SPANLIGHT_URL="\${SPANLIGHT_URL:-${shEscapeInQuotes(url)}}" ` : "";
-  return `${prefix}${run} ${COMMAND_MARK}`;
+  // Exit 2 is a decision to Claude Code (it blocks the tool, erases the prompt, keeps a Stop
+  // going), and dash exits 2 when the script is missing: a project settings file shared with
+  // someone without the scripts, or a container without the mount. The hook itself always exits 0.
+  return `${prefix}${run} || true ${COMMAND_MARK}`;
 }
 
 function toHttpHook(options: EntryOptions): HttpHook {

@@ -101,7 +101,7 @@ describe("spanlight init plan", () => {
       const handler = (groups as Json[])[0]!.hooks[0];
       expect(handler.type).toBe("command");
       expect(handler.command).toBe(
-        'SPANLIGHT_URL="${SPANLIGHT_URL:-http://127.0.0.1:9393/v1/hooks/claude-code}" python3 -I -S "${SPANLIGHT_HOOKS_DIR:-$HOME/.spanlight/hooks}/spanlight-hook.py" # spanlight',
+        'SPANLIGHT_URL="${SPANLIGHT_URL:-http://127.0.0.1:9393/v1/hooks/claude-code}" python3 -I -S "${SPANLIGHT_HOOKS_DIR:-$HOME/.spanlight/hooks}/spanlight-hook.py" || true # spanlight',
       );
     }
   });
@@ -147,7 +147,9 @@ describe("spanlight init plan", () => {
   it("points containers at host.docker.internal, reading URL and token from the container's environment", () => {
     const command = init({ docker: true, mode: "command", scope: "project" }, null);
     const handler = hooksOf(command.after).Stop[0].hooks[0];
-    expect(handler.command).toBe('sh "${SPANLIGHT_HOOKS_DIR:-$HOME/.spanlight/hooks}/spanlight-hook.sh" # spanlight');
+    expect(handler.command).toBe(
+      'sh "${SPANLIGHT_HOOKS_DIR:-$HOME/.spanlight/hooks}/spanlight-hook.sh" || true # spanlight',
+    );
     const envFile = command.writes.find((w) => w.path === "/work/p/.spanlight/docker.env");
     expect(envFile?.text).toBe(
       "SPANLIGHT_URL=http://host.docker.internal:9292/v1/hooks/claude-code\nSPANLIGHT_HOOKS_DIR=/opt/spanlight/hooks\n",
