@@ -29,6 +29,25 @@ function header(headers: { get(name: string): string | null }, name: string): st
   return t === "" ? null : t.slice(0, 256);
 }
 
+function listValue(headers: { get(name: string): string | null }, name: string): string | null {
+  const t = headers.get(name)?.trim();
+  return t ? t : null;
+}
+
+const MAX_KEY_CHARS = 256;
+
+/**
+ * An idempotency key within MAX_KEY_CHARS. A longer one keeps a prefix and gains a hash (FNV-1a)
+ * and the length of the whole: cut plainly, two keys that share a long prefix would be one, and
+ * the later payload would be dropped as a duplicate.
+ */
+export function boundedKey(key: string): string {
+  if (key.length <= MAX_KEY_CHARS) return key;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `${key.slice(0, MAX_KEY_CHARS - 24)}~${(h >>> 0).toString(16)}:${key.length}`;
+}
+
 export function readContext(headers: { get(name: string): string | null }): IngestContext {
   return {
     agentId: header(headers, CONTEXT_HEADERS.agentId),
@@ -36,6 +55,8 @@ export function readContext(headers: { get(name: string): string | null }): Inge
     hostName: header(headers, CONTEXT_HEADERS.hostName),
     workflowId: header(headers, CONTEXT_HEADERS.workflowId),
     nodeId: header(headers, CONTEXT_HEADERS.nodeId),
-    idempotencyKey: header(headers, CONTEXT_HEADERS.idempotencyKey) ?? header(headers, "x-spanlight-idempotency-key"),
+    // Not cut like the others: a batch sends one key per item in this header (routes.ts bounds each).
+    idempotencyKey:
+      listValue(headers, CONTEXT_HEADERS.idempotencyKey) ?? listValue(headers, "x-spanlight-idempotency-key"),
   };
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Config } from "../config/config-schema.ts";
 import type { EventDraft, IngestResponse, ItemResult } from "../schema/mod.ts";
 import { ApiError } from "../server/api-error.ts";
-import { readContext } from "./context.ts";
+import { boundedKey, readContext } from "./context.ts";
 import { plausibleTime } from "./event-time.ts";
 import { ingestMediaError, parseBody } from "./parse-json.ts";
 import { readBody } from "./read-body.ts";
@@ -88,7 +88,8 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
     const results: ItemResult[] = items.map((item, index): ItemResult => {
       const prefix = batch ? `[${index}]` : "";
       if (!item.ok) return { index, status: "rejected", error: withPrefix(item.error, prefix).toBody().error };
-      const key = listHeader(context.idempotencyKey, index, batch);
+      const listed = listHeader(context.idempotencyKey, index, batch);
+      const key = listed === null ? null : boundedKey(listed);
       const rx = {
         id: key ?? newId(),
         receivedAt,

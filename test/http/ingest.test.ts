@@ -103,6 +103,25 @@ describe("POST /v1/hooks/claude-code", () => {
     expect(s.store.buffer().events).toBe(1);
   });
 
+  it("knows every key of a batch again, however long the list of keys", async () => {
+    const s = testSpanlight();
+    const items = Array.from({ length: 50 }, (_, i) => ({ ...hook, tool_use_id: `t${i}` }));
+    // As the hook clients make them: host, then the spool file's name (time and process id).
+    const keys = items.map((_, i) => `builder-7f3a-${1763700000000000000 + i}-${4000 + i}`);
+    const send = async (k: string[], batch = items) =>
+      (await (await postHook(s.app, batch, { "idempotency-key": k.join(",") })).json()) as {
+        accepted: number;
+        duplicates: number;
+      };
+    expect(await send(keys)).toMatchObject({ accepted: 50, duplicates: 0 });
+    expect(await send(keys)).toMatchObject({ accepted: 0, duplicates: 50 });
+    // Long keys that share a long prefix stay apart (a plain cut would make them one).
+    const long = (tail: string) => `${"x".repeat(300)}-${tail}`;
+    expect(await send([long("a"), long("b")], items.slice(0, 2))).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await send([long("a"), long("b")], items.slice(0, 2))).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(s.store.buffer().events).toBe(52);
+  });
+
   it("accepts a JSON array batch with per-item results", async () => {
     const s = testSpanlight();
     const res = await postHook(s.app, [hook, { hook_event_name: "Stop" }, { ...hook, tool_use_id: "t2" }]);
