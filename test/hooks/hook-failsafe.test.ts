@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toHookCommand } from "../../src/install/hook-entries.ts";
-import { HOOK_VARIANTS, type HookRun, readSpool, runHook } from "./helpers/run-hook.ts";
+import { HOOK_VARIANTS, type HookRun, readSpool, runHook, runWithStdin } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
 
 /**
@@ -14,20 +13,7 @@ import { createTempDir } from "./helpers/temp-dir.ts";
 
 /** Runs a command line the way Claude Code does: `/bin/sh -c`, the payload on stdin. */
 function runCommandLine(command: string, payload: string, env: Record<string, string>): Promise<HookRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", command], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(payload);
-  });
+  return runWithStdin("/bin/sh", ["-c", command], payload, env);
 }
 
 const PAYLOAD = JSON.stringify({ session_id: "sess-failsafe", hook_event_name: "PreToolUse", tool_name: "Bash" });

@@ -23,11 +23,18 @@ export type HookRun = { code: number | null; stdout: string; stderr: string };
  * process has exited and closed its output: exactly what Claude Code waits for.
  */
 export function runHook(variant: HookVariant, payload: string, env: Record<string, string>): Promise<HookRun> {
+  return runWithStdin(variant.command, variant.args, payload, { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env });
+}
+
+/** A process with `payload` on stdin; resolves with its exit code and output once it closed them. */
+export function runWithStdin(
+  command: string,
+  args: string[],
+  payload: string,
+  env: Record<string, string>,
+): Promise<HookRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(variant.command, variant.args, {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
