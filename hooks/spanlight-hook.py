@@ -142,18 +142,24 @@ def hook_log(line):
             pass
 
 
+def header_safe(value):
+    """Printable ASCII: urllib refuses a newline or a character outside Latin-1 in a header, and
+    that refusal would read as "server down" forever. Replaced, not refused: the payload goes out."""
+    return "".join(c if " " <= c <= "~" else "_" for c in value)
+
+
 class Sender:
     def __init__(self, spool):
         self.spool = spool
         self.url = resolve_url(spool)
         self.host = read_host()
-        agent = env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host))
+        agent = header_safe(env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host)))
         self.headers = {"Content-Type": "application/json", "X-Spanlight-Agent": agent, "X-Spanlight-Host": self.host}
         container = read_container(self.host)
         for header, value in (
             ("X-Spanlight-Container", container),
-            ("X-Spanlight-Workflow", env("SPANLIGHT_WORKFLOW_ID")),
-            ("X-Spanlight-Node", env("SPANLIGHT_NODE_ID")),
+            ("X-Spanlight-Workflow", header_safe(env("SPANLIGHT_WORKFLOW_ID"))),
+            ("X-Spanlight-Node", header_safe(env("SPANLIGHT_NODE_ID"))),
         ):
             if value:
                 self.headers[header] = value

@@ -140,6 +140,12 @@ resolve_url() {
   printf '%s' "$u"
 }
 
+# A header value as printable ASCII: a newline would end curl's config line (and the header), and
+# other bytes cannot be sent in a header at all. Replaced, not refused: the payload still goes out.
+header_safe() {
+  printf '%s' "$1" | LC_ALL=C tr -c ' -~' '_'
+}
+
 # curl reads its options from stdin so the token never shows in the process list.
 curl_config_value() {
   printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
@@ -156,8 +162,8 @@ post() {
     [ -n "$agent" ] && echo "header = $(curl_config_value "X-Spanlight-Agent: $agent")"
     [ -n "$host" ] && echo "header = $(curl_config_value "X-Spanlight-Host: $host")"
     [ -n "$cont" ] && echo "header = $(curl_config_value "X-Spanlight-Container: $cont")"
-    [ -n "${SPANLIGHT_WORKFLOW_ID:-}" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $SPANLIGHT_WORKFLOW_ID")"
-    [ -n "${SPANLIGHT_NODE_ID:-}" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $SPANLIGHT_NODE_ID")"
+    [ -n "$workflow" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $workflow")"
+    [ -n "$node" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $node")"
     [ -n "${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
   } | curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \
     --data-binary "@$body" -K - 2>/dev/null
@@ -283,7 +289,9 @@ flush() {
   url=$(resolve_url)
   host=$(read_host)
   cont=$(read_container)
-  agent=${SPANLIGHT_AGENT_ID:-${CLAUDE_INSTANCE_ID:-$host}}
+  agent=$(header_safe "${SPANLIGHT_AGENT_ID:-${CLAUDE_INSTANCE_ID:-$host}}")
+  workflow=$(header_safe "${SPANLIGHT_WORKFLOW_ID:-}")
+  node=$(header_safe "${SPANLIGHT_NODE_ID:-}")
   batch_max=${SPANLIGHT_BATCH:-50}
   while lock_acquire; do
     failed=0

@@ -97,6 +97,23 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     await spoolSettles(0);
   });
 
+  it("sends context it cannot put in a header as printable ASCII instead of never sending", async () => {
+    const run = await runHook(variant, payload("Stop"), {
+      ...env,
+      SPANLIGHT_AGENT_ID: "build\nbox",
+      SPANLIGHT_WORKFLOW_ID: "nightly—eu",
+      SPANLIGHT_NODE_ID: 'n"1',
+    });
+    expectQuiet(run);
+    await server.waitFor(() => server.requests.length === 1, "the delivery");
+    const headers = server.requests[0]!.headers;
+    expect(headers["x-spanlight-agent"]).toBe("build_box");
+    // One replacement per byte in sh (a byte-wise tool), per character in Python.
+    expect(headers["x-spanlight-workflow"]).toMatch(/^nightly_+eu$/);
+    expect(headers["x-spanlight-node"]).toBe('n"1');
+    await spoolSettles(0);
+  });
+
   it("returns before the server answers: delivery never holds up the agent", async () => {
     server.hold(); // the server accepts the request and never answers until released
     await hook("Stop");
