@@ -74,7 +74,8 @@ export class AgentIndex {
       return {
         ...a,
         currentSessionId,
-        sessionIds: [...a.sessionIds],
+        // Sessions evicted past store.maxSessions are gone from the API: a card must not link to them.
+        sessionIds: a.sessionIds.filter((id) => session(id) !== null),
         status: s?.status ?? "idle",
         currentTool: s?.tool ?? null,
         currentStepIndex: s?.stepIndex ?? null,
@@ -104,5 +105,5 @@ function liveSession(
     const s = session(id);
     if (s && (s.status === "active" || s.status === "waiting")) return [id, s];
   }
-  return [a.currentSessionId, current];
+  return current ? [a.currentSessionId, current] : [null, null];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventsPage, SessionDetail, Stats, ToolStats } from "../../src/schema/mod.ts";
+import type { Agent, EventsPage, SessionDetail, Stats, ToolStats } from "../../src/schema/mod.ts";
 import { postHook, testSpanlight } from "../helpers/app.ts";
 
 async function json<T>(res: Response | Promise<Response>): Promise<T> {
@@ -59,6 +59,15 @@ describe("store bounds", () => {
     const status = await json<{ sessions: { total: number; evicted: number } }>(s.app.request("/status"));
     expect(status.sessions).toMatchObject({ total: 2, evicted: 2 });
     expect((await s.app.request("/api/sessions/a")).status).toBe(404);
+  });
+
+  it("never points an agent card at a session that was evicted", async () => {
+    const s = testSpanlight({ store: { maxSessions: 2 } });
+    const agent = { "x-spanlight-agent": "box-1" };
+    await postHook(s.app, { session_id: "mine", hook_event_name: "SessionStart" }, agent);
+    for (const id of ["b", "c"]) await postHook(s.app, { session_id: id, hook_event_name: "SessionStart" });
+    const [card] = await json<Agent[]>(s.app.request("/api/agents"));
+    expect(card).toMatchObject({ agentId: "box-1", currentSessionId: null, sessionIds: [], status: "idle" });
   });
 
   it("bounds one session's subagents and pending Agent calls, and counts what it drops", async () => {
