@@ -12,6 +12,10 @@ import type { SessionState } from "./session-state.ts";
 export type UsageAmounts = TokenTotals & { costUsd: number };
 
 export const UNKNOWN_MODEL = "unknown";
+// Models broken out per session: a session uses a handful; one inventing names must not grow it.
+// Past the bound, usage is counted under OTHER_MODEL, so the session's totals still add up.
+const MAX_SESSION_MODELS = 50;
+const OTHER_MODEL = "(other)";
 
 export function emptyModelUsage(model: string, requests: number | null): ModelUsage {
   return { model, requests, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, costUsd: 0 };
@@ -23,6 +27,16 @@ export function addAmounts(target: TokenTotals & { costUsd?: number }, d: UsageA
   target.cacheReadTokens += sign * d.cacheReadTokens;
   target.cacheCreationTokens += sign * d.cacheCreationTokens;
   if (target.costUsd !== undefined) target.costUsd += sign * d.costUsd;
+}
+
+function modelEntry(models: Map<string, ModelUsage>, model: string, requests: number | null): ModelUsage {
+  const name = models.has(model) || models.size < MAX_SESSION_MODELS ? model : OTHER_MODEL;
+  let m = models.get(name);
+  if (!m) {
+    m = emptyModelUsage(name, requests);
+    models.set(name, m);
+  }
+  return m;
 }
 
 function addToTotals(state: SessionState, d: UsageAmounts, sign: number): void {
@@ -56,11 +70,7 @@ export function applyEventUsage(state: SessionState, e: NormalizedEvent): ModelU
   addToTotals(state, amounts, 1);
   state.usageSource = e.source === "otlp" || state.usageSource === "otlp_logs" ? "otlp_logs" : "telemetry";
   const model = usage.model ?? e.model ?? UNKNOWN_MODEL;
-  let m = state.models.get(model);
-  if (!m) {
-    m = emptyModelUsage(model, 0);
-    state.models.set(model, m);
-  }
+  const m = modelEntry(state.models, model, 0);
   addAmounts(m, amounts);
   m.requests = (m.requests ?? 0) + 1;
   return withdrawn;
@@ -71,11 +81,7 @@ export function applyEventUsage(state: SessionState, e: NormalizedEvent): ModelU
  * no usage event has arrived. Returns the amounts that entered the totals (for the store's), or null.
  */
 export function applyMetricUsage(state: SessionState, model: string, d: UsageAmounts): UsageAmounts | null {
-  let m = state.metricModels.get(model);
-  if (!m) {
-    m = emptyModelUsage(model, null);
-    state.metricModels.set(model, m);
-  }
+  const m = modelEntry(state.metricModels, model, null);
   addAmounts(m, d);
   state.usageSource ??= "otlp_metrics";
   if (state.usageSource !== "otlp_metrics") return null;

@@ -61,6 +61,29 @@ describe("store bounds", () => {
     expect((await s.app.request("/api/sessions/a")).status).toBe(404);
   });
 
+  it("bounds the models one session breaks its usage into, keeping the totals whole", async () => {
+    const s = testSpanlight();
+    for (let i = 0; i < 60; i++) {
+      const usage = { inputTokens: 10, outputTokens: 1, estimatedCostUsd: 0.01, model: `m${i}` };
+      await s.app.request("/telemetry", {
+        method: "POST",
+        body: JSON.stringify({
+          id: `u${i}`,
+          type: "metric",
+          agentId: "a",
+          timestamp: "2026-11-21T10:00:00Z",
+          data: {},
+          sessionId: "s",
+          tokenUsage: usage,
+        }),
+      });
+    }
+    const detail = await json<SessionDetail>(s.app.request("/api/sessions/s"));
+    expect(detail.models ?? []).toHaveLength(51);
+    expect(detail.models?.find((m) => m.model === "(other)")).toMatchObject({ requests: 10, inputTokens: 100 });
+    expect(detail.tokens.inputTokens).toBe(600);
+  });
+
   it("never points an agent card at a session that was evicted", async () => {
     const s = testSpanlight({ store: { maxSessions: 2 } });
     const agent = { "x-spanlight-agent": "box-1" };
