@@ -45,6 +45,9 @@ export function runWithStdin(
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
+    // A process may exit without reading its stdin (a missing script): the write then fails
+    // with EPIPE, which is not the process's failure; its exit code and output say what happened.
+    child.stdin.on("error", () => {});
     child.stdin.end(payload);
   });
 }
