@@ -1,3 +1,4 @@
+import { fnv1a32 } from "../text/fnv1a.ts";
 /**
  * Context a payload lacks, carried in optional request headers (documented in docs/api.md):
  * the hook clients set them from their environment (agent, container, workflow, node, host).
@@ -43,9 +44,7 @@ const MAX_KEY_CHARS = 256;
  */
 export function boundedKey(key: string): string {
   if (key.length <= MAX_KEY_CHARS) return key;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return `${key.slice(0, MAX_KEY_CHARS - 24)}~${(h >>> 0).toString(16)}:${key.length}`;
+  return `${key.slice(0, MAX_KEY_CHARS - 24)}~${fnv1a32(key)}:${key.length}`;
 }
 
 export function readContext(headers: { get(name: string): string | null }): IngestContext {

@@ -1,3 +1,4 @@
+import { fnv1a32 } from "../text/fnv1a.ts";
 import type { HookEntries } from "./hook-entries.ts";
 import { isSpanlightHandler } from "./hook-entries.ts";
 import { locateJsonError } from "./json-error.ts";
@@ -19,10 +20,7 @@ export const MANAGED_ENV_KEY = "SPANLIGHT_MANAGED_ENV";
 
 /** FNV-1a, 32 bits, hex: enough to tell a value Spanlight wrote from one the user changed. */
 function valueHash(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
+  return fnv1a32(typeof value === "string" ? value : JSON.stringify(value));
 }
 
 /** Keys Spanlight may remove now: listed, and unchanged since it wrote them. */
