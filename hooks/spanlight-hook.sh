@@ -165,9 +165,15 @@ post() {
     [ -n "$workflow" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $workflow")"
     [ -n "$node" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $node")"
     [ -n "${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
-  } | curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \
+  } | curl -s -o "$reply" -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \
     --data-binary "@$body" -K - 2>/dev/null
   return 0
+}
+
+# Items of a delivered batch the server turned down (its answer's "rejected" count).
+rejected_in() {
+  n=$(sed -n 's/.*"rejected":\([0-9][0-9]*\).*/\1/p' "$1" 2>/dev/null | head -n 1)
+  echo "${n:-0}"
 }
 
 key_of() {
@@ -188,6 +194,7 @@ count_in() {
 }
 
 # Sends the given spool files (one request); 0 = handled (delivered or dropped), 1 = retry later.
+reply="$spool/.reply.$$"
 send() {
   if [ $# -eq 1 ]; then
     code=$(post "$1" "$(key_of "$1")" "$(time_of "$1")" application/json)
@@ -214,9 +221,15 @@ send() {
     rm -f "$batch"
   fi
   hook_log "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) sent=$# status=$code url=$url"
+  # A batch is taken as a whole even when some of its items are not (each is answered on its
+  # own): those are gone like a rejected single payload, and counted the same way.
+  bad=0
+  case $code in 2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;; esac
+  rm -f "$reply"
   case $code in
     2??)
       rm -f "$@"
+      [ "$bad" -gt 0 ] && count_in "$spool/.rejected" "$bad"
       return 0
       ;;
     400 | 413 | 415 | 422)

@@ -167,9 +167,15 @@ post() {
     [ -n "$workflow" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $workflow")"
     [ -n "$node" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $node")"
     [ -n "\${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
-  } | curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \\
+  } | curl -s -o "$reply" -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \\
     --data-binary "@$body" -K - 2>/dev/null
   return 0
+}
+
+# Items of a delivered batch the server turned down (its answer's "rejected" count).
+rejected_in() {
+  n=$(sed -n 's/.*"rejected":\\([0-9][0-9]*\\).*/\\1/p' "$1" 2>/dev/null | head -n 1)
+  echo "\${n:-0}"
 }
 
 key_of() {
@@ -190,6 +196,7 @@ count_in() {
 }
 
 # Sends the given spool files (one request); 0 = handled (delivered or dropped), 1 = retry later.
+reply="$spool/.reply.$$"
 send() {
   if [ $# -eq 1 ]; then
     code=$(post "$1" "$(key_of "$1")" "$(time_of "$1")" application/json)
@@ -216,9 +223,15 @@ send() {
     rm -f "$batch"
   fi
   hook_log "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) sent=$# status=$code url=$url"
+  # A batch is taken as a whole even when some of its items are not (each is answered on its
+  # own): those are gone like a rejected single payload, and counted the same way.
+  bad=0
+  case $code in 2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;; esac
+  rm -f "$reply"
   case $code in
     2??)
       rm -f "$@"
+      [ "$bad" -gt 0 ] && count_in "$spool/.rejected" "$bad"
       return 0
       ;;
     400 | 413 | 415 | 422)
@@ -512,11 +525,11 @@ class Sender:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
             with opener.open(request, timeout=REQUEST_TIMEOUT_S) as response:
-                return response.status
+                return response.status, response.read(65536)
         except urllib.error.HTTPError as err:
-            return err.code
+            return err.code, b""
         except Exception:
-            return 0
+            return 0, b""
 
     def send(self, names):
         """Sends spool files in one request; True when handled (delivered or dropped)."""
@@ -525,11 +538,16 @@ class Sender:
             with open(os.path.join(self.spool, name), "rb") as f:
                 bodies.append(f.read())
         body = bodies[0] if len(bodies) == 1 else b"[" + b",".join(bodies) + b"]"
-        status = self.post(body, names)
+        status, reply = self.post(body, names)
         hook_log("%s sent=%d status=%03d url=%s" % (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), len(names), status, self.url))
         if 200 <= status < 300:
             for name in names:
                 remove(os.path.join(self.spool, name))
+            # A batch is taken as a whole even when some of its items are not (each is answered on
+            # its own): those are gone like a rejected single payload, and counted the same way.
+            bad = rejected_in(reply) if len(names) > 1 else 0
+            if bad:
+                count_in(os.path.join(self.spool, ".rejected"), bad)
             return True
         if status in (400, 413, 415, 422):
             # The server will never take this body: retry a batch item by item, drop a bad single.
@@ -539,6 +557,17 @@ class Sender:
             count_in(os.path.join(self.spool, ".rejected"), 1)
             return True
         return False
+
+
+def rejected_in(reply):
+    """Items of a delivered batch the server turned down (its answer's "rejected" count)."""
+    import json
+
+    try:
+        count = json.loads(reply.decode("utf-8")).get("rejected", 0)
+    except Exception:
+        return 0
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
 
 
 def remove(path):

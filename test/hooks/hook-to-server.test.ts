@@ -29,14 +29,13 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
     tmp.cleanup();
   });
 
-  it("stores a redelivered spool once, with the times the hooks fired", async () => {
+  /** A spool aimed at a port nothing listens on yet, and a hook run that must stay quiet. */
+  async function downServerSpool() {
     const port = await freePort();
     const spool = join(tmp.path, "spool");
     const env = { HOME: tmp.path, SPANLIGHT_SPOOL: spool, SPANLIGHT_URL: `http://127.0.0.1:${port}` };
-    const session = `sess-${variant.name}`;
-    const fire = async (event: string) => {
-      const run = await runHook(variant, JSON.stringify({ session_id: session, hook_event_name: event }), env);
-      expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
+    const fireRaw = async (body: string) => {
+      expect(await runHook(variant, body, env)).toEqual({ code: 0, stdout: "", stderr: "" });
     };
     const settled = (n: number) =>
       vi.waitFor(
@@ -47,6 +46,13 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
         },
         { timeout: 20_000, interval: 20 },
       );
+    return { port, spool, fireRaw, settled };
+  }
+
+  it("stores a redelivered spool once, with the times the hooks fired", async () => {
+    const { port, spool, fireRaw, settled } = await downServerSpool();
+    const session = `sess-${variant.name}`;
+    const fire = (event: string) => fireRaw(JSON.stringify({ session_id: session, hook_event_name: event }));
 
     for (const e of ["Notification", "UserPromptSubmit", "Stop"]) await fire(e);
     await settled(3);
@@ -82,5 +88,26 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
       expect(Date.parse(e.sourceTime!)).toBeLessThan(startedAt);
       expect(Date.parse(e.receivedAt)).toBeGreaterThanOrEqual(startedAt);
     }
+  });
+
+  it("counts the items of a delivered batch that the server turned down", async () => {
+    const { port, spool, fireRaw, settled } = await downServerSpool();
+    const session = `sess-batch-${variant.name}`;
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "Notification" }));
+    // Valid JSON the server refuses on its own (session_id must be a string); its batch is taken.
+    await fireRaw(JSON.stringify({ session_id: 42, hook_event_name: "Notification" }));
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "Stop" }));
+    await settled(3);
+
+    server = await startNodeServer({ config: { server: { port } } });
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "SessionEnd" }));
+    await settled(0);
+    expect(readSpool(spool).rejected).toBe(1);
+    const res = await fetch(`${server.url}/api/events?sessionId=${session}&limit=100`);
+    expect(((await res.json()) as EventsPage).events.map((e) => e.type).reverse()).toEqual([
+      "Notification",
+      "Stop",
+      "SessionEnd",
+    ]);
   });
 });
