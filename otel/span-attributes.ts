@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
-import { cap, contentAttributes } from "./content-attributes.ts";
+import { cap, contentAttributes, utf8Length } from "./content-attributes.ts";
 import type { Attributes } from "./span-command.ts";
 
 /** What may leave the machine besides lengths and hashes (otel.capture.*). */
@@ -187,26 +187,66 @@ const SKIPPED_FIELDS = new Set<string>([
   "content",
 ]);
 
-// Conversation text in generic hooks — what Claude or an MCP server said, what the user typed
-// after a slash command, task titles and summaries: exported only with `otel.capture.prompts`.
-const CONVERSATION_FIELDS = new Set<string>([
-  "message",
-  "delta",
-  "command_args",
-  "task_subject",
-  "task_description",
-  "compact_summary",
-  "custom_instructions",
+// String fields of generic hooks known to hold kinds, names, ids, models and paths, never
+// conversation or file text: exported as they are. Any other string — what was said (`message` of
+// a notification or an MCP elicitation, `command_args` typed after a slash command, task titles,
+// compaction summaries) or a field this version does not know, which a newer Claude Code may add
+// holding text — goes out as its UTF-8 size only, unless `otel.capture.prompts`: unknown means
+// private until shown otherwise.
+const METADATA_FIELDS = new Set<string>([
+  "source",
+  "reason",
+  "trigger",
+  "mode",
+  "action",
+  "event",
+  "title",
+  "notification_type",
+  "mcp_server_name",
+  "memory_type",
+  "load_reason",
+  "expansion_type",
+  "command_name",
+  "command_source",
+  "file_path",
+  "parent_file_path",
+  "trigger_file_path",
+  "old_cwd",
+  "new_cwd",
+  "directory",
+  "worktree_path",
+  "name",
+  "teammate_name",
+  "task_id",
+  "turn_id",
+  "message_id",
+  "tool_name",
+  "tool_use_id",
+  "model",
+  "from_model",
+  "to_model",
+  "requested_model",
+  "pricing",
+  "cache_ttl",
+  "error",
 ]);
 
-/** A hook that becomes a span event or short span: its scalar, non-content fields as `claude_code.<field>`. */
+/**
+ * A hook that becomes a span event or short span: its scalar fields as `claude_code.<field>`.
+ * Numbers and booleans as they are; strings per METADATA_FIELDS, else their size.
+ */
 export function hookEventAttributes(e: NormalizedEvent, opts: AttributeOptions): Attributes {
   const out: Attributes = { "spanlight.hook.event": e.type };
   const max = Math.min(opts.maxAttributeChars, 1024);
   for (const [key, value] of Object.entries(payloadOf(e))) {
-    if (SKIPPED_FIELDS.has(key) || (CONVERSATION_FIELDS.has(key) && !opts.capture.prompts)) continue;
-    if (typeof value === "string") out[`claude_code.${key}`] = cap(value, max);
-    else if (typeof value === "number" || typeof value === "boolean") out[`claude_code.${key}`] = value;
+    if (SKIPPED_FIELDS.has(key)) continue;
+    if (typeof value === "number" || typeof value === "boolean") out[`claude_code.${key}`] = value;
+    else if (typeof value !== "string") continue;
+    else if (opts.capture.prompts) out[`claude_code.${key}`] = cap(value, max);
+    // `error` names a kind (`server_error`); past its first line an error is output.
+    else if (key === "error") out["claude_code.error"] = firstLine(value, 200);
+    else if (METADATA_FIELDS.has(key)) out[`claude_code.${key}`] = cap(value, max);
+    else out[`claude_code.${key}_length`] = utf8Length(value);
   }
   if (e.toolName && out["gen_ai.tool.name"] === undefined) out["gen_ai.tool.name"] = e.toolName;
   if (e.type === "UserPromptExpansion") {

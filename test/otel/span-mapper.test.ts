@@ -376,6 +376,28 @@ describe("span mapper privacy", () => {
     for (const text of said) expect(on).toContain(text);
   });
 
+  it("exports text fields it does not know as their size only, unless prompts are captured", () => {
+    // A hook a newer Claude Code might send, holding text under a name this version has never seen.
+    const words = "Fix the login bug — the one Ada reported";
+    const future = (capture?: { prompts: boolean; toolInput: boolean; toolOutput: boolean }) => {
+      const events = replayEvents("mcp-elicitation", {}, (p) =>
+        p.hook_event_name === "Notification"
+          ? { ...p, hook_event_name: "TranscriptSummarized", summary_text: words, summary_words: 8 }
+          : p,
+      );
+      const spans = mapEvents(events, capture ? { capture } : {}).spans;
+      const attrs = spans.flatMap((s) => [s.attributes, ...s.events.map((ev) => ev.attributes)]);
+      return attrs.find((a) => a["spanlight.hook.event"] === "TranscriptSummarized")!;
+    };
+    const off = future();
+    expect(off["claude_code.summary_text"]).toBeUndefined();
+    expect(off["claude_code.summary_text_length"]).toBe(new TextEncoder().encode(words).byteLength);
+    expect(off["claude_code.summary_words"]).toBe(8);
+    expect(off["claude_code.notification_type"]).toBe("elicitation_response");
+    const on = future({ prompts: true, toolInput: false, toolOutput: false });
+    expect(on["claude_code.summary_text"]).toBe(words);
+  });
+
   it("never exports a secret: attributes are built from the redacted event", () => {
     const secret = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
     const capture = { prompts: true, toolInput: true, toolOutput: true };
