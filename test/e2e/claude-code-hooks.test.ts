@@ -6,6 +6,7 @@ import { initCommand } from "../../src/cli/init.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { SessionDetail } from "../../src/schema/session.ts";
 import type { EventsPage } from "../../src/schema/wire.ts";
+import { hooksEnded } from "../hooks/helpers/run-hook.ts";
 import { createTempDir } from "../hooks/helpers/temp-dir.ts";
 import { captureIo } from "../install/cli-io.ts";
 import { startFakeAnthropicApi } from "./fake-anthropic-api.ts";
@@ -41,6 +42,7 @@ suite.each(["http", "command"] as const)("Claude Code with hooks installed by sp
   });
   afterAll(async () => {
     await server?.close();
+    if (tmp) await hooksEnded(tmp.path);
     tmp?.cleanup();
   });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CaptureServer, createCaptureServer } from "./helpers/capture-server.ts";
-import { HOOK_VARIANTS, type HookRun, type HookVariant, readSpool, runHook } from "./helpers/run-hook.ts";
+import { HOOK_VARIANTS, type HookRun, type HookVariant, hooksEnded, readSpool, runHook } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
 
 /**
@@ -43,6 +43,7 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
   });
   afterEach(async () => {
     await server.close();
+    await hooksEnded(tmp.path);
     tmp.cleanup();
   });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toHookCommand } from "../../src/install/hook-entries.ts";
-import { HOOK_VARIANTS, type HookRun, readSpool, runHook, runWithStdin } from "./helpers/run-hook.ts";
+import { HOOK_VARIANTS, type HookRun, hooksEnded, readSpool, runHook, runWithStdin } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
 
 /**
@@ -23,7 +23,10 @@ describe("hooks on a machine missing parts", () => {
   beforeEach(() => {
     tmp = createTempDir();
   });
-  afterEach(() => tmp.cleanup());
+  afterEach(async () => {
+    await hooksEnded(tmp.path);
+    tmp.cleanup();
+  });
 
   it.each(["sh", "python"] as const)(
     "the installed %s command exits 0 when the hook scripts are not there",

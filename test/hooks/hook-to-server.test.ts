@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { EventsPage } from "../../src/schema/wire.ts";
-import { HOOK_VARIANTS, type HookVariant, readSpool, runHook } from "./helpers/run-hook.ts";
+import { HOOK_VARIANTS, type HookVariant, hooksEnded, readSpool, runHook } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
 
 /** A port nothing listens on (yet): the server is "down" until the test starts it there. */
@@ -26,6 +26,7 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
   afterEach(async () => {
     await server?.close();
     server = null;
+    await hooksEnded(tmp.path);
     tmp.cleanup();
   });
 

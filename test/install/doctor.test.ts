@@ -6,6 +6,7 @@ import { initCommand } from "../../src/cli/init.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { EventsPage } from "../../src/schema/wire.ts";
 import { FIXTURES_DIR } from "../helpers/fixtures.ts";
+import { hooksEnded } from "../hooks/helpers/run-hook.ts";
 import { createTempDir } from "../hooks/helpers/temp-dir.ts";
 import { captureIo } from "./cli-io.ts";
 
@@ -23,6 +24,7 @@ beforeEach(() => {
 afterEach(async () => {
   await server?.close();
   server = null;
+  await hooksEnded(tmp.path);
   tmp.cleanup();
 });
 

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect, vi } from "vitest";
 
 const HOOKS_DIR = join(import.meta.dirname, "..", "..", "..", "hooks");
 
@@ -75,4 +76,28 @@ export function readSpool(dir: string): SpoolState {
     dropped: counter(join(dir, ".dropped")),
     rejected: counter(join(dir, ".rejected")),
   };
+}
+
+/** Live processes whose environment mentions `dir` (Linux /proc): hooks run with it and their deliveries. */
+function processesWith(dir: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(dir)) found.push(Number(pid));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * Waits until every hook run with `dir` in its environment has ended, background deliveries
+ * included: one started late can still take the spool's lock after the spool looked settled,
+ * and removing the directory under it then fails.
+ */
+export async function hooksEnded(dir: string): Promise<void> {
+  if (!existsSync("/proc/self/environ")) return;
+  await vi.waitFor(() => expect(processesWith(dir)).toEqual([]), { timeout: 20_000, interval: 20 });
 }
