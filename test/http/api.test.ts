@@ -42,6 +42,29 @@ describe("GET /api/events", () => {
     expect(found.events.map((e) => e.sessionId)).toEqual(["in-box"]);
   });
 
+  it("searches payload values and keys as plain text, case-insensitively", async () => {
+    const s = testSpanlight();
+    const post = (session: string, extra: Record<string, unknown>) =>
+      postHook(s.app, { session_id: session, hook_event_name: "Notification", ...extra });
+    await post("nested", { details: { steps: [{ note: "Über die Brücke" }] } });
+    await post("keyed", { retry_budget: 3 });
+    await post("dotted", { message: "version 1.2 released" });
+    await post("near-miss", { message: "version 1x2 released" });
+    await post("counted", { attempts: 1729 });
+    const found = async (q: string) =>
+      (await json<EventsPage>(s.app.request(`/api/events?q=${encodeURIComponent(q)}`))).events
+        .map((e) => e.sessionId)
+        .sort();
+    expect(await found("über DIE")).toEqual(["nested"]);
+    expect(await found("RETRY_budget")).toEqual(["keyed"]);
+    // A query is text, not a pattern: the dot matches a dot only.
+    expect(await found("1.2")).toEqual(["dotted"]);
+    expect(await found("1729")).toEqual(["counted"]);
+    // JSON syntax in the query matches the serialized payload, as before.
+    expect(await found('"attempts":1729')).toEqual(["counted"]);
+    expect(await found("(")).toEqual([]);
+  });
+
   it("clamps the limit and rejects malformed parameters naming them", async () => {
     const s = testSpanlight();
     for (let i = 0; i < 3; i++) await postHook(s.app, { session_id: "s", hook_event_name: "Notification" });
