@@ -55,7 +55,15 @@ export function parseKeyValueList(text: string, warn: (problem: string) => void 
 
 /** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the traces path is appended (spec rule). */
 function tracesUrlFromBase(base: string): string {
-  return `${base.replace(/\/+$/, "")}/v1/traces`;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return `${base.replace(/\/+$/, "")}/v1/traces`; // not a URL: validation will say so
+  }
+  // Onto the path, not the end of the text: a query string (some gateways take the key there) stays last.
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/traces`;
+  return url.href;
 }
 
 /** The otel config the environment gives; `warn` hears of malformed list variables it skipped. */
@@ -93,6 +101,11 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
     value(env, "SPANLIGHT_OTEL_PROTOCOL") ??
     (standardProtocol && PROTOCOLS.has(standardProtocol) ? standardProtocol : undefined);
   if (protocol) exp.protocol = protocol;
+  // Ignored quietly while export is off; with export on, the user expects that protocol and endpoint.
+  if (exp.enabled === true && standardProtocol && !protocol)
+    warn(
+      `${value(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL"}=${standardProtocol} is not supported; Spanlight exports over OTLP/HTTP (http/protobuf), usually on port 4318`,
+    );
 
   const timeout =
     value(env, "SPANLIGHT_OTEL_TIMEOUT_MS") ??

@@ -90,6 +90,22 @@ describe("otelEnvToConfig", () => {
     expect(otelEnvToConfig(env)).toEqual(expected);
   });
 
+  it("appends /v1/traces to the path of the base URL, before a query string", () => {
+    expect(otelEnvToConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://gw.example/otlp/?tenant=a" })).toEqual({
+      export: { endpoint: "https://gw.example/otlp/v1/traces?tenant=a" },
+    });
+  });
+
+  it("warns that a grpc protocol is not used when export is turned on, and stays quiet when it is off", () => {
+    const warnings: string[] = [];
+    otelEnvToConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, (l) => warnings.push(l));
+    expect(warnings).toEqual([]);
+    otelEnvToConfig({ SPANLIGHT_OTEL_ENABLED: "1", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, (l) => warnings.push(l));
+    expect(warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; Spanlight exports over OTLP/HTTP (http/protobuf), usually on port 4318",
+    ]);
+  });
+
   it("produces input the config schema accepts", () => {
     const otel = otelEnvToConfig({
       SPANLIGHT_OTEL_ENABLED: "true",
