@@ -1,12 +1,22 @@
 /**
  * The bounded queue between span recording and the exporter. Recording never waits: a full
- * queue drops (and counts) the newest span. Batches go out one at a time; a retryable
+ * queue drops (and counts) the newest span. Batches go out a few at a time; a retryable
  * failure is retried with exponential backoff, then given up and counted as failed.
  */
 
 export type SendResult =
   /** `lost`: items of the batch that could not be sent at all (counted as dropped, not exported). */
-  { ok: true; lost?: number } | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+  | { ok: true; lost?: number; rejected?: number; rejectedMessage?: string }
+  | {
+      ok: false;
+      error: string;
+      retryable: boolean;
+      retryAfterMs?: number;
+      /** The receiver refused the request for its size (HTTP 413): halves of the batch may pass. */
+      tooLarge?: boolean;
+      /** No answer at all (connection refused, reset, timed out): the next request would fare the same. */
+      unreachable?: boolean;
+    };
 
 export type Scheduler = {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -56,14 +66,19 @@ export const realScheduler: Scheduler = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** A batch and the attempts it has had: each batch gets its own `retries`, whatever the others do. */
+type Batch<T> = { items: T[]; attempt: number };
+
 export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
   const scheduler = opts.scheduler ?? realScheduler;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   let queue: T[] = [];
+  // Batches waiting for another attempt, oldest first; they go before anything new.
+  let retrying: Batch<T>[] = [];
+  let retryingItems = 0;
   let inFlight = 0;
   const sending = new Set<Promise<void>>();
   let timer: { handle: unknown; backoff: boolean } | null = null;
-  let attempt = 0;
   let flushing = 0;
   let failing = false;
   const stats = { exported: 0, dropped: 0, failed: 0 };
@@ -74,9 +89,13 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
     timer = null;
   }
 
+  function waiting(): number {
+    return queue.length + retryingItems;
+  }
+
   function schedule() {
-    if (sending.size >= maxInFlight || queue.length === 0 || flushing > 0) return;
-    const full = queue.length >= opts.batchSize;
+    if (sending.size >= maxInFlight || waiting() === 0 || flushing > 0) return;
+    const full = retrying.length > 0 || queue.length >= opts.batchSize;
     if (timer && (timer.backoff || !full)) return;
     clearTimer();
     // Never send from push() itself: push runs on the ingest path, serialization must not.
@@ -85,7 +104,7 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
 
   function run() {
     timer = null;
-    while (sending.size < maxInFlight && queue.length > 0) startSend();
+    while (sending.size < maxInFlight && waiting() > 0) startSend();
   }
 
   function startSend(): Promise<void> {
@@ -97,55 +116,110 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
     return done;
   }
 
+  function takeBatch(): Batch<T> {
+    const retry = retrying.shift();
+    if (retry) {
+      retryingItems -= retry.items.length;
+      return retry;
+    }
+    return { items: queue.splice(0, opts.batchSize), attempt: 0 };
+  }
+
+  /** `first`: ahead of the other retries (a split batch); else after them, so the oldest goes first. */
+  function requeue(batches: Batch<T>[], first: boolean): void {
+    retrying = first ? batches.concat(retrying) : retrying.concat(batches);
+    for (const b of batches) retryingItems += b.items.length;
+  }
+
+  /** Everything still waiting is given up (shutdown with an unreachable receiver). */
+  function abandonWaiting(): number {
+    const n = waiting();
+    stats.failed += n;
+    queue = [];
+    retrying = [];
+    retryingItems = 0;
+    return n;
+  }
+
   async function sendOnce(): Promise<void> {
-    const batch = queue.splice(0, opts.batchSize);
-    inFlight += batch.length;
+    const batch = takeBatch();
+    const size = batch.items.length;
+    inFlight += size;
     let result: SendResult;
     try {
-      result = await opts.send(batch);
+      result = await opts.send(batch.items);
     } catch (err) {
       result = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
     }
-    inFlight -= batch.length;
+    inFlight -= size;
     if (result.ok) {
-      stats.exported += batch.length - (result.lost ?? 0);
-      stats.dropped += result.lost ?? 0;
-      attempt = 0;
+      const lost = result.lost ?? 0;
+      // Spans the receiver took the request for but refused (OTLP partial success): not retried (spec).
+      const rejected = Math.min(result.rejected ?? 0, size - lost);
+      stats.exported += size - lost - rejected;
+      stats.dropped += lost;
+      stats.failed += rejected;
+      if (rejected > 0) {
+        lastError = result.rejectedMessage ?? `the receiver rejected ${rejected} spans`;
+        opts.onError?.(lastError, rejected, true);
+      }
       if (failing) opts.onRecovered?.();
       failing = false;
       return;
     }
     lastError = result.error;
     failing = true;
-    const retry = result.retryable && attempt < opts.retries && flushing === 0;
-    opts.onError?.(result.error, batch.length, !retry);
-    if (!retry) {
-      stats.failed += batch.length;
+    if (result.tooLarge && size > 1) {
+      // Halves go back at once, without backoff: the receiver is fine, only the request was too big.
+      const half = Math.ceil(size / 2);
+      requeue(
+        [
+          { items: batch.items.slice(0, half), attempt: batch.attempt },
+          { items: batch.items.slice(half), attempt: batch.attempt },
+        ],
+        true,
+      );
+      opts.onError?.(`${result.error} (sending it in smaller requests)`, size, false);
       return;
     }
-    attempt++;
-    queue = batch.concat(queue);
+    const retry = result.retryable && batch.attempt < opts.retries && flushing === 0;
+    opts.onError?.(result.error, size, !retry);
+    if (!retry) {
+      stats.failed += size;
+      // At shutdown, a receiver that is down or does not answer would cost one request timeout
+      // per remaining batch: what waits is given up at once (counted) so the exit is prompt. A
+      // receiver that answers (429, 503) gets its one attempt per batch.
+      if (flushing > 0 && result.unreachable) abandonWaiting();
+      return;
+    }
+    requeue([{ items: batch.items, attempt: batch.attempt + 1 }], false);
     // A backoff timer holds back every send (not only this batch's): the receiver is struggling.
     clearTimer();
-    timer = { handle: scheduler.setTimeout(run, retryDelayMs(attempt, result.retryAfterMs)), backoff: true };
+    timer = {
+      handle: scheduler.setTimeout(run, retryDelayMs(batch.attempt + 1, result.retryAfterMs)),
+      backoff: true,
+    };
   }
 
   return {
     push(item: T): void {
-      if (queue.length + inFlight >= opts.maxQueue) {
+      if (waiting() + inFlight >= opts.maxQueue) {
         stats.dropped++;
         return;
       }
       queue.push(item);
       schedule();
     },
-    /** Sends everything queued now, one attempt per batch (no backoff waits): for shutdown. */
+    /**
+     * Sends everything queued now, one attempt per batch (no backoff waits): for shutdown. The
+     * first failure that says the receiver is unreachable gives up the rest (counted as failed).
+     */
     async flush(): Promise<void> {
       flushing++;
       clearTimer();
       try {
         for (;;) {
-          while (sending.size < maxInFlight && queue.length > 0) startSend();
+          while (sending.size < maxInFlight && waiting() > 0) startSend();
           if (sending.size === 0) break;
           await Promise.race(sending);
         }
@@ -155,7 +229,7 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
       }
     },
     stats(): QueueStats {
-      return { ...stats, queued: queue.length + inFlight, lastError };
+      return { ...stats, queued: waiting() + inFlight, lastError };
     },
   };
 }

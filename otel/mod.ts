@@ -162,10 +162,21 @@ export function createOtelPipeline(options: OtelPipelineOptions): OtelPipeline {
       if (stopped) return;
       guarded(null, () => mapper.endAll("shutdown"));
       stopped = true;
+      const failedBefore = sdk.stats().failed;
       try {
         await sdk.shutdown();
       } catch (err) {
         logLimited("shutdown", `otel: flush at shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // The last word on what this run could not deliver: the per-failure lines are rate-limited.
+      const s = sdk.stats();
+      const lost = s.failed - failedBefore + s.queued;
+      if (lost > 0) {
+        try {
+          log(`otel: at shutdown ${lost} spans could not be exported (${s.lastError ?? "unknown error"})`);
+        } catch {
+          // A broken log sink must not break shutdown.
+        }
       }
     },
   };

@@ -1,4 +1,13 @@
 import type { SendResult } from "./export-queue.ts";
+import { firstLine, partialSuccess, readReply } from "./otlp-reply.ts";
+
+/**
+ * A 2xx reply's OTLP partial success: items the receiver refused (not to be retried, per the
+ * spec). Left to the caller to count: the span exporter counts them as failed spans; the
+ * export queue itself ignores this field.
+ */
+export type PartialSuccess = { rejected: number; detail: string };
+export type OtlpPostResult = Exclude<SendResult, { ok: true }> | { ok: true; partial?: PartialSuccess };
 
 export type OtlpPost = {
   url: string;
@@ -12,6 +21,11 @@ export type OtlpPost = {
 // The OTLP/HTTP spec's retryable statuses; any other 4xx/5xx means the request itself is wrong.
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
+// Redirects are followed here, not by fetch: fetch turns a POST answered 301/302/303 into a GET
+// without a body (the spans vanish, yet the final 200 reads as success), and Node's fetch cannot
+// re-send a typed-array body on 307/308 ("detached ArrayBuffer").
+const MAX_REDIRECTS = 3;
+
 function retryAfterMs(res: Response): number | undefined {
   const value = res.headers.get("retry-after");
   if (!value) return undefined;
@@ -21,36 +35,126 @@ function retryAfterMs(res: Response): number | undefined {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
+// Socket errors that mean "this certificate is not trusted here": worth a hint, not only a code.
+const TLS_TRUST_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   // fetch hides the socket error (ECONNREFUSED, ENOTFOUND) in `cause`.
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message;
   if (err.name === "TimeoutError") return "timed out";
+  if (detail && TLS_TRUST_ERRORS.has(detail))
+    return `${err.message} (${detail}: the receiver's certificate is not trusted; NODE_EXTRA_CA_CERTS can name its CA)`;
   return detail ? `${err.message} (${detail})` : err.message;
 }
 
-/** One OTLP/HTTP export request with web-standard fetch (the same on Node, Deno and Bun). */
-export async function postOtlp(req: OtlpPost): Promise<SendResult> {
-  const doFetch = req.fetch ?? fetch;
+/**
+ * Headers fetch would refuse (a line break, a character past Latin-1 such as "…", a space in a
+ * name): named without their value, which is usually a credential. Null when all are valid.
+ */
+export function invalidHeaders(headers: Record<string, string>): string | null {
+  const bad: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      new Headers([[name, value]]);
+    } catch {
+      bad.push(name);
+    }
+  }
+  if (bad.length === 0) return null;
+  return `otel.export.headers: ${bad.map((n) => JSON.stringify(n)).join(", ")} ${bad.length === 1 ? "is not a valid HTTP header" : "are not valid HTTP headers"} (names are letters, digits and -; values printable text without line breaks)`;
+}
+
+/** `localhost:4318` parses as a URL with the scheme "localhost:"; fetch would only say "unknown scheme". */
+export function invalidEndpoint(url: string): string | null {
+  let protocol: string;
   try {
-    const res = await doFetch(req.url, {
-      method: "POST",
-      headers: { ...req.headers, "content-type": req.contentType },
-      // Serializers return plain ArrayBuffer-backed arrays; the DOM typing wants to be told so.
-      body: req.body as Uint8Array<ArrayBuffer>,
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
-    const text = await res.text().catch(() => "");
-    if (res.ok) return { ok: true };
-    const detail = text.trim().split("\n")[0]?.slice(0, 200) ?? "";
-    return {
-      ok: false,
-      error: `HTTP ${res.status} from ${req.url}${detail ? `: ${detail}` : ""}`,
-      retryable: RETRYABLE_STATUS.has(res.status),
-      retryAfterMs: retryAfterMs(res),
-    };
+    protocol = new URL(url).protocol;
+  } catch {
+    return `otel.export.endpoint ${url} is not a URL`;
+  }
+  return protocol === "http:" || protocol === "https:"
+    ? null
+    : `otel.export.endpoint ${url} is not an http:// or https:// URL`;
+}
+
+/** One OTLP/HTTP export request with web-standard fetch (the same on Node, Deno and Bun). */
+export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
+  const doFetch = req.fetch ?? fetch;
+  // Mistakes in the settings fail every request the same way: said plainly, and not retried.
+  const bad = invalidHeaders(req.headers) ?? invalidEndpoint(req.url);
+  if (bad) return { ok: false, error: bad, retryable: false };
+  const signal = AbortSignal.timeout(req.timeoutMs);
+  let url = req.url;
+  try {
+    for (let hop = 0; ; hop++) {
+      const res = await doFetch(url, {
+        method: "POST",
+        headers: { ...req.headers, "content-type": req.contentType },
+        // Serializers return plain ArrayBuffer-backed arrays; the DOM typing wants to be told so.
+        body: req.body as Uint8Array<ArrayBuffer>,
+        signal,
+        redirect: "manual",
+      });
+      const reply = await readReply(res);
+      if (res.status >= 300 && res.status < 400) {
+        const to = redirectTarget(url, res.headers.get("location"));
+        // Only a same-origin 307/308 keeps the POST and its body; the headers (API keys) go nowhere else.
+        if (to && (res.status === 307 || res.status === 308) && sameOrigin(url, to) && hop < MAX_REDIRECTS) {
+          url = to;
+          continue;
+        }
+        return {
+          ok: false,
+          error: `HTTP ${res.status} from ${url}: redirected to ${to ?? "nowhere"}; set otel.export.endpoint to the URL the receiver wants`,
+          retryable: false,
+        };
+      }
+      if (res.ok) {
+        const partial = partialSuccess(reply, req.contentType.includes("json"));
+        if (!partial) return { ok: true };
+        const why = partial.message ? `: ${partial.message.slice(0, 200)}` : "";
+        return {
+          ok: true,
+          partial: {
+            rejected: partial.rejected,
+            detail: `HTTP ${res.status} from ${url}: partial success, ${partial.rejected} rejected${why}`,
+          },
+        };
+      }
+      const detail = firstLine(reply);
+      return {
+        ok: false,
+        error: `HTTP ${res.status} from ${url}${detail ? `: ${detail}` : ""}`,
+        retryable: RETRYABLE_STATUS.has(res.status),
+        retryAfterMs: retryAfterMs(res),
+        tooLarge: res.status === 413 || undefined,
+      };
+    }
   } catch (err) {
-    return { ok: false, error: `POST ${req.url} failed: ${describe(err)}`, retryable: true };
+    return { ok: false, error: `POST ${url} failed: ${describe(err)}`, retryable: true, unreachable: true };
+  }
+}
+
+function redirectTarget(from: string, location: string | null): string | null {
+  if (!location) return null;
+  try {
+    return new URL(location, from).href;
+  } catch {
+    return null;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }

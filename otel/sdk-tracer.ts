@@ -30,7 +30,9 @@ export type OtlpExporterOptions = {
   fetch?: typeof fetch;
 };
 
-type ExportError = Error & { retryable?: boolean; retryAfterMs?: number };
+type ExportError = Error & { retryable?: boolean; retryAfterMs?: number; tooLarge?: boolean; unreachable?: boolean };
+/** A success may carry an OTLP partial success: spans the receiver refused (not to be retried). */
+type ExportOutcome = { rejected?: number; rejectedMessage?: string };
 
 /** OTLP/HTTP span exporter (JSON or protobuf body) over fetch; failures say whether a retry can help. */
 export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter {
@@ -62,11 +64,15 @@ export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter 
         timeoutMs: opts.timeoutMs,
         fetch: opts.fetch,
       }).then((r) => {
-        if (r.ok) done({ code: ExportResultCode.SUCCESS });
-        else {
+        if (r.ok) {
+          const outcome: ExportOutcome = { rejected: r.partial?.rejected, rejectedMessage: r.partial?.detail };
+          done(Object.assign({ code: ExportResultCode.SUCCESS }, outcome));
+        } else {
           const error: ExportError = Object.assign(new Error(r.error), {
             retryable: r.retryable,
             retryAfterMs: r.retryAfterMs,
+            tooLarge: r.tooLarge,
+            unreachable: r.unreachable,
           });
           done({ code: ExportResultCode.FAILED, error });
         }
@@ -127,9 +133,7 @@ export function createSdkTracer(opts: SdkTracerOptions) {
       const spans = toReadableSpans(batch);
       const lost = batch.length - spans.length;
       if (spans.length === 0) return Promise.resolve({ ok: true, lost });
-      return sendBatch(opts.exporter, spans, opts.queue.timeoutMs, scheduler).then((r) =>
-        r.ok ? { ok: true, lost } : r,
-      );
+      return sendBatch(opts.exporter, spans, opts.queue.timeoutMs, scheduler).then((r) => (r.ok ? { ...r, lost } : r));
     },
     onError: opts.onExportError,
     onRecovered: opts.onExportRecovered,
@@ -257,7 +261,7 @@ function sendBatch(
     const timers = scheduler ?? realScheduler;
     // The exporter has its own request timeout; this guards exporters that never call back.
     const guard = timers.setTimeout(
-      () => finish({ ok: false, error: "exporter did not answer", retryable: true }),
+      () => finish({ ok: false, error: "exporter did not answer", retryable: true, unreachable: true }),
       timeoutMs * 2,
     );
     function finish(result: SendResult) {
@@ -268,13 +272,18 @@ function sendBatch(
     }
     try {
       exporter.export(batch, (r) => {
-        if (r.code === ExportResultCode.SUCCESS) return finish({ ok: true });
+        if (r.code === ExportResultCode.SUCCESS) {
+          const { rejected, rejectedMessage } = r as ExportOutcome;
+          return finish(rejected ? { ok: true, rejected, rejectedMessage } : { ok: true });
+        }
         const error = r.error as ExportError | undefined;
         finish({
           ok: false,
           error: error?.message ?? "export failed",
           retryable: error?.retryable !== false,
           retryAfterMs: error?.retryAfterMs,
+          tooLarge: error?.tooLarge,
+          unreachable: error?.unreachable,
         });
       });
     } catch (err) {

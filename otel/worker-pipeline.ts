@@ -200,7 +200,13 @@ export function createWorkerOtelPipeline(opts: WorkerPipelineOptions): OtelPipel
         }),
       ]);
       clearTimeout(guard);
-      if (hung) log(`otel: export worker did not finish its final flush within ${limit} ms; stopped it`);
+      if (hung) {
+        const held = fromWorker.queued + (sent - processed);
+        log(
+          `otel: export worker did not finish its final flush within ${limit} ms; stopped it` +
+            (held > 0 ? `, ${held} spans or events it held not exported` : ""),
+        );
+      }
       port?.terminate();
       port = null;
       if (local) await local.shutdown();

@@ -153,7 +153,7 @@ describe("export queue", () => {
     const flushed = queue.flush();
     await settle();
     expect(calls.map((c) => c.batch)).toEqual([[1, 2, 3]]);
-    calls[0]!.resolve(FAIL);
+    calls[0]!.resolve({ ok: false, error: "HTTP 400", retryable: false });
     await settle();
     expect(calls.map((c) => c.batch)).toEqual([
       [1, 2, 3],
@@ -163,6 +163,112 @@ describe("export queue", () => {
     await flushed;
     expect(clock.pending()).toEqual([]);
     expect(queue.stats()).toMatchObject({ exported: 2, failed: 3, queued: 0 });
+  });
+
+  it("gives every batch its own retries when several requests fail at once (receiver restarting)", async () => {
+    const clock = createManualScheduler();
+    const attempts = new Map<number, number>();
+    let down = true;
+    const queue = createExportQueue<number>({
+      batchSize: 1,
+      delayMs: 0,
+      maxQueue: 100,
+      retries: 4,
+      maxInFlight: 4,
+      scheduler: clock.scheduler,
+      send: async ([n]) => {
+        attempts.set(n!, (attempts.get(n!) ?? 0) + 1);
+        return down ? FAIL : { ok: true };
+      },
+    });
+    for (let i = 1; i <= 8; i++) queue.push(i);
+    // Down for the first three rounds of attempts (about 7 s with backoff), then back.
+    for (let round = 0; round < 3; round++) {
+      clock.advance(retryDelayMs(4));
+      await settle();
+    }
+    down = false;
+    for (let round = 0; round < 10 && queue.stats().queued > 0; round++) {
+      clock.advance(retryDelayMs(4));
+      await settle();
+    }
+    expect(queue.stats()).toMatchObject({ exported: 8, failed: 0, queued: 0 });
+    for (const n of attempts.values()) expect(n).toBeLessThanOrEqual(5);
+  });
+
+  it("retries failed batches oldest first", async () => {
+    const { clock, calls, queue } = setup({ batchSize: 1, maxInFlight: 3 });
+    for (const n of [1, 2, 3]) queue.push(n);
+    clock.advance(1000);
+    for (const c of calls.slice(0, 3)) c.resolve(FAIL);
+    await settle();
+    clock.advance(retryDelayMs(1));
+    expect(calls.slice(3).map((c) => c.batch)).toEqual([[1], [2], [3]]);
+  });
+
+  it("at shutdown gives up what waits once the receiver is unreachable, instead of one timeout per batch", async () => {
+    const { calls, queue, errors } = setup({ batchSize: 2, maxQueue: 100 });
+    for (let i = 1; i <= 9; i++) queue.push(i);
+    const flushed = queue.flush();
+    await settle();
+    expect(calls.length).toBe(1);
+    calls[0]!.resolve({ ok: false, error: "timed out", retryable: true, unreachable: true });
+    await flushed;
+    expect(calls.length).toBe(1);
+    expect(queue.stats()).toMatchObject({ exported: 0, failed: 9, queued: 0 });
+    expect(errors.at(-1)).toMatchObject({ final: true });
+  });
+
+  it("at shutdown gives every batch its attempt while the receiver answers, even with 503", async () => {
+    const { calls, queue } = setup({ batchSize: 2, maxQueue: 100 });
+    for (let i = 1; i <= 5; i++) queue.push(i);
+    const flushed = queue.flush();
+    await settle();
+    calls[0]!.resolve({ ok: false, error: "HTTP 503", retryable: true });
+    await settle();
+    calls[1]!.resolve({ ok: true });
+    await settle();
+    calls[2]!.resolve({ ok: true });
+    await flushed;
+    expect(calls.map((c) => c.batch)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(queue.stats()).toMatchObject({ exported: 3, failed: 2, queued: 0 });
+  });
+
+  it("splits a batch the receiver found too large (HTTP 413) and sends the halves at once", async () => {
+    const { clock, calls, queue } = setup({ batchSize: 4, maxQueue: 100 });
+    for (let i = 1; i <= 4; i++) queue.push(i);
+    clock.advance(0);
+    calls[0]!.resolve({ ok: false, error: "HTTP 413", retryable: false, tooLarge: true });
+    await settle();
+    clock.advance(0);
+    expect(calls.slice(1).map((c) => c.batch)).toEqual([[1, 2]]);
+    calls[1]!.resolve({ ok: false, error: "HTTP 413", retryable: false, tooLarge: true });
+    await settle();
+    clock.advance(0);
+    calls[2]!.resolve({ ok: true });
+    await settle();
+    clock.advance(0);
+    calls[3]!.resolve({ ok: false, error: "HTTP 413", retryable: false, tooLarge: true }); // one span alone: given up
+    await settle();
+    clock.advance(0);
+    calls[4]!.resolve({ ok: true });
+    await settle();
+    expect(calls.map((c) => c.batch)).toEqual([[1, 2, 3, 4], [1, 2], [1], [2], [3, 4]]);
+    expect(queue.stats()).toMatchObject({ exported: 3, failed: 1, queued: 0 });
+  });
+
+  it("counts spans the receiver rejected in a partial success as failed, not exported", async () => {
+    const { clock, calls, queue, errors } = setup({ batchSize: 3 });
+    for (const n of [1, 2, 3]) queue.push(n);
+    clock.advance(0);
+    calls[0]!.resolve({ ok: true, rejected: 2, rejectedMessage: "HTTP 200 from x: 2 spans rejected: bad id" });
+    await settle();
+    expect(queue.stats()).toMatchObject({
+      exported: 1,
+      failed: 2,
+      lastError: "HTTP 200 from x: 2 spans rejected: bad id",
+    });
+    expect(errors).toEqual([{ error: "HTTP 200 from x: 2 spans rejected: bad id", spans: 2, final: true }]);
   });
 
   it("counts a send that throws as a failed attempt", async () => {

@@ -1,4 +1,7 @@
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { ExportResult } from "@opentelemetry/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -154,5 +157,82 @@ describe("OTLP export when the receiver is down", () => {
     expect(pipeline.stats().exported).toBe(spans.length);
     expect(pipeline.stats().failed).toBe(failedBefore);
     expect(toOtlpJson(r.requests[0]!)).toHaveProperty("resourceSpans");
+  });
+});
+
+describe("OTLP export against receivers that refuse part of the work", () => {
+  it("says at shutdown how many spans could not be exported when the receiver is down", async () => {
+    const r = await receiver();
+    await r.stop();
+    const lines: string[] = [];
+    const pipeline = createOtelPipeline({
+      config: config(r.url, { delayMs: 60_000 }),
+      version: "0.1.0",
+      hostName: null,
+      log: (l) => lines.push(l),
+    });
+    for (const e of replayEvents("subagent")) pipeline.onEvent(e);
+    const queued = pipeline.stats().queued;
+    expect(queued).toBeGreaterThan(0);
+    await pipeline.shutdown();
+    const s = pipeline.stats();
+    expect(s).toMatchObject({ exported: 0, queued: 0 });
+    expect(lines.at(-1)).toMatch(new RegExp(`^otel: at shutdown ${s.failed} spans could not be exported \\(POST `));
+  });
+
+  it("splits a batch the receiver answers 413 to, until the requests fit", async () => {
+    const requests: number[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        requests.push(body.length);
+        // A receiver with a small body limit, like a proxy in front of a collector.
+        res.writeHead(body.length > 1500 ? 413 : 200).end();
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const pipeline = createOtelPipeline({ config: config(url, { retries: 0 }), version: "0.1.0", hostName: null });
+      for (const e of replayEvents("subagent")) pipeline.onEvent(e);
+      const spans = pipeline.stats().queued;
+      await pipeline.shutdown();
+      expect(requests[0]).toBeGreaterThan(1500);
+      expect(requests.length).toBeGreaterThan(2);
+      expect(pipeline.stats()).toMatchObject({ exported: spans, failed: 0, queued: 0 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("counts spans refused in a partial success as failed and keeps the receiver's message", async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () =>
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ partialSuccess: { rejectedSpans: "1", errorMessage: "span too old" } })),
+      );
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const pipeline = createOtelPipeline({
+        config: config(url, { protocol: "http/json" }),
+        version: "0.1.0",
+        hostName: null,
+      });
+      for (const e of replayEvents("bash-echo")) pipeline.onEvent(e);
+      const spans = pipeline.stats().queued;
+      await pipeline.shutdown();
+      expect(pipeline.stats()).toMatchObject({ exported: spans - 1, failed: 1, queued: 0 });
+      expect(pipeline.stats().lastError).toMatch(/: partial success, 1 rejected: span too old$/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { postOtlp } from "../../otel/otlp-transport.ts";
 import { createRateLimitedLog } from "../../otel/rate-limited-log.ts";
@@ -44,12 +47,13 @@ describe("OTLP/HTTP transport", () => {
     expect(result).toMatchObject({ ok: false, retryable: true, retryAfterMs: 7000 });
   });
 
-  it("names the socket error of a failed connection and treats it as retryable", async () => {
+  it("names the socket error of a failed connection and treats it as retryable (receiver unreachable)", async () => {
     const err = Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     const result = await post(fakeFetch(err));
     expect(result).toEqual({
       ok: false,
       retryable: true,
+      unreachable: true,
       error: "POST http://collector/v1/traces failed: fetch failed (ECONNREFUSED)",
     });
   });
@@ -67,5 +71,109 @@ describe("rate-limited log", () => {
     now = 60_000;
     log("export", "d");
     expect(lines).toEqual(["a", "m", "d (2 similar suppressed)"]);
+  });
+});
+
+/** A real receiver on 127.0.0.1 whose replies the test writes; it records method, path and body size. */
+async function receiver(reply: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+    });
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url} ${size}`);
+      reply(req, res);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+const postTo = (url: string, extra: Partial<Parameters<typeof postOtlp>[0]> = {}) =>
+  postOtlp({
+    url,
+    headers: {},
+    body: new Uint8Array([1, 2, 3]),
+    contentType: "application/x-protobuf",
+    timeoutMs: 5000,
+    ...extra,
+  });
+
+describe("OTLP/HTTP transport against a real receiver", () => {
+  it("does not count a 301 as exported: fetch would have re-sent it as a GET without the spans", async () => {
+    const r = await receiver((req, res) => {
+      if (req.url === "/v1/traces") res.writeHead(301, { location: "/moved" }).end();
+      else res.writeHead(200).end();
+    });
+    const result = await postTo(`${r.url}/v1/traces`);
+    await r.close();
+    expect(result).toMatchObject({ ok: false, retryable: false });
+    expect(!result.ok && result.error).toContain(`redirected to ${r.url}/moved`);
+    expect(r.seen).toEqual(["POST /v1/traces 3"]);
+  });
+
+  it("follows a same-origin 307/308 with the same POST body", async () => {
+    const r = await receiver((req, res) => {
+      if (req.url === "/v1/traces") res.writeHead(308, { location: "/v1/traces/" }).end();
+      else res.writeHead(200).end();
+    });
+    const result = await postTo(`${r.url}/v1/traces`);
+    await r.close();
+    expect(result).toEqual({ ok: true });
+    expect(r.seen).toEqual(["POST /v1/traces 3", "POST /v1/traces/ 3"]);
+  });
+
+  it("marks HTTP 413 as too large, so the queue can split the batch", async () => {
+    const r = await receiver((_req, res) => res.writeHead(413).end("request entity too large"));
+    const result = await postTo(`${r.url}/v1/traces`);
+    await r.close();
+    expect(result).toMatchObject({ ok: false, retryable: false, tooLarge: true });
+  });
+
+  it.each([
+    [
+      "application/json",
+      () => Buffer.from(JSON.stringify({ partialSuccess: { rejectedSpans: "2", errorMessage: "invalid span id" } })),
+    ],
+    [
+      "application/x-protobuf",
+      // ExportTraceServiceResponse { partial_success (1) { rejected_spans (1) = 2, error_message (2) } }
+      () => {
+        const msg = Buffer.from("invalid span id");
+        const inner = Buffer.concat([Buffer.from([0x08, 2, 0x12, msg.length]), msg]);
+        return Buffer.concat([Buffer.from([0x0a, inner.length]), inner]);
+      },
+    ],
+  ])("reads an OTLP partial success (%s): rejected spans are not exported", async (contentType, body) => {
+    const r = await receiver((_req, res) => res.writeHead(200, { "content-type": contentType }).end(body()));
+    const result = await postTo(`${r.url}/v1/traces`, { contentType });
+    await r.close();
+    expect(result).toEqual({
+      ok: true,
+      partial: {
+        rejected: 2,
+        detail: `HTTP 200 from ${r.url}/v1/traces: partial success, 2 rejected: invalid span id`,
+      },
+    });
+  });
+
+  it("refuses a header fetch cannot send, once and for all, without printing its value", async () => {
+    const result = await postTo("http://127.0.0.1:9/v1/traces", { headers: { authorization: "Bearer s3cret…" } });
+    expect(result).toMatchObject({ ok: false, retryable: false });
+    expect(!result.ok && result.error).toContain('"authorization"');
+    expect(!result.ok && result.error).not.toContain("s3cret");
+  });
+
+  it("says an endpoint without http:// or https:// is wrong instead of retrying it", async () => {
+    const result = await postTo("localhost:4318/v1/traces");
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      error: "otel.export.endpoint localhost:4318/v1/traces is not an http:// or https:// URL",
+    });
   });
 });

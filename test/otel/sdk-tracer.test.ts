@@ -203,8 +203,10 @@ describe("OTel pipeline through the SDK", () => {
     expect(stats.failed).toBeGreaterThan(0);
     expect(stats.exported).toBe(0);
     expect(stats.lastError).toBe("collector says no");
-    expect(lines.length).toBe(1);
+    // One rate-limited failure line, then the shutdown's account of what was not delivered.
+    expect(lines.length).toBe(2);
     expect(lines[0]).toContain("collector says no");
+    expect(lines[1]).toBe(`otel: at shutdown ${stats.failed} spans could not be exported (collector says no)`);
   });
 
   it("counts spans the exporter can never take as failed, not as exported", async () => {
