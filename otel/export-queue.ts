@@ -159,12 +159,12 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
       stats.exported += size - lost - rejected;
       stats.dropped += lost;
       stats.failed += rejected;
-      if (rejected > 0) {
-        lastError = result.rejectedMessage ?? `the receiver rejected ${rejected} spans`;
-        opts.onError?.(lastError, rejected, true);
-      }
       if (failing) opts.onRecovered?.();
       failing = false;
+      // lastError says what is wrong now: once a batch goes through whole, the trouble is over (the
+      // failed counter and the log keep its record), and /health must not look broken.
+      lastError = rejected > 0 ? (result.rejectedMessage ?? `the receiver rejected ${rejected} spans`) : null;
+      if (lastError) opts.onError?.(lastError, rejected, true);
       return;
     }
     lastError = result.error;

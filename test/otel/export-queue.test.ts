@@ -141,9 +141,11 @@ describe("export queue", () => {
     await settle();
     queue.push(2);
     clock.advance(1000);
+    expect(queue.stats().lastError).not.toBeNull();
     calls[1]!.resolve({ ok: true });
     await settle();
-    expect(queue.stats()).toMatchObject({ exported: 1, failed: 1, queued: 0 });
+    // The failure stays counted; lastError is what is wrong now, and nothing is.
+    expect(queue.stats()).toMatchObject({ exported: 1, failed: 1, queued: 0, lastError: null });
     expect(recovered()).toBe(1);
   });
 
