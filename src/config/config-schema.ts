@@ -19,6 +19,12 @@ const tokenSchema = z
  * docs/configuration.md renders the same table for users. Objects are strict so that a
  * misspelt setting stops the start instead of silently leaving the default in place.
  */
+// `localhost:4318` is a valid URL (scheme "localhost:"), and would only fail at the first export.
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), "expected an http:// or https:// URL");
+
 export const configSchema = z.strictObject({
   /** Editors write a JSON schema reference at the top of a config file; it is not a setting. */
   $schema: z.string().optional(),
@@ -96,7 +102,7 @@ export const configSchema = z.strictObject({
       export: z
         .strictObject({
           enabled: z.boolean().default(false),
-          endpoint: z.string().url().default("http://localhost:4318/v1/traces"),
+          endpoint: httpUrl.default("http://localhost:4318/v1/traces"),
           headers: z.record(z.string(), z.string()).default({}),
           protocol: z.enum(["http/json", "http/protobuf"]).default("http/protobuf"),
           batchSize: z.number().int().min(1).default(512),
@@ -121,7 +127,7 @@ export const configSchema = z.strictObject({
         .prefault({}),
       serviceName: z.string().min(1).default("claude-code"),
       resourceAttributes: z.record(z.string(), z.string()).default({}),
-      jaegerUrl: z.string().url().nullable().default("http://localhost:16686"),
+      jaegerUrl: httpUrl.nullable().default("http://localhost:16686"),
       // Open spans are ended as incomplete after these; long builds and subagents need minutes.
       toolTimeoutMs: z
         .number()

@@ -21,6 +21,19 @@ describe("config resolution", () => {
     );
   });
 
+  it("refuses an export endpoint without http:// or https:// at start, not at the first export", () => {
+    const r = resolveConfig([
+      { source: "OTEL_EXPORTER_OTLP_ENDPOINT", values: { otel: { export: { endpoint: "localhost:4318" } } } },
+    ]);
+    expect(!r.ok && r.error).toMatch(
+      /otel\.export\.endpoint: expected an http:\/\/ or https:\/\/ URL; got "localhost:4318"/,
+    );
+    expect(resolveConfig([{ source: "x", values: { otel: { jaegerUrl: "ftp://jaeger" } } }]).ok).toBe(false);
+    expect(
+      resolveConfig([{ source: "x", values: { otel: { export: { endpoint: "HTTPS://collector/v1/traces" } } } }]).ok,
+    ).toBe(true);
+  });
+
   it("requires a token beyond loopback", () => {
     expect(resolveConfig([{ source: "x", values: { server: { host: "0.0.0.0" } } }]).ok).toBe(false);
     expect(
