@@ -150,6 +150,39 @@ describe("dashboard in a DOM", () => {
   });
 });
 
+describe("dashboard with trace export on", () => {
+  it("says on every view while export is failing, and counts exported spans on the Overview", async () => {
+    const ui = await renderDashboard({ path: "/" });
+    await waitFor(() => expect(ui.sources.length).toBe(1));
+    const stats = await (await ui.server.app.request("/api/stats")).json();
+    const lastError = "POST http://localhost:4318/v1/traces failed: fetch failed (ECONNREFUSED)";
+    const failing = { enabled: true, exported: 1843, dropped: 0, failed: 12, queued: 0, lastError, thread: "worker" };
+    ui.sources[0]!.emit("stats", { ...stats, export: failing });
+    ui.flush();
+    expect(screen.getByTestId("export-failing").textContent).toContain(`${lastError}. 12 spans not delivered`);
+    const card = screen.getByText("Spans exported").closest(".card")!;
+    expect(card.querySelector(".card-value")!.textContent).toBe("1843");
+    expect(card.querySelector(".card-hint")!.textContent).toBe("12 not delivered");
+    expect(card.classList.contains("card-error")).toBe(true);
+
+    ui.sources[0]!.emit("stats", { ...stats, export: { ...failing, exported: 2000, lastError: null } });
+    ui.flush();
+    expect(screen.queryByTestId("export-failing")).toBeNull();
+    expect(card.classList.contains("card-error")).toBe(false);
+    expect(card.querySelector(".card-value")!.textContent).toBe("2000");
+  });
+
+  it("shows no export card or note while export is off", async () => {
+    const ui = await renderDashboard({ path: "/" });
+    await waitFor(() => expect(ui.sources.length).toBe(1));
+    ui.sources[0]!.emit("stats", await (await ui.server.app.request("/api/stats")).json());
+    ui.flush();
+    expect(screen.getByText("Events")).toBeTruthy();
+    expect(screen.queryByText("Spans exported")).toBeNull();
+    expect(screen.queryByTestId("export-failing")).toBeNull();
+  });
+});
+
 describe("dashboard with Claude Code's own telemetry", () => {
   // The hooks' session: OTLP may also know Claude Code's session before a resume.
   const sessionOf = (scenario: string) => loadHooks(scenario)[0]!.payload.session_id as string;

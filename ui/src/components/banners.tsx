@@ -30,6 +30,11 @@ function TokenForm() {
 export function Banners() {
   const app = useApp();
   const evicted = () => app.store.stats?.buffer.evicted ?? 0;
+  // Set only while export is failing (cleared once batches go through again), so worth a line.
+  const exportError = () => {
+    const e = app.store.stats?.export;
+    return e?.enabled && e.lastError ? { error: e.lastError, failed: e.failed } : null;
+  };
   return (
     <>
       <Switch>
@@ -83,6 +88,14 @@ export function Banners() {
           {formatCount(evicted())} older events were evicted from the server's ring buffer (capacity{" "}
           {formatCount(app.store.stats?.buffer.capacity)}); summaries still count them.
         </p>
+      </Show>
+      <Show when={exportError()}>
+        {(x) => (
+          <p class="export-note" role="note" data-testid="export-failing">
+            <strong>Trace export is failing:</strong> {x().error}. {formatCount(x().failed)} spans not delivered so far;
+            events are still received and shown here.
+          </p>
+        )}
       </Show>
     </>
   );

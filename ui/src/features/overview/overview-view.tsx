@@ -27,6 +27,13 @@ function Card(props: { label: string; value: string; hint?: string; tone?: strin
   );
 }
 
+/** What is not (yet) delivered, else where the spans go. */
+function exportHint(x: { failed: number; dropped: number; queued: number }): string {
+  const lost = x.failed + x.dropped;
+  if (lost > 0) return `${formatCount(lost)} not delivered`;
+  return x.queued > 0 ? `${formatCount(x.queued)} on the way` : "as OTLP traces";
+}
+
 export function OverviewView() {
   const app = useApp();
   const stats = () => app.store.stats;
@@ -75,6 +82,16 @@ export function OverviewView() {
           value={tokens() > 0 || (stats()?.totalCostUsd ?? 0) > 0 ? formatCost(stats()?.totalCostUsd) : "—"}
           hint={tokens() > 0 ? `${formatCount(tokens())} tokens` : "not reported yet"}
         />
+        <Show when={stats()?.export.enabled && stats()?.export}>
+          {(x) => (
+            <Card
+              label="Spans exported"
+              value={formatCount(x().exported)}
+              hint={exportHint(x())}
+              tone={x().lastError ? "error" : undefined}
+            />
+          )}
+        </Show>
         <Show when={llmRequests() > 0}>
           <Card label="LLM requests" value={formatCount(llmRequests())} hint={apiErrorHint()} />
         </Show>
