@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOtlpArrival } from "../otlp/mod.ts";
-import { DOCTOR_SESSION_PREFIX } from "../schema/mod.ts";
+import { DOCTOR_SESSION_PREFIX, type ExportStats, type Health } from "../schema/mod.ts";
 import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
 import { HOOK_PATH } from "./hook-entries.ts";
 
@@ -14,12 +14,13 @@ export async function checkServer(base: string, token: string | null, checks: Ch
   try {
     const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const health = (await res.json()) as { version?: string; uptime?: number; buffer?: { events?: number } };
+    const health = (await res.json()) as Partial<Health>;
     checks.push({
       status: "ok",
       title: `Server is up at ${base}`,
       detail: `version ${health.version}, up ${Math.round(health.uptime ?? 0)} s, ${health.buffer?.events ?? 0} events held`,
     });
+    checkExport(health.export, checks);
   } catch (err) {
     // Node puts the reason in `cause.code`; Bun (the compiled binary) in the message.
     const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
@@ -54,6 +55,26 @@ export async function checkServer(base: string, token: string | null, checks: Ch
     return false;
   }
   return true;
+}
+
+/** Trace export, when the server has it on: spans reach the backend, or what stops them. */
+function checkExport(exp: ExportStats | undefined, checks: Check[]): void {
+  if (!exp?.enabled) return;
+  const lost = exp.failed + exp.dropped;
+  checks.push(
+    exp.lastError
+      ? {
+          status: "warn",
+          title: "Trace export is failing",
+          detail: `${exp.lastError}; ${lost} spans not delivered so far`,
+          fix: "Start the backend (Jaeger: docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:latest) or correct otel.export.endpoint.",
+        }
+      : {
+          status: "ok",
+          title: "Trace export works",
+          detail: `${exp.exported} spans exported${lost > 0 ? `, ${lost} not delivered earlier` : ""}`,
+        },
+  );
 }
 
 function runCommandHook(command: string, payload: string, env: Record<string, string | undefined>) {

@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { doctorCommand } from "../../src/cli/doctor.ts";
 import { initCommand } from "../../src/cli/init.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
-import type { EventsPage } from "../../src/schema/wire.ts";
-import { FIXTURES_DIR } from "../helpers/fixtures.ts";
+import type { EventsPage, Health } from "../../src/schema/wire.ts";
+import { FIXTURES_DIR, loadHooks } from "../helpers/fixtures.ts";
 import { hooksEnded } from "../hooks/helpers/run-hook.ts";
 import { createTempDir } from "../hooks/helpers/temp-dir.ts";
 import { captureIo } from "./cli-io.ts";
@@ -27,6 +28,15 @@ afterEach(async () => {
   await hooksEnded(tmp.path);
   tmp.cleanup();
 });
+
+/** A port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 function io(env: Record<string, string | undefined> = {}) {
   return captureIo({ home, cwd: tmp.path, env: { PATH: process.env.PATH, ...env } });
@@ -89,6 +99,31 @@ describe("spanlight doctor", () => {
     expect(wrong.text()).toContain("✗ The server refused the token");
     const withToken = io({ SPANLIGHT_TOKEN: "doctor-token-1" });
     expect(await doctorCommand([], withToken), withToken.text()).toBe(0);
+  });
+
+  it("says whether trace export reaches its backend", async () => {
+    const nowhere = `http://127.0.0.1:${await closedPort()}/v1/traces`;
+    server = await startNodeServer({
+      config: { otel: { export: { enabled: true, endpoint: nowhere, delayMs: 0, retries: 0 } } },
+    });
+    await initCommand(["--mode", "http", "--url", server.url], io());
+    for (const hook of loadHooks("bash-echo")) {
+      await fetch(`${server.url}/v1/hooks/claude-code`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(hook.payload),
+      });
+    }
+    await vi.waitFor(
+      async () =>
+        expect(((await (await fetch(`${server!.url}/health`)).json()) as Health).export.failed).toBeGreaterThan(0),
+      { timeout: 20_000, interval: 20 },
+    );
+    const out = io();
+    await doctorCommand([], out);
+    expect(out.text()).toContain("Trace export is failing");
+    expect(out.text()).toContain("ECONNREFUSED");
+    expect(out.text()).toContain("jaegertracing/jaeger");
   });
 
   it("after init --otel, says whether Claude Code's own telemetry has arrived", async () => {
