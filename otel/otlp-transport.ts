@@ -43,16 +43,38 @@ const TLS_TRUST_ERRORS = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
 ]);
 
+// Deno's "certificate not trusted": rustls names no code, only this reason.
+const DENO_UNTRUSTED = /invalid peer certificate: UnknownIssuer/;
+
+/**
+ * Runtime noise out of an error message: Deno repeats the URL (and the local port, new on every
+ * request, so lastError never settles) before the reason; Bun appends advice for fetch()'s caller.
+ */
+function tidy(message: string): string {
+  return message
+    .replace(/^error sending request .*?\): (client error \(\w+\): )?/, "")
+    .replace(/ For more information, pass `verbose: true`.*$/, "");
+}
+
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  // fetch hides the socket error (ECONNREFUSED, ENOTFOUND) in `cause`.
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message;
   if (err.name === "TimeoutError") return "timed out";
-  if (detail && TLS_TRUST_ERRORS.has(detail))
-    return `${err.message} (${detail}: the receiver's certificate is not trusted; NODE_EXTRA_CA_CERTS can name its CA)`;
-  return detail ? `${err.message} (${detail})` : err.message;
+  // Node's fetch hides the socket error (ECONNREFUSED, ENOTFOUND) in `cause`; Deno gives only a
+  // message there; Bun has no cause but puts the code on the error itself.
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const own = (err as { code?: unknown }).code;
+  const code = cause?.code ?? (typeof own === "string" ? own : undefined);
+  const message = tidy(err.message);
+  const detail = cause?.code ?? (cause?.message ? tidy(cause.message) : undefined);
+  if ((code && TLS_TRUST_ERRORS.has(code)) || (detail && DENO_UNTRUSTED.test(detail))) {
+    const hint = "the receiver's certificate is not trusted; NODE_EXTRA_CA_CERTS can name its CA";
+    return detail ? `${message} (${detail}: ${hint})` : `${message} (${code}: ${hint})`;
+  }
+  return detail ? `${message} (${detail})` : message;
 }
+
+// Control characters other than tab, which a field value may not hold (RFC 9110, section 5.5).
+const CONTROL_CHARS = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**
  * Headers fetch would refuse (a line break, a character past Latin-1 such as "…", a space in a
@@ -61,11 +83,16 @@ function describe(err: unknown): string {
 export function invalidHeaders(headers: Record<string, string>): string | null {
   const bad: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
+    // Headers lets control characters other than NUL, CR and LF through, yet the runtimes differ
+    // on sending them: Node and Deno fail the request (retried as if the network were down), Bun
+    // sends them as they are.
+    let valid = !CONTROL_CHARS.test(value);
     try {
       new Headers([[name, value]]);
     } catch {
-      bad.push(name);
+      valid = false;
     }
+    if (!valid) bad.push(name);
   }
   if (bad.length === 0) return null;
   return `otel.export.headers: ${bad.map((n) => JSON.stringify(n)).join(", ")} ${bad.length === 1 ? "is not a valid HTTP header" : "are not valid HTTP headers"} (names are letters, digits and -; values printable text without line breaks)`;
@@ -102,8 +129,9 @@ export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
         signal,
         redirect: "manual",
       });
-      const reply = await readReply(res);
       if (res.status >= 300 && res.status < 400) {
+        // A redirect's body says nothing we use; waiting for it would spend the next hop's time.
+        void res.body?.cancel().catch(() => {});
         const to = redirectTarget(url, res.headers.get("location"));
         // Only a same-origin 307/308 keeps the POST and its body; the headers (API keys) go nowhere else.
         if (to && (res.status === 307 || res.status === 308) && sameOrigin(url, to) && hop < MAX_REDIRECTS) {
@@ -116,6 +144,7 @@ export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
           retryable: false,
         };
       }
+      const reply = await readReply(res);
       if (res.ok) {
         const partial = partialSuccess(reply, req.contentType.includes("json"));
         if (!partial) return { ok: true };

@@ -42,6 +42,50 @@ describe("OTLP/HTTP transport", () => {
     }
   });
 
+  it("names the socket error however the runtime shapes it: Node's cause code, Bun's own code, Deno's cause text", async () => {
+    const node = Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
+    const bun = Object.assign(
+      new Error(
+        "Unable to connect. Is the computer able to access the url? For more information, pass `verbose: true` in the second argument to fetch()",
+      ),
+      { code: "ConnectionRefused" },
+    );
+    const deno = Object.assign(new TypeError("fetch failed"), {
+      cause: new Error(
+        "error sending request from 127.0.0.1:60744 for http://collector/v1/traces (127.0.0.1:4318): client error (Connect): tcp connect error: Connection refused (os error 111)",
+      ),
+    });
+    const errors = await Promise.all(
+      [node, bun, deno].map(async (e) => ((await post(fakeFetch(e))) as { error: string }).error),
+    );
+    expect(errors).toEqual([
+      "POST http://collector/v1/traces failed: fetch failed (ECONNREFUSED)",
+      "POST http://collector/v1/traces failed: Unable to connect. Is the computer able to access the url?",
+      "POST http://collector/v1/traces failed: fetch failed (tcp connect error: Connection refused (os error 111))",
+    ]);
+  });
+
+  it("refuses a header value with a control character before sending, naming the header, not its value", async () => {
+    let sent = 0;
+    const result = await postOtlp({
+      url: "http://collector/v1/traces",
+      headers: { "x-api-key": "s3cret\u0001", "x-tab": "a\tb" },
+      body: new Uint8Array([1]),
+      contentType: "application/x-protobuf",
+      timeoutMs: 1000,
+      fetch: (async () => {
+        sent++;
+        return new Response("", { status: 200 });
+      }) as typeof fetch,
+    });
+    expect(sent).toBe(0);
+    expect(result).toMatchObject({ ok: false, retryable: false });
+    const error = (result as { error: string }).error;
+    expect(error).toContain('"x-api-key" is not a valid HTTP header');
+    expect(error).not.toContain("x-tab");
+    expect(error).not.toContain("s3cret");
+  });
+
   it("reads Retry-After in seconds", async () => {
     const result = await post(fakeFetch(new Response("", { status: 503, headers: { "retry-after": "7" } })));
     expect(result).toMatchObject({ ok: false, retryable: true, retryAfterMs: 7000 });
