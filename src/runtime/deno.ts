@@ -95,7 +95,10 @@ export function denoRuntime(args: string[] = Deno.args): Runtime & { args: strin
     onShutdown(handler) {
       let done = false;
       const once = (signal: string) => {
-        if (done) return;
+        // A second signal while shutdown waits (an export flush, up to one request timeout) stops
+        // at once, as it does on Node and in the binary. A Deno listener never lets the signal's
+        // default action back, so the exit is explicit, with the status a shell gives a kill by it.
+        if (done) Deno.exit(signal === "SIGINT" ? 130 : 143);
         done = true;
         handler(signal);
       };

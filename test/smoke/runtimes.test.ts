@@ -5,6 +5,8 @@
  * SPANLIGHT_QUICK=1 (`npm run test:quick`) skips it.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import root from "otlp-transformer-protobuf/build/src/generated/root.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +217,102 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(server.stderr()).toContain("SIGTERM, shutting down");
     await stream.next(() => false).catch(() => {});
     expect(stream.ended).toBe(true);
+  });
+});
+
+/** A receiver that takes requests and never answers; `first` resolves on the first one. */
+async function silentReceiver() {
+  let arrived: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const server = createServer(() => arrived());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
+    first,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** A port nothing listens on (free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves with `fallback` after `ms`: bounds a wait that failing code would make endless. */
+function after<T>(ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(fallback), ms).unref());
+}
+
+// Each runtime's fetch fails in its own way; these keep the export's answers to trouble the same.
+describe.skipIf(QUICK).each(TARGETS)("export trouble on %s", (name) => {
+  function serve(endpoint: string, extraEnv: Record<string, string> = {}, timeoutMs = 10_000) {
+    const config = join(build.dir, `config-trouble-${name}.json`);
+    writeFileSync(config, JSON.stringify({ otel: { export: { enabled: true, endpoint, delayMs: 0, timeoutMs } } }));
+    const server = spawnProgram([...target(name).serve, "serve", "--port", "0", "--config", config], {
+      env: build.env(name, extraEnv),
+      cwd: build.dir,
+    });
+    return { server, base: server.waitForOutput(/listening on (http:\/\/\S+)/).then((m) => m[1]!) };
+  }
+
+  it("names a header value with a control character, sends nothing and never prints the value", async () => {
+    // Headers() lets \x01 through; Node and Deno then fail every request as if the network were
+    // down, and Bun sends it as it is.
+    const otlp = await startOtlpReceiver();
+    const { server, base } = serve(otlp.url, { OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=s3cret%01" });
+    try {
+      await replayScenario(http(await base), SCENARIO);
+      const [line] = await server.waitForOutput(/otel: export of \d+ spans failed.*/, "stderr");
+      expect(line).toMatch(/giving up: otel\.export\.headers: "x-api-key" is not a valid HTTP header/);
+      expect(otlp.posts).toEqual([]);
+      server.child.kill("SIGTERM");
+      expect((await server.exited).code).toBe(0);
+      expect(server.stderr()).not.toContain("s3cret");
+    } finally {
+      await otlp.close();
+    }
+  });
+
+  it("says plainly that the receiver refuses connections, and what was lost at shutdown", async () => {
+    const { server, base } = serve(`http://127.0.0.1:${await closedPort()}/v1/traces`);
+    await replayScenario(http(await base), SCENARIO);
+    const [, error] = await server.waitForOutput(/otel: export of \d+ spans failed, will retry: (.*)/, "stderr");
+    expect(error).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed: .*(ECONNREFUSED|Connection refused)/);
+    // Deno's message repeats the URL and the local port (new each time); Bun's advises its caller.
+    expect(error).not.toMatch(/error sending request|verbose: true/);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toMatch(/otel: at shutdown \d+ spans could not be exported \(POST /);
+  });
+
+  it("stops at a second SIGINT while shutdown waits for a receiver that never answers", async () => {
+    const receiver = await silentReceiver();
+    // A request timeout far past the bound below: only the second signal can end this promptly.
+    const { server, base } = serve(receiver.url, {}, 60_000);
+    try {
+      await replayScenario(http(await base), SCENARIO);
+      await receiver.first;
+      server.child.kill("SIGINT");
+      await server.waitForOutput(/SIGINT, shutting down/, "stderr");
+      server.child.kill("SIGINT");
+      const exit = await Promise.race([server.exited, after(10_000, "still running")]);
+      // Killed by the signal (Node's and Bun's default), or Deno's explicit exit with the same status.
+      expect([
+        { code: null, signal: "SIGINT" },
+        { code: 130, signal: null },
+      ]).toContainEqual(exit);
+    } finally {
+      receiver.close();
+    }
   });
 });
 

@@ -8,7 +8,8 @@ export type Spawned = {
   exited: Promise<Exit>;
   stdout(): string;
   stderr(): string;
-  waitForOutput(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** `stream`: where to look, stdout by default (the CLI's own lines); stderr holds the log. */
+  waitForOutput(pattern: RegExp, stream?: "stdout" | "stderr"): Promise<RegExpMatchArray>;
 };
 
 const live = new Set<ChildProcess>();
@@ -52,10 +53,10 @@ export function spawnProgram(argv: string[], opts: { env: Record<string, string>
     exited,
     stdout: () => out,
     stderr: () => err,
-    waitForOutput(pattern) {
+    waitForOutput(pattern, stream = "stdout") {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = out.match(pattern);
+          const m = (stream === "stdout" ? out : err).match(pattern);
           if (m) {
             listeners.delete(check);
             resolve(m);
