@@ -16,6 +16,8 @@ export type OtlpPost = {
   contentType: string;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Ends the request early (shutdown stops waiting); its reason becomes the error. */
+  abort?: AbortSignal;
 };
 
 // The OTLP/HTTP spec's retryable statuses; any other 4xx/5xx means the request itself is wrong.
@@ -117,7 +119,8 @@ export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
   // Mistakes in the settings fail every request the same way: said plainly, and not retried.
   const bad = invalidHeaders(req.headers) ?? invalidEndpoint(req.url);
   if (bad) return { ok: false, error: bad, retryable: false };
-  const signal = AbortSignal.timeout(req.timeoutMs);
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.abort ? AbortSignal.any([timeout, req.abort]) : timeout;
   let url = req.url;
   try {
     for (let hop = 0; ; hop++) {

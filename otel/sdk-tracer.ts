@@ -39,6 +39,8 @@ export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter 
   const json = opts.protocol === "http/json";
   // Protobuf bodies come from otlp-protobuf.ts: the same bytes as the SDK serializer, at a fraction of its CPU.
   const serializer = json ? JsonTraceSerializer : { serializeRequest: encodeTraceRequest };
+  // Aborted by shutdown(): requests still waiting on a receiver end at once, as unreachable.
+  const stopping = new AbortController();
   return {
     export(spans, done) {
       let body: Uint8Array | undefined;
@@ -63,6 +65,7 @@ export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter 
         contentType: json ? "application/json" : "application/x-protobuf",
         timeoutMs: opts.timeoutMs,
         fetch: opts.fetch,
+        abort: stopping.signal,
       }).then((r) => {
         if (r.ok) {
           const outcome: ExportOutcome = { rejected: r.partial?.rejected, rejectedMessage: r.partial?.detail };
@@ -78,7 +81,7 @@ export function createOtlpSpanExporter(opts: OtlpExporterOptions): SpanExporter 
         }
       });
     },
-    shutdown: async () => {},
+    shutdown: async () => stopping.abort(new Error("stopped waiting at shutdown")),
     forceFlush: async () => {},
   };
 }
@@ -97,6 +100,8 @@ export type SdkTracerOptions = {
   ownsExporter: boolean;
   queue: { batchSize: number; delayMs: number; maxQueue: number; retries: number; timeoutMs: number };
   scheduler?: Scheduler;
+  /** How long shutdown waits on requests in flight before the exporter stops waiting; default SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
   onExportError?(error: string, spans: number, final: boolean): void;
   onExportRecovered?(): void;
 };
@@ -104,6 +109,10 @@ export type SdkTracerOptions = {
 // Export requests in flight at once: with one, a backend 50 ms away caps export at about
 // 10,000 spans/s (512-span batches); four keep up with bursts and stay polite to a collector.
 const MAX_IN_FLIGHT = 4;
+
+// A receiver that accepts and never answers would hold shutdown for a whole request timeout
+// (10 s by default, as long as `docker stop` waits before SIGKILL): past this, it is given up.
+const SHUTDOWN_GRACE_MS = 5000;
 
 // One tracer provider per sender (resource); a handful in practice, bounded for a hostile client.
 const MAX_RESOURCES = 64;
@@ -243,7 +252,16 @@ export function createSdkTracer(opts: SdkTracerOptions) {
     },
     /** Flushes the queue; shuts the exporter down only when `ownsExporter` (an injected one stays usable). */
     async shutdown(): Promise<void> {
-      await queue.flush();
+      const timers = scheduler ?? realScheduler;
+      // Only an exporter of our own is stopped early; an injected one stays usable.
+      const grace = opts.ownsExporter
+        ? timers.setTimeout(() => void opts.exporter.shutdown(), opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS)
+        : null;
+      try {
+        await queue.flush();
+      } finally {
+        if (grace !== null) timers.clearTimeout(grace);
+      }
       if (opts.ownsExporter) await opts.exporter.shutdown();
     },
   };

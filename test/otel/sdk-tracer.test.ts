@@ -1,10 +1,13 @@
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ExportResultCode } from "@opentelemetry/core";
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { createOtelPipeline } from "../../otel/mod.ts";
-import { createSdkTracer } from "../../otel/sdk-tracer.ts";
+import { createOtlpSpanExporter, createSdkTracer } from "../../otel/sdk-tracer.ts";
 import type { FinishedSpan } from "../../otel/span-command.ts";
 import { configSchema } from "../../src/config/config-schema.ts";
 import type { Turn } from "../../src/schema/mod.ts";
@@ -225,6 +228,19 @@ describe("OTel pipeline through the SDK", () => {
   });
 });
 
+const SPAN: FinishedSpan = {
+  traceId: "0af7651916cd43dd8448eb211c80319c",
+  spanId: "b7ad6b7169203331",
+  parentSpanId: null,
+  name: "invoke_agent claude-code",
+  startMs: 1000,
+  endMs: 2000,
+  attributes: { "session.id": "s" },
+  events: [],
+  status: { code: "unset", message: null },
+  resource: { instanceId: null, hostName: null, containerId: null, agentId: null },
+};
+
 describe("SDK tracer", () => {
   it("counts a span the SDK cannot build as dropped, not exported, and sends the rest", async () => {
     const exporter = new InMemorySpanExporter();
@@ -239,23 +255,49 @@ describe("SDK tracer", () => {
       ownsExporter: false,
       queue: otel.export,
     });
-    const good: FinishedSpan = {
-      traceId: "0af7651916cd43dd8448eb211c80319c",
-      spanId: "b7ad6b7169203331",
-      parentSpanId: null,
-      name: "invoke_agent claude-code",
-      startMs: 1000,
-      endMs: 2000,
-      attributes: { "session.id": "s" },
-      events: [],
-      status: { code: "unset", message: null },
-      resource: { instanceId: null, hostName: null, containerId: null, agentId: null },
-    };
+    const good = SPAN;
     sdk.record(good);
     sdk.record({ ...good, spanId: "00f067aa0ba902b7", events: null as never });
     await sdk.flush();
     expect(exporter.getFinishedSpans().map((s) => s.spanContext().spanId)).toEqual(["b7ad6b7169203331"]);
     expect(sdk.stats()).toMatchObject({ exported: 1, dropped: 1 });
     expect(sdk.stats().lastError).toMatch(/recording span invoke_agent claude-code failed/);
+  });
+
+  it("stops waiting on a receiver that never answers once the shutdown grace is over", async () => {
+    // Accepts the connection and the request, never answers: only the grace can end the wait.
+    const held: ServerResponse[] = [];
+    const server = createServer((_req, res) => held.push(res));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    try {
+      const otel = otelConfig({ export: { timeoutMs: 600_000 } });
+      const exporter = createOtlpSpanExporter({
+        endpoint: `http://127.0.0.1:${port}/v1/traces`,
+        headers: {},
+        protocol: "http/protobuf",
+        timeoutMs: 600_000,
+      });
+      const sdk = createSdkTracer({
+        serviceName: "s",
+        version: "1",
+        hostName: null,
+        resourceAttributes: {},
+        maxAttributeChars: 100,
+        exporter,
+        ownsExporter: true,
+        queue: otel.export,
+        shutdownGraceMs: 50,
+      });
+      for (const spanId of ["b7ad6b7169203331", "00f067aa0ba902b7"]) sdk.record({ ...SPAN, spanId });
+      await sdk.shutdown();
+      expect(held.length).toBe(1);
+      expect(sdk.stats()).toMatchObject({ exported: 0, failed: 2, queued: 0 });
+      expect(sdk.stats().lastError).toContain("stopped waiting at shutdown");
+    } finally {
+      for (const res of held) res.destroy();
+      server.close();
+    }
   });
 });
