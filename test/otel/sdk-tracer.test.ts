@@ -241,23 +241,29 @@ const SPAN: FinishedSpan = {
   resource: { instanceId: null, hostName: null, containerId: null, agentId: null },
 };
 
+function tracer(
+  exporter: SpanExporter,
+  opts: { ownsExporter: boolean; shutdownGraceMs?: number },
+  exp: Record<string, unknown> = {},
+) {
+  return createSdkTracer({
+    serviceName: "s",
+    version: "1",
+    hostName: null,
+    resourceAttributes: {},
+    maxAttributeChars: 100,
+    exporter,
+    queue: otelConfig({ export: exp }).export,
+    ...opts,
+  });
+}
+
 describe("SDK tracer", () => {
   it("counts a span the SDK cannot build as dropped, not exported, and sends the rest", async () => {
     const exporter = new InMemorySpanExporter();
-    const otel = otelConfig();
-    const sdk = createSdkTracer({
-      serviceName: "s",
-      version: "1",
-      hostName: null,
-      resourceAttributes: {},
-      maxAttributeChars: 100,
-      exporter,
-      ownsExporter: false,
-      queue: otel.export,
-    });
-    const good = SPAN;
-    sdk.record(good);
-    sdk.record({ ...good, spanId: "00f067aa0ba902b7", events: null as never });
+    const sdk = tracer(exporter, { ownsExporter: false });
+    sdk.record(SPAN);
+    sdk.record({ ...SPAN, spanId: "00f067aa0ba902b7", events: null as never });
     await sdk.flush();
     expect(exporter.getFinishedSpans().map((s) => s.spanContext().spanId)).toEqual(["b7ad6b7169203331"]);
     expect(sdk.stats()).toMatchObject({ exported: 1, dropped: 1 });
@@ -272,24 +278,13 @@ describe("SDK tracer", () => {
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
     try {
-      const otel = otelConfig({ export: { timeoutMs: 600_000 } });
       const exporter = createOtlpSpanExporter({
         endpoint: `http://127.0.0.1:${port}/v1/traces`,
         headers: {},
         protocol: "http/protobuf",
         timeoutMs: 600_000,
       });
-      const sdk = createSdkTracer({
-        serviceName: "s",
-        version: "1",
-        hostName: null,
-        resourceAttributes: {},
-        maxAttributeChars: 100,
-        exporter,
-        ownsExporter: true,
-        queue: otel.export,
-        shutdownGraceMs: 50,
-      });
+      const sdk = tracer(exporter, { ownsExporter: true, shutdownGraceMs: 50 }, { timeoutMs: 600_000 });
       for (const spanId of ["b7ad6b7169203331", "00f067aa0ba902b7"]) sdk.record({ ...SPAN, spanId });
       await sdk.shutdown();
       expect(held.length).toBe(1);
