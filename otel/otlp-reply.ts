@@ -3,32 +3,20 @@
  * of an Export*ServiceResponse (JSON or protobuf), the only part of a 2xx answer that matters.
  */
 
-import { concatBytes } from "../src/ingest/read-body.ts";
+import { readAtMost } from "../src/ingest/read-body.ts";
 
 // A reply body is read for its first line (errors) or a partial success; a receiver that streams
 // megabytes must not make the exporter hold them.
 const MAX_REPLY_BYTES = 64 * 1024;
 
 export async function readReply(res: Response): Promise<Uint8Array> {
-  const reader = res.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  if (!res.body) return new Uint8Array(0);
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-      if (size >= MAX_REPLY_BYTES) {
-        void reader.cancel().catch(() => {});
-        break;
-      }
-    }
+    return (await readAtMost(res.body, MAX_REPLY_BYTES)).bytes;
   } catch {
     // A reply cut off mid-body: the status is what counts.
+    return new Uint8Array(0);
   }
-  return concatBytes(chunks).subarray(0, MAX_REPLY_BYTES);
 }
 
 /** A protobuf varint at `pos`: [value, next position], or null past the end. */

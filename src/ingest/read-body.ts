@@ -36,6 +36,30 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   return concatBytes(chunks);
 }
 
+/**
+ * Reads a stream to its end, or until more than `limit` bytes came: then it stops there, cancels
+ * the stream and says so (what was read is returned, at most `limit` bytes). A stream error throws.
+ */
+export async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array; over: boolean }> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: concatBytes(chunks), over: false };
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > limit) {
+      // Not awaited: a peer that keeps sending must not hold the reader (cancel ends the stream).
+      void reader.cancel().catch(() => {});
+      return { bytes: concatBytes(chunks).subarray(0, limit), over: true };
+    }
+  }
+}
+
 /** One byte array from chunks (the only chunk itself when there is one). */
 export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;

@@ -1,5 +1,5 @@
 import { decodeUtf8, parseJsonText } from "../ingest/parse-json.ts";
-import { concatBytes, drainBody, readBody } from "../ingest/read-body.ts";
+import { drainBody, readAtMost, readBody } from "../ingest/read-body.ts";
 import { ApiError } from "../server/api-error.ts";
 import { decodeOtlpJson } from "./decode-json.ts";
 import { decodeOtlpProtobuf } from "./decode-protobuf.ts";
@@ -24,28 +24,19 @@ export function encodingOf(contentType: string | null): OtlpEncoding | null {
  */
 export async function gunzip(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let read: { bytes: Uint8Array; over: boolean };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw new ApiError(
-          "payload_too_large",
-          `Body inflates to more than ${limit} bytes (limits.bodyBytes applies after gzip decoding).`,
-        );
-      }
-      chunks.push(value);
-    }
+    read = await readAtMost(stream, limit);
   } catch (err) {
-    if (err instanceof ApiError) throw err;
     throw new ApiError("invalid_body", `Body is not valid gzip: ${err instanceof Error ? err.message : String(err)}.`);
   }
-  return concatBytes(chunks);
+  if (read.over) {
+    throw new ApiError(
+      "payload_too_large",
+      `Body inflates to more than ${limit} bytes (limits.bodyBytes applies after gzip decoding).`,
+    );
+  }
+  return read.bytes;
 }
 
 /** Content-Encoding → how to decode; OTLP/HTTP clients send gzip or nothing. */
