@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ExportResultCode } from "@opentelemetry/core";
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { describe, expect, it } from "vitest";
-import { createOtelPipeline } from "../../otel/mod.ts";
+import { describe, expect, it, vi } from "vitest";
+import { createOtelPipeline, type Scheduler } from "../../otel/mod.ts";
 import { createOtlpSpanExporter, createSdkTracer } from "../../otel/sdk-tracer.ts";
 import type { FinishedSpan } from "../../otel/span-command.ts";
 import { configSchema } from "../../src/config/config-schema.ts";
@@ -243,7 +243,7 @@ const SPAN: FinishedSpan = {
 
 function tracer(
   exporter: SpanExporter,
-  opts: { ownsExporter: boolean; shutdownGraceMs?: number },
+  opts: { ownsExporter: boolean; shutdownGraceMs?: number; scheduler?: Scheduler },
   exp: Record<string, unknown> = {},
 ) {
   return createSdkTracer({
@@ -277,6 +277,16 @@ describe("SDK tracer", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
+    // Timers by hand: the grace fires when the test says, once the request has arrived.
+    const timers = new Map<object, { fn: () => void; ms: number }>();
+    const scheduler = {
+      setTimeout: (fn: () => void, ms: number) => {
+        const handle = {};
+        timers.set(handle, { fn, ms });
+        return handle;
+      },
+      clearTimeout: (handle: unknown) => void timers.delete(handle as object),
+    };
     try {
       const exporter = createOtlpSpanExporter({
         endpoint: `http://127.0.0.1:${port}/v1/traces`,
@@ -284,10 +294,13 @@ describe("SDK tracer", () => {
         protocol: "http/protobuf",
         timeoutMs: 600_000,
       });
-      const sdk = tracer(exporter, { ownsExporter: true, shutdownGraceMs: 50 }, { timeoutMs: 600_000 });
+      const sdk = tracer(exporter, { ownsExporter: true, shutdownGraceMs: 5000, scheduler }, { timeoutMs: 600_000 });
       for (const spanId of ["b7ad6b7169203331", "00f067aa0ba902b7"]) sdk.record({ ...SPAN, spanId });
-      await sdk.shutdown();
-      expect(held.length).toBe(1);
+      const stopped = sdk.shutdown();
+      await vi.waitFor(() => expect(held.length).toBe(1), { timeout: 20_000, interval: 10 });
+      const grace = [...timers.values()].find((t) => t.ms === 5000)!;
+      grace.fn();
+      await stopped;
       expect(sdk.stats()).toMatchObject({ exported: 0, failed: 2, queued: 0 });
       expect(sdk.stats().lastError).toContain("stopped waiting at shutdown");
     } finally {
