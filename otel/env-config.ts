@@ -75,6 +75,9 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
 
   const enabled = value(env, "SPANLIGHT_OTEL_ENABLED") ?? value(env, "SPANLIGHT_OTEL_EXPORT");
   if (enabled !== undefined) exp.enabled = flag(enabled);
+  // The OTel spec's switch for every SDK in this environment: it turns export off (over a config
+  // file's `enabled: true`); only Spanlight's own variable can turn it back on.
+  else if (value(env, "OTEL_SDK_DISABLED")?.trim().toLowerCase() === "true") exp.enabled = false;
   const worker = value(env, "SPANLIGHT_OTEL_WORKER");
   if (worker !== undefined) exp.worker = flag(worker);
 

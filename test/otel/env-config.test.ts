@@ -8,6 +8,17 @@ describe("otelEnvToConfig", () => {
     ["SPANLIGHT_OTEL_ENABLED=1", { SPANLIGHT_OTEL_ENABLED: "1" }, { export: { enabled: true } }],
     ["SPANLIGHT_OTEL_EXPORT=false", { SPANLIGHT_OTEL_EXPORT: "false" }, { export: { enabled: false } }],
     [
+      "OTEL_SDK_DISABLED=TRUE (the OTel spec's off switch)",
+      { OTEL_SDK_DISABLED: "TRUE" },
+      { export: { enabled: false } },
+    ],
+    ["OTEL_SDK_DISABLED=false (only true disables)", { OTEL_SDK_DISABLED: "false" }, {}],
+    [
+      "SPANLIGHT_OTEL_ENABLED wins over OTEL_SDK_DISABLED",
+      { OTEL_SDK_DISABLED: "true", SPANLIGHT_OTEL_ENABLED: "true" },
+      { export: { enabled: true } },
+    ],
+    [
       "OTEL_EXPORTER_OTLP_ENDPOINT (a base URL: /v1/traces appended)",
       { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" },
       { export: { endpoint: "http://collector:4318/v1/traces" } },
