@@ -154,3 +154,26 @@ export function toFileOps(toolName: string | null, toolInput: unknown, cwd: stri
       );
   }
 }
+
+// Other agents name their tools freely (read_file, apply_patch, str_replace_editor, …): the verb in
+// the name is the best evidence of what a TelemetryEvent's `filePaths` went through.
+const TOOL_VERBS: Array<[RegExp, FileOp]> = [
+  [/edit|patch|replace|modify|update|insert|append/i, "edit"],
+  [/write|create|save|touch|delete|remove|move|rename|copy|mkdir/i, "write"],
+  [/search|grep|glob|find|list|ls\b|dir/i, "search"],
+];
+
+/**
+ * The files a TelemetryEvent touched: its `filePaths`, as the op its tool name suggests (read when
+ * it suggests none), and for a `bash_command` the paths evident in its command.
+ */
+export function telemetryFileOps(
+  toolName: string | null,
+  filePaths: readonly string[],
+  command: string | null,
+): FileTouchOp[] {
+  const op = TOOL_VERBS.find(([verb]) => toolName && verb.test(toolName))?.[1] ?? "read";
+  const ops: FileTouchOp[] = filePaths.filter((p) => p !== "").map((path) => ({ path, op }));
+  if (command) for (const o of bashFileOps(command)) if (!ops.some((x) => x.path === o.path)) ops.push(o);
+  return ops;
+}

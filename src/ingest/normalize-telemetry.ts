@@ -16,12 +16,16 @@ function telemetrySummary(e: Record<string, unknown>, error: string | null): str
   return oneLine(parts.join(" · ") || str("type") || "");
 }
 
+function str(o: Record<string, unknown>, key: string): string | null {
+  return typeof o[key] === "string" && o[key] !== "" ? (o[key] as string) : null;
+}
+
 /** A validated TelemetryEvent (seed 000 envelope) → the normalized event. */
 export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Received): EventDraft {
   const e = clean.value as Record<string, unknown>;
   const exit = event.commandExitCode ?? event.toolExitCode;
   const error =
-    (typeof e.errorMessage === "string" ? e.errorMessage : null) ??
+    str(e, "errorMessage") ??
     (exit !== undefined && exit !== 0 ? `exit code ${exit}` : null) ??
     (event.type === "agent_error" || event.lifecycleStage === "error" ? "agent error" : null);
   const usage = event.tokenUsage
@@ -31,7 +35,11 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
         cacheReadTokens: 0,
         cacheCreationTokens: 0,
         costUsd: event.tokenUsage.estimatedCostUsd,
-        model: event.tokenUsage.model,
+        // "" names no model: counted under "unknown" rather than a row with no name.
+        model:
+          typeof e.tokenUsage === "object" && e.tokenUsage
+            ? str(e.tokenUsage as Record<string, unknown>, "model")
+            : null,
       }
     : null;
   return {
@@ -50,7 +58,8 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
     subagentType: null,
     promptId: null,
     cwd: null,
-    toolName: event.toolName ?? (event.type === "bash_command" ? "Bash" : null),
+    // From the redacted copy, as every string stored: a tool name can carry a key as well as a command.
+    toolName: str(e, "toolName") ?? (event.type === "bash_command" ? "Bash" : null),
     toolUseId: null,
     filePaths: Array.isArray(e.filePaths) ? (e.filePaths as string[]) : [],
     command: typeof e.command === "string" ? e.command : null,
@@ -59,7 +68,7 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
     error,
     summary: telemetrySummary(e, error),
     usage,
-    model: event.tokenUsage?.model ?? null,
+    model: usage?.model ?? null,
     payload: clean.value,
     trimmed: clean.trimmed,
     bytes: clean.bytes,

@@ -4,6 +4,13 @@ export const EVENT_SOURCES = ["claude-code-hook", "telemetry", "otlp", "import"]
 export const eventSourceSchema = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof eventSourceSchema>;
 
+// Amounts beyond these in one report (a request, an export interval, a TelemetryEvent) are not
+// usage but a broken or hostile sender: 1e308 dollars twice make every total Infinity.
+/** Most tokens one report can carry: a thousand times a 1M-token context. */
+export const MAX_TOKENS = 1e9;
+/** Most US dollars one report can carry. */
+export const MAX_COST_USD = 1e5;
+
 /** Token usage and cost as far as the source reports them; absent counts are 0. */
 export const usageSchema = z.object({
   inputTokens: z.number().nonnegative(),

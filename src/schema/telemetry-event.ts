@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_COST_USD, MAX_TOKENS } from "./normalized-event.ts";
 
 /** Seed 000's `TelemetryEventType`; other strings are accepted and kept (as in hook names). */
 export const TELEMETRY_EVENT_TYPES = [
@@ -42,9 +43,10 @@ export const telemetryEventSchema = z.looseObject({
   errorMessage: z.string().optional(),
   tokenUsage: z
     .object({
-      inputTokens: z.number().int().nonnegative(),
-      outputTokens: z.number().int().nonnegative(),
-      estimatedCostUsd: z.number().nonnegative(),
+      // Per event, not running totals: each event's usage is added to its session's.
+      inputTokens: z.number().int().nonnegative().max(MAX_TOKENS),
+      outputTokens: z.number().int().nonnegative().max(MAX_TOKENS),
+      estimatedCostUsd: z.number().nonnegative().max(MAX_COST_USD),
       model: z.string(),
     })
     .optional(),

@@ -1,4 +1,4 @@
-import { toFileOps } from "../ingest/file-paths.ts";
+import { type FileTouchOp, toFileOps } from "../ingest/file-paths.ts";
 import { oneLine } from "../ingest/summarize.ts";
 import type { ModelUsage, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
 import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from "./session-state.ts";
@@ -220,7 +220,11 @@ export function dropOldestFinished(map: Map<string, { status: string }>): void {
 }
 
 export function touchFiles(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
-  for (const { path, op } of toFileOps(e.toolName, payloadField(e, "tool_input"), e.cwd)) {
+  recordFileOps(state, toFileOps(e.toolName, payloadField(e, "tool_input"), e.cwd), at, limits);
+}
+
+export function recordFileOps(state: SessionState, ops: readonly FileTouchOp[], at: string, limits: SessionLimits) {
+  for (const { path, op } of ops) {
     let f = state.files.get(path);
     if (!f) {
       if (state.files.size >= limits.maxFilesPerSession) {

@@ -14,13 +14,13 @@ import {
   settleStatus,
   startCall,
   startTurn,
-  touchFiles,
   turnFor,
   WAITING_NOTIFICATIONS,
 } from "./session-ops.ts";
 import { applyOtlpEvent } from "./session-otlp.ts";
 import { projectName, type SessionLimits, type SessionState } from "./session-state.ts";
 import { onSubagentStart } from "./session-subagents.ts";
+import { applyTelemetryEvent, expireSilentRun, startsTelemetryRun } from "./session-telemetry.ts";
 import { applyEventUsage } from "./session-usage.ts";
 
 export type { SessionEffects } from "./session-ops.ts";
@@ -58,7 +58,9 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     return effects;
   }
   if (e.source === "claude-code-hook") state.hooked = true;
-  if (state.status === "ended" && e.type !== "SessionEnd" && e.type !== "agent_complete") {
+  // Another agent's usage report or step after its `agent_complete` does not reopen the run; a start does.
+  const reopens = e.source === "telemetry" ? startsTelemetryRun(e) : e.type !== "SessionEnd";
+  if (state.status === "ended" && reopens) {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
     state.completedAt = null;
   }
@@ -152,31 +154,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       state.waitingFor = null;
       break;
     }
-    case "agent_start":
-      state.status = "active";
-      break;
-    case "agent_error":
-      state.status = "error";
-      break;
-    case "tool_call":
-    case "bash_command": {
-      const call = startCall(state, e, at, limits);
-      finishCall(call, at, 0, e.status === "error" ? "error" : "ok", e.error);
-      call.endSeq = e.seq;
-      effects.finishedCalls.push(call);
-      touchFiles(state, e, at, limits);
-      break;
-    }
   }
-  const stage = payloadField(e, "lifecycleStage");
-  if (e.source === "telemetry" && typeof stage === "string") {
-    const index = payloadField(e, "stepIndex");
-    const name = payloadField(e, "stepName");
-    if (typeof index === "number") state.currentStepIndex = index;
-    if (typeof name === "string") state.currentStepName = name;
-    if (stage === "error") state.status = "error";
-    else if (stage === "finalized") state.status = "ended";
-    else if (state.status !== "ended") state.status = "active";
+  if (e.source === "telemetry") {
+    const call = applyTelemetryEvent(state, e, at, limits);
+    if (call) effects.finishedCalls.push(call);
   }
   if (e.type !== "Stop" && e.type !== "StopFailure") settleStatus(state);
   return effects;
@@ -185,7 +166,8 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
 /** Marks a running turn interrupted when its session has been silent for `timeoutMs` (Esc fires no hook). */
 export function expireIdleTurn(state: SessionState, nowMs: number, timeoutMs: number): SessionEffects | null {
   const turn = currentTurn(state);
-  if (!turn || nowMs - state.lastEventMs < timeoutMs) return null;
+  if (!turn) return expireSilentRun(state, nowMs, timeoutMs) ? { finishedCalls: [] } : null;
+  if (nowMs - state.lastEventMs < timeoutMs) return null;
   const effects: SessionEffects = { finishedCalls: [] };
   interruptTurn(state, turn, new Date(state.lastEventMs + timeoutMs).toISOString(), "idle timeout", effects);
   state.status = "interrupted";

@@ -47,8 +47,9 @@ export class ToolStatsTable {
 
   finished(call: ToolCall): void {
     const acc = this.#acc(call.toolName);
-    // A call rebuilt from its Post (Pre never seen) counts as started too.
-    if (call.startSeq === null) acc.started++;
+    // A call rebuilt from its Post (Pre never seen) counts as started too, and so does one a single
+    // event both started and ended (a TelemetryEvent `tool_call`): no PreToolUse counted it.
+    if (call.startSeq === null || call.startSeq === call.endSeq) acc.started++;
     acc.finished++;
     if (call.status !== "ok") {
       acc.failures++;

@@ -1,0 +1,70 @@
+import { telemetryFileOps } from "../ingest/file-paths.ts";
+import type { NormalizedEvent } from "../schema/mod.ts";
+import { addCall, finishCall, hasRunningSubagents, payloadField, recordFileOps } from "./session-ops.ts";
+import type { SessionLimits, SessionState } from "./session-state.ts";
+
+// TelemetryEvents (POST /telemetry) on a session. The envelope has no turns and no tool-call ids:
+// each `tool_call` / `bash_command` reports a call that is over, and the agent's run is bounded by
+// `agent_start` / `lifecycleStage: "start"` and `agent_complete` / `"finalized"`.
+
+const TOOL_TYPES = new Set(["tool_call", "bash_command"]);
+
+/** Whether an event begins a run: the only TelemetryEvent that reopens an ended session. */
+export function startsTelemetryRun(e: NormalizedEvent): boolean {
+  return e.type === "agent_start" || payloadField(e, "lifecycleStage") === "start";
+}
+
+/** A tool call or command the event reports as done (the envelope has no start of its own). */
+function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
+  const call = addCall(
+    state,
+    e,
+    at,
+    {
+      toolUseId: e.id,
+      toolName: e.toolName ?? "unknown",
+      filePaths: e.filePaths,
+      command: e.command,
+      // The event's own summary, not the hook path's "Tool: …" form: its prefix cut would eat "curl https:".
+      summary: e.error ? `${e.toolName ?? e.type}: ${e.error}` : e.summary,
+      startSeq: e.seq,
+    },
+    limits,
+  );
+  finishCall(call, at, 0, e.status === "error" ? "error" : "ok", e.error);
+  call.endSeq = e.seq;
+  return call;
+}
+
+/** Applies a TelemetryEvent's type and lifecycle fields; returns the tool call it finished, if any. */
+export function applyTelemetryEvent(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
+  const call = TOOL_TYPES.has(e.type) ? recordCall(state, e, at, limits) : null;
+  if (call || e.filePaths.length > 0)
+    recordFileOps(state, telemetryFileOps(e.toolName, e.filePaths, e.command), at, limits);
+  if (e.type === "agent_start") state.status = "active";
+  else if (e.type === "agent_error") state.status = "error";
+  // Tool activity means the agent works now, whatever an earlier error or silence said.
+  else if (call && state.status !== "ended") state.status = "active";
+  const stage = payloadField(e, "lifecycleStage");
+  if (typeof stage === "string") {
+    const index = payloadField(e, "stepIndex");
+    const name = payloadField(e, "stepName");
+    if (typeof index === "number") state.currentStepIndex = index;
+    if (typeof name === "string") state.currentStepName = name;
+    if (stage === "error") state.status = "error";
+    else if (stage === "finalized") state.status = "ended";
+    else if (state.status !== "ended") state.status = "active";
+  }
+  return call;
+}
+
+/**
+ * An agent that stopped posting mid-run (crash, kill -9) sends no `agent_complete`: without turns,
+ * nothing else would ever end its `active`. Silent for `timeoutMs`, it is `interrupted`, as a turn is.
+ */
+export function expireSilentRun(state: SessionState, nowMs: number, timeoutMs: number): boolean {
+  if (state.status !== "active" || nowMs - state.lastEventMs < timeoutMs || hasRunningSubagents(state)) return false;
+  state.status = "interrupted";
+  state.waitingFor = null;
+  return true;
+}
