@@ -4,20 +4,21 @@ import type { Received } from "./normalize-hook.ts";
 import { firstLine, oneLine } from "./summarize.ts";
 import type { Sanitized } from "./trim.ts";
 
-function telemetrySummary(e: Record<string, unknown>, error: string | null): string {
-  const str = (k: string) => (typeof e[k] === "string" && e[k] !== "" ? (e[k] as string) : null);
-  if (error) return oneLine(`${str("toolName") ?? str("stepName") ?? str("type")}: ${firstLine(error)}`);
-  const parts = [
-    str("toolName"),
-    str("command") ?? str("toolInputSummary"),
-    str("stepName") ? `step ${e.stepIndex ?? ""} ${str("stepName")}`.replace("  ", " ") : null,
-    str("lifecycleStage"),
-  ].filter(Boolean);
-  return oneLine(parts.join(" · ") || str("type") || "");
-}
-
+/** A non-empty string field of `o`, else null: "" says nothing (no model, no error). */
 function str(o: Record<string, unknown>, key: string): string | null {
   return typeof o[key] === "string" && o[key] !== "" ? (o[key] as string) : null;
+}
+
+function telemetrySummary(e: Record<string, unknown>, error: string | null): string {
+  const field = (k: string) => str(e, k);
+  if (error) return oneLine(`${field("toolName") ?? field("stepName") ?? field("type")}: ${firstLine(error)}`);
+  const parts = [
+    field("toolName"),
+    field("command") ?? field("toolInputSummary"),
+    field("stepName") ? `step ${e.stepIndex ?? ""} ${field("stepName")}`.replace("  ", " ") : null,
+    field("lifecycleStage"),
+  ].filter(Boolean);
+  return oneLine(parts.join(" · ") || field("type") || "");
 }
 
 /** A validated TelemetryEvent (seed 000 envelope) → the normalized event. */
