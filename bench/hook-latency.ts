@@ -16,10 +16,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HOOK_SCRIPT_NAMES, hookScript, toHookCommand } from "../src/install/mod.ts";
+import { freePort } from "./lib/processes.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const WARMUP = Math.min(30, RUNS);
@@ -39,14 +39,6 @@ function percentile(sorted: number[], p: number): number {
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   return { p50: percentile(s, 50), p95: percentile(s, 95) };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 async function startProcess(cmd: string, args: string[], health: string): Promise<ChildProcess> {

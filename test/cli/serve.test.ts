@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Health } from "../../src/schema/mod.ts";
 import { loadHooks } from "../helpers/fixtures.ts";
+import { freePort } from "../helpers/ports.ts";
 import { startOtlpReceiver } from "../otel/helpers/otlp-receiver.ts";
 import { receivedSpans } from "../otel/helpers/otlp-spans.ts";
 
@@ -42,14 +43,6 @@ function run(args: string[], env: Record<string, string> = {}) {
       }
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe("spanlight serve", () => {

@@ -1,20 +1,11 @@
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { EventsPage } from "../../src/schema/wire.ts";
+import { freePort } from "../helpers/ports.ts";
 import { HOOK_VARIANTS, type HookVariant, hooksEnded, readSpool, runHook } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
-
-/** A port nothing listens on (yet): the server is "down" until the test starts it there. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (variant: HookVariant) => {
   let tmp: ReturnType<typeof createTempDir>;

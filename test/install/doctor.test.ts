@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { doctorCommand } from "../../src/cli/doctor.ts";
@@ -7,6 +6,7 @@ import { initCommand } from "../../src/cli/init.ts";
 import { startNodeServer } from "../../src/runtime/node.ts";
 import type { EventsPage, Health } from "../../src/schema/wire.ts";
 import { FIXTURES_DIR, loadHooks } from "../helpers/fixtures.ts";
+import { freePort } from "../helpers/ports.ts";
 import { hooksEnded } from "../hooks/helpers/run-hook.ts";
 import { createTempDir } from "../hooks/helpers/temp-dir.ts";
 import { captureIo } from "./cli-io.ts";
@@ -28,15 +28,6 @@ afterEach(async () => {
   await hooksEnded(tmp.path);
   tmp.cleanup();
 });
-
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function io(env: Record<string, string | undefined> = {}) {
   return captureIo({ home, cwd: tmp.path, env: { PATH: process.env.PATH, ...env } });
@@ -102,7 +93,7 @@ describe("spanlight doctor", () => {
   });
 
   it("says whether trace export reaches its backend", async () => {
-    const nowhere = `http://127.0.0.1:${await closedPort()}/v1/traces`;
+    const nowhere = `http://127.0.0.1:${await freePort()}/v1/traces`;
     server = await startNodeServer({
       config: { otel: { export: { enabled: true, endpoint: nowhere, delayMs: 0, retries: 0 } } },
     });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionDetail } from "../../src/schema/session.ts";
 import { replayScenario } from "../helpers/app.ts";
 import { loadHooks } from "../helpers/fixtures.ts";
+import { freePort } from "../helpers/ports.ts";
 import { openStream } from "../helpers/sse.ts";
 import { startOtlpReceiver } from "./helpers/otlp-receiver.ts";
 import { killAll, runProgram, type Spawned, spawnProgram } from "./helpers/processes.ts";
@@ -240,15 +241,6 @@ async function silentReceiver() {
   };
 }
 
-/** A port nothing listens on (free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 // Each runtime's fetch fails in its own way; these keep the export's answers to trouble the same.
 describe.skipIf(QUICK).each(TARGETS)("export trouble on %s", (name) => {
   function serve(endpoint: string, extraEnv: Record<string, string> = {}, timeoutMs = 10_000) {
@@ -280,7 +272,7 @@ describe.skipIf(QUICK).each(TARGETS)("export trouble on %s", (name) => {
   });
 
   it("says plainly that the receiver refuses connections, and what was lost at shutdown", async () => {
-    const { server, base } = serve(`http://127.0.0.1:${await closedPort()}/v1/traces`);
+    const { server, base } = serve(`http://127.0.0.1:${await freePort()}/v1/traces`);
     await replayScenario(http(await base), SCENARIO);
     const [, error] = await server.waitForOutput(/otel: export of \d+ spans failed, will retry: (.*)/, "stderr");
     expect(error).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed: .*(ECONNREFUSED|Connection refused)/);
