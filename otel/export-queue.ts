@@ -132,13 +132,11 @@ export function createExportQueue<T>(opts: ExportQueueOptions<T>) {
   }
 
   /** Everything still waiting is given up (shutdown with an unreachable receiver). */
-  function abandonWaiting(): number {
-    const n = waiting();
-    stats.failed += n;
+  function abandonWaiting(): void {
+    stats.failed += waiting();
     queue = [];
     retrying = [];
     retryingItems = 0;
-    return n;
   }
 
   async function sendOnce(): Promise<void> {
