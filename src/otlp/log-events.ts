@@ -1,3 +1,4 @@
+import { plausibleDuration } from "../ingest/event-time.ts";
 import { type IngestContext, sanitizePayload, toFileOps } from "../ingest/mod.ts";
 import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { TrimLimits } from "../ingest/trim.ts";
@@ -180,7 +181,8 @@ function toDraft(r: OtlpLogRecord, resource: Record<string, unknown>, opts: LogE
       toolUseId: s(a, "tool_use_id"),
       filePaths: toFileOps(toolName, toolInput).map((o) => o.path),
       command,
-      durationMs: n(a, "duration_ms"),
+      // Claude Code's own telemetry is not refused for one odd figure: an implausible one is left out.
+      durationMs: plausibleDuration(n(a, "duration_ms")),
       status,
       error: status === "error" ? (s(a, "error") ?? "failed") : null,
       summary: summaryOf(name, a),

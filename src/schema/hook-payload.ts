@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_DURATION_MS } from "./normalized-event.ts";
 
 /**
  * Claude Code's hook event names, as listed by `HOOK_EVENTS` in
@@ -71,7 +72,7 @@ export const hookPayloadSchema = z.looseObject({
   tool_use_id: id.optional(),
   tool_input: z.unknown().optional(),
   tool_response: z.unknown().optional(),
-  duration_ms: z.number().nonnegative().optional(),
+  duration_ms: z.number().nonnegative().max(MAX_DURATION_MS).optional(),
   error: z.unknown().optional(),
   is_interrupt: z.boolean().optional(),
   prompt: z.string().optional(),

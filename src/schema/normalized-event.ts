@@ -10,6 +10,8 @@ export type EventSource = z.infer<typeof eventSourceSchema>;
 export const MAX_TOKENS = 1e9;
 /** Most US dollars one report can carry. */
 export const MAX_COST_USD = 1e5;
+/** The longest duration one report can carry (a week): more is a broken clock, and start = end − duration would leave the dates JavaScript (and OTLP) can hold. */
+export const MAX_DURATION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Token usage and cost as far as the source reports them; absent counts are 0. */
 export const usageSchema = z.object({

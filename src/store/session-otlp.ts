@@ -93,7 +93,7 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
     r.requestId = requestId;
     addLlmRequest(state, key, r, limits);
   }
-  const durationMs = numberOf(field(e, "duration_ms"));
+  const durationMs = e.durationMs;
   if (r.spanId === null) {
     // Without the span, the log event's timestamp is the end of the request.
     r.endedAt = at;
@@ -164,7 +164,7 @@ function onToolEvent(state: SessionState, e: NormalizedEvent): void {
   }
   const native = nativeOf(call);
   native.success = success;
-  native.durationMs = numberOf(field(e, "duration_ms"));
+  native.durationMs = e.durationMs;
   native.resultBytes = numberOf(field(e, "tool_result_size_bytes"));
   native.error = success === false ? (e.error ?? textOf(field(e, "error"))) : null;
 }

@@ -232,6 +232,14 @@ describe("bad input", () => {
       undefined,
     ],
     ["a raw NUL byte", '{"session_id":"s\u0000","hook_event_name":"X"}', 400, "invalid_body", undefined],
+    // A Post without its Pre is timed back from its duration: 1e308 ms ago is no date at all.
+    [
+      "a duration no tool call can have",
+      JSON.stringify({ ...hook, hook_event_name: "PostToolUse", tool_use_id: "t-late", duration_ms: 1e308 }),
+      400,
+      "validation_failed",
+      "duration_ms",
+    ],
   ])("rejects %s with a clear 4xx and keeps serving", async (_name, body, status, code, path) => {
     const s = testSpanlight();
     await postHook(s.app, hook);

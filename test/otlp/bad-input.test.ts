@@ -168,6 +168,30 @@ describe("bad OTLP input gets the right 4xx", () => {
     expect(stats.otlp?.rejectedRequests).toBe(2);
   });
 
+  it("keeps every log event whose duration_ms no request or tool can have, without that figure", async () => {
+    const s = testSpanlight();
+    const copy = structuredClone(logs) as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: unknown[] }> }> };
+    const records = copy.resourceLogs[0]!.scopeLogs[0]!.logRecords as Array<{
+      attributes: Array<{ key: string; value: unknown }>;
+    }>;
+    let odd = 0;
+    for (const r of records)
+      for (const a of r.attributes)
+        if (a.key === "duration_ms") {
+          a.value = { stringValue: "1e308" };
+          odd++;
+        }
+    expect(odd).toBeGreaterThan(0);
+    const res = await s.app.request("/v1/logs", post(JSON.stringify(copy), JSON_TYPE));
+    expect(res.status).toBe(200);
+    const kept = s.store.query({ limit: 1000 }).events;
+    const plain = testSpanlight();
+    await plain.app.request("/v1/logs", post(JSON.stringify(logs), JSON_TYPE));
+    expect(kept.length).toBe(plain.store.query({ limit: 1000 }).events.length);
+    expect(plain.store.query({ limit: 1000 }).events.some((e) => e.durationMs !== null)).toBe(true);
+    expect(kept.filter((e) => e.durationMs !== null)).toEqual([]);
+  });
+
   it("stores nothing from a rejected request and counts it", async () => {
     const s = testSpanlight();
     await s.app.request("/v1/traces", post(protoTraces.slice(0, 100), PROTO_TYPE));
