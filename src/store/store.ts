@@ -12,6 +12,7 @@ import type {
   Stats,
   ToolStats,
 } from "../schema/mod.ts";
+import { AgentRuns } from "./agent-runs.ts";
 import { AgentIndex } from "./agents.ts";
 import { compileFilter, type EventFilter } from "./event-filter.ts";
 import { IdempotencyKeys } from "./idempotency.ts";
@@ -46,6 +47,8 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
   });
   const agents = new AgentIndex(limits.maxSessions);
   const keys = new IdempotencyKeys(limits.idempotencyKeys);
+  const runs = new AgentRuns(limits.maxSessions);
+  const held = (id: string) => sessions.get(id) !== undefined;
   const listeners = new Set<StoreListener>();
   const changed = new Set<string>();
   let seq = 0;
@@ -64,6 +67,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     // The draft becomes the event (no copy: it is built for the store and nobody else holds it).
     const event = draft as NormalizedEvent;
     event.seq = ++seq;
+    if (event.sessionId === null && event.source === "telemetry") event.sessionId = runs.sessionFor(event, held);
     // OTLP log events name the subagent by id only; the hooks told the session its type.
     if (event.subagentId && !event.subagentType && event.sessionId) {
       event.subagentType = sessions.get(event.sessionId)?.subagents.get(event.subagentId)?.agentType ?? null;

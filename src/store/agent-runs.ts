@@ -1,0 +1,31 @@
+import type { NormalizedEvent } from "../schema/mod.ts";
+import { startsTelemetryRun } from "./session-telemetry.ts";
+
+/**
+ * Sessions for TelemetryEvents that name none (`sessionId` is optional in the envelope: an agent
+ * outside a container may have no CLAUDE_SESSION_ID). Without one, an agent's tool calls, files and
+ * cost would belong to no session at all; instead each agent's run becomes a session named by the
+ * id of the run's first event. A start (`agent_start`, `lifecycleStage: "start"`) begins a new run;
+ * anything else joins the agent's current run, even once it ended, as a late usage report of a
+ * finished run belongs to it. Bounded like the sessions themselves, least recently heard first.
+ */
+export class AgentRuns {
+  readonly #current = new Map<string, string>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** The session `e` belongs to; `known` says whether a session id is still held by the store. */
+  sessionFor(e: NormalizedEvent, known: (sessionId: string) => boolean): string {
+    const agent = e.agentId ?? "";
+    let run = this.#current.get(agent);
+    // A run whose session was evicted is over for good: re-creating it would show a stub of it.
+    if (run === undefined || startsTelemetryRun(e) || !known(run)) run = e.id;
+    this.#current.delete(agent);
+    this.#current.set(agent, run);
+    if (this.#current.size > this.#max) this.#current.delete(this.#current.keys().next().value as string);
+    return run;
+  }
+}
