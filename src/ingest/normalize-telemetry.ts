@@ -64,7 +64,7 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
     toolUseId: null,
     filePaths: Array.isArray(e.filePaths) ? (e.filePaths as string[]) : [],
     command: typeof e.command === "string" ? e.command : null,
-    durationMs: null,
+    durationMs: event.durationMs ?? null,
     status: error ? "error" : event.type === "agent_complete" || exit === 0 ? "ok" : null,
     error,
     summary: telemetrySummary(e, error),

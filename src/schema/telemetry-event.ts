@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_COST_USD, MAX_TOKENS } from "./normalized-event.ts";
+import { MAX_COST_USD, MAX_DURATION_MS, MAX_TOKENS } from "./normalized-event.ts";
 
 /** Seed 000's `TelemetryEventType`; other strings are accepted and kept (as in hook names). */
 export const TELEMETRY_EVENT_TYPES = [
@@ -35,6 +35,8 @@ export const telemetryEventSchema = z.looseObject({
   filePaths: z.array(z.string()).optional(),
   toolResultSummary: z.string().optional(),
   toolExitCode: z.number().int().optional(),
+  // Not in the original envelope: how long a `tool_call` / `bash_command` ran (it ended at `timestamp`).
+  durationMs: z.number().nonnegative().max(MAX_DURATION_MS).optional(),
   command: z.string().optional(),
   commandExitCode: z.number().int().optional(),
   lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),

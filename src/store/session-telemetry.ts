@@ -14,12 +14,12 @@ export function startsTelemetryRun(e: NormalizedEvent): boolean {
   return e.type === "agent_start" || payloadField(e, "lifecycleStage") === "start";
 }
 
-/** A tool call or command the event reports as done (the envelope has no start of its own). */
+/** A tool call or command the event reports as done: it started `durationMs` before (0 when unsaid). */
 function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
   const call = addCall(
     state,
     e,
-    at,
+    e.durationMs ? new Date(Date.parse(at) - e.durationMs).toISOString() : at,
     {
       toolUseId: e.id,
       toolName: e.toolName ?? "unknown",
@@ -31,7 +31,7 @@ function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits:
     },
     limits,
   );
-  finishCall(call, at, 0, e.status === "error" ? "error" : "ok", e.error);
+  finishCall(call, at, e.durationMs ?? 0, e.status === "error" ? "error" : "ok", e.error);
   call.endSeq = e.seq;
   return call;
 }
