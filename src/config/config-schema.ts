@@ -48,7 +48,7 @@ export const configSchema = z.strictObject({
       // A hook payload is rarely above 500 KB (a 200 KB Write carries its content twice); 1 MiB
       // keeps those while bounding what one request can make the server buffer.
       bodyBytes: z.number().int().min(KIB).default(MIB),
-      // 10 KB per event x 10,000 events stays well inside the 64 MiB ring budget.
+      // Most events are far smaller; were all this large, store.maxBytes would bound the ring first.
       eventBytes: z
         .number()
         .int()
