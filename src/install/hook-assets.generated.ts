@@ -29,7 +29,8 @@ export const HOOK_ASSETS = {
 spool=\${SPANLIGHT_SPOOL:-\${HOME:-/tmp}/.spanlight/spool}
 if [ "\${1:-}" != --deliver ] && [ "\${1:-}" != --flush ]; then
   case "\${SPANLIGHT_ENABLED:-\${TELEMETRY_ENABLED:-1}}" in
-    0 | false | FALSE | no | off) exec cat >/dev/null 2>&1 ;;
+    # Any case, as the Python hook reads it (Off, NO, False).
+    0 | [Ff][Aa][Ll][Ss][Ee] | [Nn][Oo] | [Oo][Ff][Ff]) exec cat >/dev/null 2>&1 ;;
   esac
   [ -d "$spool" ] || mkdir -p "$spool" 2>/dev/null || exec cat >/dev/null 2>&1
   in="$spool/.in.$$"

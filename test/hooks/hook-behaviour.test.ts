@@ -217,14 +217,16 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     await hook("Stop", { SPANLIGHT_URL: "not a url at all" });
   });
 
-  it.each<Record<string, string>>([{ SPANLIGHT_ENABLED: "0" }, { TELEMETRY_ENABLED: "false" }])(
-    "does nothing when turned off with %j",
-    async (off) => {
-      await hook("Stop", off);
-      // Every payload goes through the spool before delivery: no spool, no delivery.
-      expect(existsSync(spool)).toBe(false);
-    },
-  );
+  it.each<Record<string, string>>([
+    { SPANLIGHT_ENABLED: "0" },
+    { SPANLIGHT_ENABLED: "Off" },
+    { SPANLIGHT_ENABLED: "NO" },
+    { TELEMETRY_ENABLED: "False" },
+  ])("does nothing when turned off with %j", async (off) => {
+    await hook("Stop", off);
+    // Every payload goes through the spool before delivery: no spool, no delivery.
+    expect(existsSync(spool)).toBe(false);
+  });
 
   it("honours seed 000's TELEMETRY_URL, sending to the hook endpoint", async () => {
     const { SPANLIGHT_URL: _, ...rest } = env;
