@@ -48,6 +48,23 @@ function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
 
+/**
+ * A line writer that drops output once its reader has gone (`spanlight init --dry-run | head -1`),
+ * as Node and the binary do, instead of failing the command with a BrokenPipe stack trace.
+ */
+function lineWriter(stream: { writeSync(bytes: Uint8Array): number }): (line: string) => void {
+  let gone = false;
+  return (line) => {
+    if (gone) return;
+    try {
+      writeAll(stream, `${line}\n`);
+    } catch (err) {
+      if ((err as Error)?.name !== "BrokenPipe") throw err;
+      gone = true;
+    }
+  };
+}
+
 function listen(fetch: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
   return new Promise((resolve, reject) => {
     let server: DenoServer;
@@ -108,8 +125,8 @@ export function denoRuntime(args: string[] = Deno.args): Runtime & { args: strin
     },
     spawnExportWorker: () => spawnWebWorker(new URL("./web-worker.ts", import.meta.url)),
     dashboard: () => fsDashboard(),
-    out: (line) => writeAll(Deno.stdout, `${line}\n`),
-    err: (line) => writeAll(Deno.stderr, `${line}\n`),
+    out: lineWriter(Deno.stdout),
+    err: lineWriter(Deno.stderr),
   };
 }
 

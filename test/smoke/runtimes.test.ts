@@ -188,6 +188,14 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(existsSync(join(home, ".claude"))).toBe(false);
   });
 
+  it("exits 0 without a word when its reader has gone (`spanlight init --dry-run | head -1`)", async () => {
+    // The read end closes before the program has started, so its first line meets a broken pipe.
+    const p = spawnProgram([...target(name).cli, "init", "--dry-run"], { env: build.env(name), cwd: build.dir });
+    p.child.stdout!.destroy();
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(p.stderr()).toBe("");
+  });
+
   it("passes `doctor` after `init`, with the hook scripts it carries", async () => {
     const cli = (...args: string[]) =>
       runProgram([...target(name).cli, ...args], { env: build.env(name), cwd: build.dir });
