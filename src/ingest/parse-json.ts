@@ -1,4 +1,5 @@
 import { ApiError } from "../server/api-error.ts";
+import { mayHoldSurrogateEscape, wellFormedDeep } from "./well-formed.ts";
 
 export type ParsedItem = { ok: true; value: unknown } | { ok: false; error: ApiError };
 export type ParsedBody = { kind: "single"; value: unknown } | { kind: "batch"; items: ParsedItem[] };
@@ -55,10 +56,11 @@ export function parseJsonText(text: string, limits: ParseLimits): unknown {
     throw new ApiError("invalid_json", `Body is not valid JSON: ${(err as Error).message}`);
   }
   // Only a body that spells the key (or escapes characters, which could spell it) needs the walk.
-  const proto =
-    text.includes("__proto__") || text.includes("\\u") ? findProtoKey(value, "", 0, limits.jsonDepth) : null;
+  const escapes = text.includes("\\u");
+  const proto = text.includes("__proto__") || escapes ? findProtoKey(value, "", 0, limits.jsonDepth) : null;
   if (proto) throw new ApiError("forbidden_key", `Key "__proto__" is not accepted (at ${proto}).`);
-  return value;
+  // After the walk above, which has bounded the depth (a surrogate escape is a `\u` too).
+  return escapes && mayHoldSurrogateEscape(text) ? wellFormedDeep(value) : value;
 }
 
 function isNdjson(contentType: string | null): boolean {

@@ -1,3 +1,4 @@
+import { mayHoldSurrogateBytes, wellFormedDeep } from "../ingest/well-formed.ts";
 import { ApiError } from "../server/api-error.ts";
 import { setKey } from "./json-values.ts";
 import type {
@@ -241,6 +242,7 @@ export function decodeOtlpProtobuf(signal: OtlpSignal, bytes: Uint8Array, limits
   } catch (err) {
     throw invalid(signal, reason(err));
   }
+  if (mayHoldSurrogateBytes(bytes)) pb = wellFormedDeep(pb) as PbRequest;
   try {
     return toModel(pb, limits);
   } catch (err) {

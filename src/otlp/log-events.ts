@@ -2,6 +2,7 @@ import { plausibleDuration } from "../ingest/event-time.ts";
 import { type IngestContext, sanitizePayload, toFileOps } from "../ingest/mod.ts";
 import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { TrimLimits } from "../ingest/trim.ts";
+import { mayHoldSurrogateEscape, wellFormedDeep } from "../ingest/well-formed.ts";
 import type { EventDraft, Usage } from "../schema/mod.ts";
 import { toJsonRecord, toJsonValue } from "./any-value.ts";
 import { nanosToIso, type OtlpLogRecord, type ResourceLogs } from "./otlp-model.ts";
@@ -56,7 +57,8 @@ function n(a: Attrs, key: string): number | null {
 function parseJson(text: string | null): unknown {
   if (!text) return null;
   try {
-    return JSON.parse(text);
+    const value = JSON.parse(text);
+    return mayHoldSurrogateEscape(text) ? wellFormedDeep(value) : value;
   } catch {
     return null;
   }

@@ -290,6 +290,19 @@ describe("bad input", () => {
     expect(e.trimmed[0]).toMatchObject({ path: "tool_response.stdout", originalBytes: 300_000 });
   });
 
+  it("keeps text with an unpaired surrogate, the half replaced by U+FFFD, and pairs whole", async () => {
+    const s = testSpanlight();
+    // JSON can spell half an emoji (a sender that cut a string between its two halves).
+    const body = String.raw`{"session_id":"ab\ud83dcd","hook_event_name":"PreToolUse","tool_use_id":"t","tool_input":{"command":"echo \ud83d\ude00 \udc00","\udfffk":1}}`;
+    expect((await postHook(s.app, body)).status).toBe(204);
+    const e = s.store.query({ limit: 1 }).events[0]!;
+    expect(e.sessionId).toBe("ab\ufffdcd");
+    expect(e.payload.tool_input).toEqual({ command: "echo \u{1F600} \ufffd", "\ufffdk": 1 });
+    // The dashboard links to each session by its id: an unpaired half made encodeURIComponent throw.
+    const res = await s.app.request(`/api/sessions/${encodeURIComponent(s.store.sessions()[0]!.sessionId)}`);
+    expect(res.status).toBe(200);
+  });
+
   it("redacts secrets before storage", async () => {
     const s = testSpanlight();
     await postHook(s.app, {

@@ -192,6 +192,30 @@ describe("bad OTLP input gets the right 4xx", () => {
     expect(kept.filter((e) => e.durationMs !== null)).toEqual([]);
   });
 
+  it("keeps a session id with an unpaired surrogate, in JSON and protobuf, the half replaced by U+FFFD", async () => {
+    const withSessionId = (id: string) => {
+      const copy = structuredClone(logs) as {
+        resourceLogs: Array<{
+          scopeLogs: Array<{ logRecords: Array<{ attributes: Array<Record<string, unknown>> }> }>;
+        }>;
+      };
+      for (const r of copy.resourceLogs[0]!.scopeLogs[0]!.logRecords)
+        for (const a of r.attributes) if (a.key === "session.id") a.value = { stringValue: id };
+      return copy;
+    };
+    const json = testSpanlight();
+    const text = JSON.stringify(withSessionId("JSONID")).replaceAll("JSONID", String.raw`s\udc00-1`);
+    expect((await json.app.request("/v1/logs", post(text, JSON_TYPE))).status).toBe(200);
+    expect(json.store.sessions().map((x) => x.sessionId)).toEqual(["s\ufffd-1"]);
+    // protobufjs reads the bytes ED A0 80 (a surrogate written as UTF-8) as an unpaired half.
+    const proto = testSpanlight();
+    const bytes = serialize(decodeOtlpJson("logs", withSessionId("sSUR-2")), "protobuf");
+    const text8 = Buffer.from(bytes);
+    for (let at = text8.indexOf("SUR"); at !== -1; at = text8.indexOf("SUR", at + 3)) bytes.set([0xed, 0xa0, 0x80], at);
+    expect((await proto.app.request("/v1/logs", post(bytes, PROTO_TYPE))).status).toBe(200);
+    expect(proto.store.sessions().map((x) => x.sessionId)).toEqual(["s\ufffd-2"]);
+  });
+
   it("stores nothing from a rejected request and counts it", async () => {
     const s = testSpanlight();
     await s.app.request("/v1/traces", post(protoTraces.slice(0, 100), PROTO_TYPE));
