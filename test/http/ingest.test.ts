@@ -297,7 +297,7 @@ describe("bad input", () => {
     expect((await postHook(s.app, body)).status).toBe(204);
     const e = s.store.query({ limit: 1 }).events[0]!;
     expect(e.sessionId).toBe("ab\ufffdcd");
-    expect(e.payload.tool_input).toEqual({ command: "echo \u{1F600} \ufffd", "\ufffdk": 1 });
+    expect((e.payload as Record<string, unknown>).tool_input).toEqual({ command: "echo \u{1F600} \ufffd", "\ufffdk": 1 });
     // The dashboard links to each session by its id: an unpaired half made encodeURIComponent throw.
     const res = await s.app.request(`/api/sessions/${encodeURIComponent(s.store.sessions()[0]!.sessionId)}`);
     expect(res.status).toBe(200);
