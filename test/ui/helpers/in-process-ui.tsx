@@ -41,6 +41,8 @@ export async function renderDashboard(opts: {
   unreachable?: () => boolean;
   /** Hook payloads posted after the scenarios, before the page loads (edited captures: other ids, cut short). */
   hooks?: Array<{ payload: unknown; headers?: Record<string, string> }>;
+  /** Events the page keeps (the app's default otherwise). */
+  cap?: number;
 }) {
   const server = testSpanlight(opts.config);
   for (const sc of opts.scenarios ?? []) {
@@ -71,6 +73,7 @@ export async function renderDashboard(opts: {
         return s;
       },
       scheduleFrame: (run) => frames.push(run),
+      ...(opts.cap ? { cap: opts.cap } : {}),
     });
     ctx.start();
     return <App ctx={ctx} />;

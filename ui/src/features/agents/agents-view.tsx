@@ -6,6 +6,7 @@ import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCount, shortId } from "../../lib/format.ts";
 import { createThrottle } from "../../lib/frame-queue.ts";
+import { createKeyedList } from "../../lib/keyed-list.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 
 // Agents carry rates and "last seen"; once a second is as fresh as a person can read them.
@@ -20,6 +21,8 @@ export function AgentsView() {
   const throttle = createThrottle(() => void refetch(), REFRESH_MS);
   onCleanup(() => throttle.cancel());
   createEffect(on(app.log, () => throttle.call(), { defer: true }));
+  // Refetched every second under load: keyed, so cards update in place instead of being rebuilt.
+  const cards = createKeyedList(() => agents.latest ?? [], "key");
   const projectOf = (id: string) => app.store.sessions.find((s) => s.sessionId === id)?.project;
   const project = (id: string) => projectOf(id) ?? shortId(id);
 
@@ -29,7 +32,7 @@ export function AgentsView() {
         <h1 id="agents-title">Agents &amp; containers</h1>
       </div>
       <Show
-        when={(agents.latest?.length ?? 0) > 0}
+        when={cards().length > 0}
         fallback={
           <p class="empty">
             {agents.loading ? "Loading…" : "No agents yet. Hooks name their agent with the X-Spanlight-Agent header."}
@@ -37,7 +40,7 @@ export function AgentsView() {
         }
       >
         <ul class="agent-cards">
-          <For each={agents.latest}>
+          <For each={cards()}>
             {(a) => (
               <li class={`agent-card status-edge-${a.status}`}>
                 <header>

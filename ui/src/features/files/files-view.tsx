@@ -7,6 +7,7 @@ import { SessionChip } from "../../components/session-chip.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { createThrottle } from "../../lib/frame-queue.ts";
+import { createKeyedList } from "../../lib/keyed-list.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 
 // The server merges every session's files (GET /api/files); refetched at most this often while
@@ -47,8 +48,10 @@ export function FilesView() {
       { defer: true },
     ),
   );
+  // Keyed so a refetch keeps each row (and its opened "+N more") instead of rebuilding the table.
+  const files = createKeyedList(() => data.latest ?? [], "path");
   const rows = createMemo(() => {
-    const all = data.latest ?? [];
+    const all = files();
     const needle = q().trim().toLowerCase();
     return needle ? all.filter((r) => r.path.toLowerCase().includes(needle)) : all;
   });

@@ -4,16 +4,19 @@ import { FileCountCells } from "../../components/file-path.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
+import { createKeyedList } from "../../lib/keyed-list.ts";
 
 /** Reads / writes / edits / searches per file the session touched. */
 export function FilesTouched(props: { files: readonly FileTouch[] }) {
+  // The session page refetches twice a second while the session works.
+  const files = createKeyedList(() => props.files, "path");
   return (
     <Show when={props.files.length > 0} fallback={<p class="empty">No files touched.</p>}>
       <div class="scroll-x">
         <table class="data compact">
           <TableHead columns={["File", num("Reads"), num("Writes"), num("Edits"), num("Searches"), "Last"]} />
           <tbody>
-            <For each={props.files}>
+            <For each={files()}>
               {(f) => (
                 <tr>
                   <FileCountCells file={f} />

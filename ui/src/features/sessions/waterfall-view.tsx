@@ -2,6 +2,7 @@ import { For, Show } from "solid-js";
 import { Icon } from "../../components/icon.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
+import { createKeyedList } from "../../lib/keyed-list.ts";
 import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts";
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
@@ -54,6 +55,8 @@ export function WaterfallView(props: {
   onToggle: (key: string) => void;
 }) {
   const pct = (v: number) => `${(Math.max(0, v) / props.waterfall.spanMs) * 100}%`;
+  // Rebuilt on every refetch and clock tick; reconciled so rows keep their DOM.
+  const rows = createKeyedList(() => props.waterfall.rows, "key");
   const ticks = () => Array.from({ length: TICKS + 1 }, (_, i) => (props.waterfall.spanMs * i) / TICKS);
   return (
     <div class="wf-wrap">
@@ -99,7 +102,7 @@ export function WaterfallView(props: {
           </tr>
         </thead>
         <tbody>
-          <For each={props.waterfall.rows}>
+          <For each={rows()}>
             {(row) => (
               <tr
                 class={`wf-row wf-${row.ref.kind}`}
