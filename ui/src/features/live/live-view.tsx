@@ -111,10 +111,13 @@ export function LiveView() {
       { defer: true },
     ),
   );
-  const selected = createMemo(() => {
+  // At a few hundred events/s the page's cap drops an event within a minute: the one being read
+  // stays open (events never change) until another is selected.
+  const selected = createMemo<NormalizedEvent | null>((prev) => {
     const seq = selectedSeq();
-    return seq ? (findEvent(app.log(), seq) ?? findEvent(app.paused() ?? app.log(), seq)) : null;
-  });
+    if (!seq) return null;
+    return findEvent(app.log(), seq) ?? findEvent(app.paused() ?? app.log(), seq) ?? (prev?.seq === seq ? prev : null);
+  }, null);
   function displayIndex(seq: number): number {
     const m = view().matches;
     const i = indexAfter(m, seq - 1);
