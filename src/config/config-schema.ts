@@ -45,9 +45,15 @@ export const configSchema = z.strictObject({
     .prefault({}),
   limits: z
     .strictObject({
-      // A hook payload is rarely above 500 KB (a 200 KB Write carries its content twice); 1 MiB
-      // keeps those while bounding what one request can make the server buffer.
-      bodyBytes: z.number().int().min(KIB).default(MIB),
+      // Hooks carry whole files: a Write its content twice, an Edit the original file, so editing
+      // a 2 MB lockfile posts 2+ MB, which a 1 MiB limit lost for good (a hook drops a payload the
+      // server will never take). 8 MiB takes files up to ~4 MB; parsing a 6 MB body holds the event
+      // loop ~70 ms, and what is kept of it is cut to limits.eventBytes.
+      bodyBytes: z
+        .number()
+        .int()
+        .min(KIB)
+        .default(8 * MIB),
       // Most events are far smaller; were all this large, store.maxBytes would bound the ring first.
       eventBytes: z
         .number()

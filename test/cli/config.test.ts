@@ -10,7 +10,7 @@ describe("config resolution", () => {
     ]);
     expect(r.ok && r.config.server).toMatchObject({ port: 3333, host: "127.0.0.2" });
     expect(r.ok && r.config.store.maxEvents).toBe(500);
-    expect(r.ok && r.config.limits.bodyBytes).toBe(1024 * 1024);
+    expect(r.ok && r.config.limits.bodyBytes).toBe(8 * 1024 * 1024);
   });
 
   it("names the setting, what was expected, what it got and where it came from", () => {

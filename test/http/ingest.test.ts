@@ -282,6 +282,26 @@ describe("bad input", () => {
     expect(await errorOf(res)).toMatchObject({ code: "payload_too_large" });
   });
 
+  it("takes the PostToolUse of a 2 MB file written (its content twice) with the default limits", async () => {
+    const s = testSpanlight();
+    const content = '{"lockfileVersion": 3, "packages": {}}\n'.repeat(60_000);
+    expect(content.length).toBeGreaterThan(2_000_000);
+    const write = { file_path: "/repo/package-lock.json", content };
+    const res = await postHook(s.app, {
+      ...hook,
+      hook_event_name: "PostToolUse",
+      tool_name: "Write",
+      tool_input: write,
+      tool_response: { type: "create", filePath: write.file_path, content },
+    });
+    expect(res.status).toBe(204);
+    const e = s.store.query({ limit: 1 }).events[0]!;
+    expect(e.trimmed.map((t) => [t.path, t.originalBytes])).toEqual([
+      ["tool_input.content", content.length],
+      ["tool_response.content", content.length],
+    ]);
+  });
+
   it("stores an oversized event trimmed, never dropped", async () => {
     const s = testSpanlight();
     await postHook(s.app, { ...hook, hook_event_name: "PostToolUse", tool_response: { stdout: "y".repeat(300_000) } });
@@ -297,7 +317,10 @@ describe("bad input", () => {
     expect((await postHook(s.app, body)).status).toBe(204);
     const e = s.store.query({ limit: 1 }).events[0]!;
     expect(e.sessionId).toBe("ab\ufffdcd");
-    expect((e.payload as Record<string, unknown>).tool_input).toEqual({ command: "echo \u{1F600} \ufffd", "\ufffdk": 1 });
+    expect((e.payload as Record<string, unknown>).tool_input).toEqual({
+      command: "echo \u{1F600} \ufffd",
+      "\ufffdk": 1,
+    });
     // The dashboard links to each session by its id: an unpaired half made encodeURIComponent throw.
     const res = await s.app.request(`/api/sessions/${encodeURIComponent(s.store.sessions()[0]!.sessionId)}`);
     expect(res.status).toBe(200);
