@@ -3,6 +3,7 @@ import { createMapperCore, LIFECYCLE, type MapperOptions } from "./mapper-core.t
 import type { SpanRole } from "./open-spans.ts";
 import { hookEventAttributes, payloadOf, str } from "./span-attributes.ts";
 import type { SpanCommand } from "./span-command.ts";
+import { onTelemetryEvent } from "./telemetry-spans.ts";
 import {
   onPermissionDenied,
   onPostTool,
@@ -16,9 +17,9 @@ import { onPrompt, onStep, onStop } from "./turn-hooks.ts";
 export type { MapperOptions } from "./mapper-core.ts";
 export type SpanMapper = ReturnType<typeof createSpanMapper>;
 
-/** Whether the mapper looks at an event at all: hook events of a session (OTLP and telemetry events are not mapped). */
+/** Whether the mapper looks at an event at all: hook and TelemetryEvents of a session (OTLP events come with spans of their own). */
 export function isMappable(e: NormalizedEvent): boolean {
-  return e.source === "claude-code-hook" && e.sessionId !== null && e.sessionId !== "";
+  return (e.source === "claude-code-hook" || e.source === "telemetry") && e.sessionId !== null && e.sessionId !== "";
 }
 
 /**
@@ -31,6 +32,10 @@ export function createSpanMapper(opts: MapperOptions) {
 
   function dispatch(e: NormalizedEvent, at: number): void {
     const ctx = core.sessionCtx(e.sessionId!);
+    if (e.source === "telemetry") {
+      onTelemetryEvent(core, ctx, e, at);
+      return;
+    }
     if (e.cwd && !e.subagentId) ctx.cwd = e.cwd;
     const mode = str(payloadOf(e).permission_mode);
     if (mode && !e.subagentId) ctx.permissionMode = mode;

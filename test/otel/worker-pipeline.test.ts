@@ -216,17 +216,18 @@ describe("OTel export on a worker thread", () => {
     await pipeline.shutdown();
   });
 
-  it("hands over only what the mapper maps: telemetry and OTLP events stay on the ingest thread", async () => {
+  it("hands over only what the mapper maps: OTLP events and events of no session stay on the ingest thread", async () => {
     const worker = inMemoryWorker({ swallowEvents: true });
-    const pipeline = pipelineWith(() => worker.port, config("http://127.0.0.1:9/v1/traces", { maxQueue: 1 }));
+    const pipeline = pipelineWith(() => worker.port, config("http://127.0.0.1:9/v1/traces", { maxQueue: 2 }));
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     const [hook] = replayEvents("bash-echo");
-    for (const source of ["telemetry", "otlp"] as const) pipeline.onEvent({ ...hook!, source });
+    pipeline.onEvent({ ...hook!, source: "otlp" });
     pipeline.onEvent({ ...hook!, sessionId: null });
     expect(pipeline.stats()).toMatchObject({ queued: 0, dropped: 0 });
     pipeline.onEvent(hook!);
-    expect(pipeline.stats()).toMatchObject({ queued: 1, dropped: 0 });
+    pipeline.onEvent({ ...hook!, id: "telemetry-1", source: "telemetry" });
+    expect(pipeline.stats()).toMatchObject({ queued: 2, dropped: 0 });
     worker.crash("gone");
     await pipeline.shutdown();
   });

@@ -1,0 +1,193 @@
+import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { cap, contentAttributes } from "./content-attributes.ts";
+import type { MapperCore } from "./mapper-core.ts";
+import type { SessionCtx } from "./open-spans.ts";
+import { firstLine, payloadOf, sessionAttributes, str, toSnakeCase } from "./span-attributes.ts";
+import type { Attributes } from "./span-command.ts";
+import { toTurnTraceId } from "./span-ids.ts";
+
+// TelemetryEvents (POST /telemetry, other agents) as traces, the same shape as Claude Code's:
+// one trace per run (agent_start → agent_complete / agent_error), rooted in `invoke_agent
+// {agentId}`, with an `execute_tool {toolName}` span per tool_call / bash_command. The envelope
+// reports a call once it is over, so each tool span is whole at once: it ends at the event's
+// time and starts `durationMs` before (0 when unsaid). Steps, usage and other events become
+// span events on the run. Content follows otel.capture.* as for hooks.
+
+const TOOL_TYPES = new Set(["tool_call", "bash_command"]);
+
+function field(e: NormalizedEvent, key: string): unknown {
+  return payloadOf(e)[key];
+}
+
+function startsRun(e: NormalizedEvent): boolean {
+  return e.type === "agent_start" || field(e, "lifecycleStage") === "start";
+}
+
+function endsRun(e: NormalizedEvent): "ok" | "error" | null {
+  const stage = field(e, "lifecycleStage");
+  if (e.type === "agent_error" || stage === "error") return "error";
+  return e.type === "agent_complete" || stage === "finalized" ? "ok" : null;
+}
+
+type Usage = { inputTokens: number; outputTokens: number; estimatedCostUsd: number; model: string };
+
+/** The envelope's tokenUsage (validated at ingest), read from the payload as the worker gets it. */
+function usageOf(e: NormalizedEvent): Usage | null {
+  const u = field(e, "tokenUsage");
+  return u && typeof u === "object" && typeof (u as Usage).inputTokens === "number" ? (u as Usage) : null;
+}
+
+function runAttributes(e: NormalizedEvent, index: number, implicit: boolean, maxChars: number): Attributes {
+  const out: Attributes = {
+    "gen_ai.operation.name": "invoke_agent",
+    "gen_ai.agent.name": cap(e.agentId ?? "agent", maxChars),
+    ...sessionAttributes(e.sessionId ?? ""),
+    "spanlight.turn.index": index,
+    "spanlight.source": "telemetry",
+  };
+  // From the envelope: the export worker is handed events without their dashboard-only fields.
+  const workflow = str(field(e, "workflowId"));
+  const node = str(field(e, "nodeId"));
+  if (workflow) out["spanlight.workflow.id"] = cap(workflow, maxChars);
+  if (node) out["spanlight.node.id"] = cap(node, maxChars);
+  if (implicit) out["spanlight.turn.implicit"] = true;
+  return out;
+}
+
+/** The open run of the session; a new one when `e` starts a run or none is open (started at `startMs`). */
+function runOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, startMs: number): string {
+  const current = ctx.turnKey && core.open.has(ctx.turnKey) ? ctx.turnKey : null;
+  const starts = startsRun(e);
+  if (current && !starts) return current;
+  if (current) core.finish(current, startMs, null, "new run without agent_complete");
+  ctx.turnCount++;
+  const key = core.turnKeyOf(ctx, `run-${ctx.turnCount}`);
+  core.start(ctx, {
+    key,
+    role: "turn",
+    traceId: toTurnTraceId(ctx.id, `run-${ctx.turnCount}`),
+    parentKey: null,
+    agentCtx: null,
+    startMs,
+    toolName: null,
+    resource: core.resourceOf(e),
+    name: `invoke_agent ${e.agentId ?? "agent"}`,
+    attributes: runAttributes(e, ctx.turnCount, !starts, core.opts.maxAttributeChars),
+  });
+  ctx.turnKey = key;
+  return key;
+}
+
+function exitCodeOf(e: NormalizedEvent): number | null {
+  const code = field(e, "commandExitCode") ?? field(e, "toolExitCode");
+  return typeof code === "number" ? code : null;
+}
+
+function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
+  const { opts } = core;
+  const startMs = at - (e.durationMs ?? 0);
+  const parent = runOf(core, ctx, e, startMs);
+  const key = `${ctx.id}|tool|${e.id}`;
+  const toolName = e.toolName ?? "unknown";
+  const attributes: Attributes = {
+    "gen_ai.operation.name": "execute_tool",
+    "gen_ai.tool.name": toolName,
+    "gen_ai.tool.type": "function",
+    "gen_ai.tool.call.id": e.id,
+    ...sessionAttributes(ctx.id),
+  };
+  const paths = e.filePaths.map((path) => cap(path, opts.maxAttributeChars));
+  if (paths.length > 0) attributes["file.path"] = paths[0]!;
+  if (paths.length > 1) attributes["spanlight.tool.file_paths"] = paths.slice(0, 32);
+  const input = str(field(e, "toolInputSummary")) ? "toolInputSummary" : "command";
+  const names = { text: "gen_ai.tool.call.arguments", length: "spanlight.tool.input.length" };
+  Object.assign(
+    attributes,
+    contentAttributes(
+      e,
+      input,
+      field(e, input),
+      { ...names, hash: "spanlight.tool.input.sha256" },
+      opts.capture.toolInput,
+      opts,
+    ),
+    contentAttributes(
+      e,
+      "toolResultSummary",
+      field(e, "toolResultSummary"),
+      { text: "gen_ai.tool.call.result", length: "spanlight.tool.output.length", hash: "spanlight.tool.output.sha256" },
+      opts.capture.toolOutput,
+      opts,
+    ),
+  );
+  if (e.command && opts.capture.toolInput) attributes["process.command_line"] = cap(e.command, opts.maxAttributeChars);
+  const exit = exitCodeOf(e);
+  if (exit !== null) attributes["process.exit.code"] = exit;
+  if (e.durationMs !== null) attributes["spanlight.tool.duration_ms"] = e.durationMs;
+  core.start(ctx, {
+    key,
+    role: "tool",
+    traceId: core.refOf(parent)!.traceId,
+    parentKey: parent,
+    agentCtx: null,
+    startMs,
+    toolName,
+    resource: core.resourceOf(e),
+    name: `execute_tool ${toolName}`,
+    attributes,
+  });
+  if (e.error !== null) failed(core, key, e, at, "tool_error");
+  core.touch(parent, at);
+  core.finish(key, at, null, null);
+}
+
+/** Status ERROR with an exception event: the error's first line unless tool output is captured. */
+function failed(core: MapperCore, key: string, e: NormalizedEvent, at: number, kind: string): void {
+  const error = e.error ?? "failed";
+  const message = core.opts.capture.toolOutput ? error.slice(0, core.opts.maxAttributeChars) : firstLine(error, 200);
+  core.emit({ op: "set", key, attributes: { "error.type": kind } });
+  core.emit({
+    op: "event",
+    key,
+    name: "exception",
+    atMs: at,
+    attributes: { "exception.type": kind, "exception.message": message },
+  });
+  core.emit({ op: "status", key, code: "error", message: firstLine(error, 200) });
+}
+
+/** Step, usage and other reports: an event on the run (names, numbers and the model; no text). */
+function runEvent(core: MapperCore, run: string, e: NormalizedEvent, at: number): void {
+  const attributes: Attributes = { "spanlight.event.type": cap(e.type, 128) };
+  const stage = str(field(e, "lifecycleStage"));
+  const index = field(e, "stepIndex");
+  const step = str(field(e, "stepName"));
+  if (stage) attributes["spanlight.lifecycle.stage"] = stage;
+  if (typeof index === "number") attributes["spanlight.step.index"] = index;
+  if (step) attributes["spanlight.step.name"] = cap(step, 256);
+  const usage = usageOf(e);
+  const model = usage ? str(usage.model) : null;
+  if (usage) {
+    attributes["gen_ai.usage.input_tokens"] = usage.inputTokens;
+    attributes["gen_ai.usage.output_tokens"] = usage.outputTokens;
+    attributes["spanlight.cost.usd"] = usage.estimatedCostUsd;
+    if (model) attributes["gen_ai.request.model"] = cap(model, 256);
+  }
+  const name = usage ? "usage" : stage ? `lifecycle_${toSnakeCase(stage)}` : toSnakeCase(e.type);
+  core.emit({ op: "event", key: run, name, atMs: at, attributes });
+  if (model) core.emit({ op: "set", key: run, attributes: { "gen_ai.request.model": cap(model, 256) } });
+  core.touch(run, at);
+}
+
+/** One TelemetryEvent of a session → span commands on the core. */
+export function onTelemetryEvent(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
+  if (TOOL_TYPES.has(e.type)) {
+    toolCall(core, ctx, e, at);
+    return;
+  }
+  const run = runOf(core, ctx, e, at);
+  if (!startsRun(e) || field(e, "stepName") !== undefined || usageOf(e)) runEvent(core, run, e, at);
+  const end = endsRun(e);
+  if (end === "error") failed(core, run, e, at, "agent_error");
+  if (end) core.finish(run, at, null, null);
+}
