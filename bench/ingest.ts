@@ -1,5 +1,5 @@
 /**
- * Ingest and stream benchmark (issue: server core). Run: `npm run bench:ingest`
+ * Ingest and stream benchmark. Run: `npm run bench:ingest`
  * (BENCH_SECONDS=5 by default per load level). Prints, in one run, Spanlight against a bare
  * node:http floor measured the same way:
  *  - POST throughput and latency with ~1 KB real hook payloads at 1, 10 and 50 connections;

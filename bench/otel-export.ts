@@ -1,5 +1,5 @@
 /**
- * OTel export benchmark (issue 3). Run: `node --import tsx bench/otel-export.ts`
+ * OTel export benchmark. Run: `node --import tsx bench/otel-export.ts`
  * (BENCH_SECONDS=5 per HTTP load run, BENCH_COPIES=200 copies of every capture for the pipeline run).
  * Prints, in one run:
  *  1. pipeline capacity: spans mapped and exported per second to a local OTLP/HTTP receiver

@@ -1,5 +1,5 @@
 /**
- * OTLP receiver benchmark (issue: native OTLP). Run: `node --import tsx bench/otlp-ingest.ts`
+ * OTLP receiver benchmark. Run: `node --import tsx bench/otlp-ingest.ts`
  * (BENCH_SECONDS=3 per case). In one process, through the app's fetch handler (no sockets, so the
  * figures are the receiver's own cost): Claude Code's captured exports of a real session posted
  * as OTLP/JSON, protobuf and gzipped protobuf, against the baseline of the same session's hook

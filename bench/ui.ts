@@ -1,5 +1,5 @@
 /**
- * Dashboard benchmark (issue: dashboard). Run: `node --import tsx bench/ui.ts`
+ * Dashboard benchmark. Run: `node --import tsx bench/ui.ts`
  * (BENCH_SECONDS=5 per rate by default, BENCH_RUNS=5 page loads per backlog size). In headless
  * Debian Chromium against a real server serving the built dashboard, it prints:
  *  - time to render the Live stream with a 10,000-event backlog (first rows, all 10,000 loaded),

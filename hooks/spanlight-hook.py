@@ -43,7 +43,7 @@ def resolve_url(spool):
     url = url or known or DEFAULT_URL
     if url.endswith("/v1/hooks/claude-code") or url.endswith("/hooks"):
         return url
-    if url.endswith("/telemetry"):  # seed 000's URL names the old endpoint
+    if url.endswith("/telemetry"):  # the older TELEMETRY_URL names the envelope endpoint
         return url[: -len("/telemetry")] + "/v1/hooks/claude-code"
     return url.rstrip("/") + "/v1/hooks/claude-code"
 

@@ -11,7 +11,7 @@
 #
 # Environment (all optional):
 #   SPANLIGHT_URL      endpoint or base URL (default http://127.0.0.1:9292/v1/hooks/claude-code);
-#                      seed-era TELEMETRY_URL is honoured when SPANLIGHT_URL is unset
+#                      the older TELEMETRY_URL is honoured when SPANLIGHT_URL is unset
 #   SPANLIGHT_TOKEN    bearer token
 #   SPANLIGHT_ENABLED  0/false turns the hook off (TELEMETRY_ENABLED likewise)
 #   SPANLIGHT_SPOOL    spool directory (default ~/.spanlight/spool)
@@ -135,7 +135,7 @@ resolve_url() {
   fi
   case $u in
     */v1/hooks/claude-code | */hooks) ;;
-    */telemetry) u="${u%/telemetry}/v1/hooks/claude-code" ;; # seed 000's URL names the old endpoint
+    */telemetry) u="${u%/telemetry}/v1/hooks/claude-code" ;; # the older TELEMETRY_URL names the envelope endpoint
     *) u="${u%/}/v1/hooks/claude-code" ;;
   esac
   printf '%s' "$u"

@@ -37,7 +37,7 @@ function parseSeq(raw: string, where: string, min: 0 | 1): number {
   ]);
 }
 
-/** The query API (seed 003) and the SSE stream: read-only views of the store. */
+/** The query API and the SSE stream: read-only views of the store. */
 export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, linkTrace }: ApiOptions): Hono {
   const app = new Hono();
 
@@ -95,7 +95,7 @@ export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, 
   return app;
 }
 
-/** `GET /health` (seed 001's shape plus the buffer and export counters); never requires a token. */
+/** `GET /health` (status, uptime, version, plus the buffer and export counters); never requires a token. */
 export function healthRoute({ store, hub, version, startedAtMs, now, exportStats }: ApiOptions): Hono {
   const app = new Hono();
   app.get("/health", (c) => {

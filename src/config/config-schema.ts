@@ -70,7 +70,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   store: z
     .strictObject({
-      // seed 000's ring size; a busy session makes ~1,000 events an hour.
+      // A busy session makes ~1,000 events an hour: ten such hours of history.
       maxEvents: z.number().int().min(10).default(10_000),
       maxBytes: z
         .number()
@@ -148,7 +148,7 @@ export const configSchema = z.strictObject({
       maxOpenSpans: z.number().int().min(16).default(10_000),
       // Attribute string values are capped (backends reject or truncate huge attributes).
       maxAttributeChars: z.number().int().min(16).default(4096),
-      // Forward Claude Code's own OTLP spans to the export endpoint (issue: native OTLP).
+      // Forward Claude Code's own OTLP spans to the export endpoint.
       forwardNative: z.boolean().default(true),
     })
     .prefault({}),

@@ -21,7 +21,7 @@ function telemetrySummary(e: Record<string, unknown>, error: string | null): str
   return oneLine(parts.join(" · ") || field("type") || "");
 }
 
-/** A validated TelemetryEvent (seed 000 envelope) → the normalized event. */
+/** A validated TelemetryEvent envelope → the normalized event. */
 export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Received): EventDraft {
   const e = clean.value as Record<string, unknown>;
   const exit = event.commandExitCode ?? event.toolExitCode;

@@ -13,7 +13,7 @@ export const HOOK_ASSETS = {
 #
 # Environment (all optional):
 #   SPANLIGHT_URL      endpoint or base URL (default http://127.0.0.1:9292/v1/hooks/claude-code);
-#                      seed-era TELEMETRY_URL is honoured when SPANLIGHT_URL is unset
+#                      the older TELEMETRY_URL is honoured when SPANLIGHT_URL is unset
 #   SPANLIGHT_TOKEN    bearer token
 #   SPANLIGHT_ENABLED  0/false turns the hook off (TELEMETRY_ENABLED likewise)
 #   SPANLIGHT_SPOOL    spool directory (default ~/.spanlight/spool)
@@ -137,7 +137,7 @@ resolve_url() {
   fi
   case $u in
     */v1/hooks/claude-code | */hooks) ;;
-    */telemetry) u="\${u%/telemetry}/v1/hooks/claude-code" ;; # seed 000's URL names the old endpoint
+    */telemetry) u="\${u%/telemetry}/v1/hooks/claude-code" ;; # the older TELEMETRY_URL names the envelope endpoint
     *) u="\${u%/}/v1/hooks/claude-code" ;;
   esac
   printf '%s' "$u"
@@ -388,7 +388,7 @@ def resolve_url(spool):
     url = url or known or DEFAULT_URL
     if url.endswith("/v1/hooks/claude-code") or url.endswith("/hooks"):
         return url
-    if url.endswith("/telemetry"):  # seed 000's URL names the old endpoint
+    if url.endswith("/telemetry"):  # the older TELEMETRY_URL names the envelope endpoint
         return url[: -len("/telemetry")] + "/v1/hooks/claude-code"
     return url.rstrip("/") + "/v1/hooks/claude-code"
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_COST_USD, MAX_DURATION_MS, MAX_TOKENS } from "./normalized-event.ts";
 
-/** Seed 000's `TelemetryEventType`; other strings are accepted and kept (as in hook names). */
+/** The envelope's known `type` values; other strings are accepted and kept (as in hook names). */
 export const TELEMETRY_EVENT_TYPES = [
   "agent_start",
   "agent_complete",
@@ -17,7 +17,7 @@ export const LIFECYCLE_STAGES = ["start", "stepStart", "stepComplete", "finalize
 const id = z.string().min(1).max(256);
 
 /**
- * The generic envelope for agents other than Claude Code (seed 000, camelCase).
+ * The generic envelope for agents other than Claude Code (camelCase).
  * Required: id, type, agentId, timestamp, data. Unknown fields are kept.
  */
 export const telemetryEventSchema = z.looseObject({

@@ -186,7 +186,7 @@ export const agentSchema = z.object({
 });
 export type Agent = z.infer<typeof agentSchema>;
 
-/** One file across every session that touched it (seed 004's file tracker), most recent first. */
+/** One file across every session that touched it, most recent first. */
 export const fileRowSchema = fileTouchSchema.extend({
   /** Sessions that touched it, most recently active first; `label` is the project or a short id. */
   sessions: z.array(z.object({ sessionId: z.string(), label: z.string() })),

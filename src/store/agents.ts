@@ -14,7 +14,7 @@ export function agentKey(e: Pick<NormalizedEvent, "agentId" | "containerId" | "h
   return null;
 }
 
-/** Agents and containers seen (seed 000's agent selector), bounded like sessions. */
+/** Agents and containers seen (the dashboard's agent view), bounded like sessions. */
 export class AgentIndex {
   readonly #agents = new Map<string, AgentState>();
   readonly #max: number;

@@ -21,7 +21,7 @@ const MAX_TYPES = 500;
 const OTHER_KEY = "(other)";
 const TOP_ERRORS = 10;
 
-/** Store-wide counters behind `GET /api/stats` (seed 000's TelemetryStats and more). */
+/** Store-wide counters behind `GET /api/stats`. */
 export class StatsCounters {
   readonly tools = new ToolStatsTable();
   readonly #byType = new Map<string, number>();

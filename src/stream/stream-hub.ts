@@ -123,7 +123,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
     get overflows(): number {
       return overflows;
     },
-    /** Sends coalesced session summaries, and stats when they changed (seed 002's change detection). */
+    /** Sends coalesced session summaries, and stats when they changed. */
     tick(): void {
       const changed = store.drainChanged();
       if (clients.size === 0) return;

@@ -43,7 +43,7 @@ describe("hook payload schema", () => {
 describe("TelemetryEvent schema", () => {
   const valid = { id: "e1", type: "tool_call", agentId: "agent-1", timestamp: "2026-11-21T10:00:00Z", data: {} };
 
-  it("accepts the seed envelope with optional fields", () => {
+  it("accepts the TelemetryEvent envelope with optional fields", () => {
     const full = {
       ...valid,
       sessionId: "s1",

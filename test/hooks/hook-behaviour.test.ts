@@ -228,7 +228,7 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     expect(existsSync(spool)).toBe(false);
   });
 
-  it("honours seed 000's TELEMETRY_URL, sending to the hook endpoint", async () => {
+  it("honours the older TELEMETRY_URL, sending to the hook endpoint", async () => {
     const { SPANLIGHT_URL: _, ...rest } = env;
     env = rest;
     await hook("Stop", { TELEMETRY_URL: `${server.url}/telemetry` });
