@@ -74,11 +74,31 @@ export class SessionIndex {
         break;
       }
     }
-    victim ??= this.#sessions.keys().next().value as string;
-    this.#onEvict(this.#sessions.get(victim)!);
-    this.#sessions.delete(victim);
-    if (victim === this.#newest) this.#newest = null;
+    this.#evict(victim ?? (this.#sessions.keys().next().value as string));
+  }
+
+  #evict(id: string): void {
+    this.#onEvict(this.#sessions.get(id)!);
+    this.#sessions.delete(id);
+    if (id === this.#newest) this.#newest = null;
     this.#evicted++;
+  }
+
+  /**
+   * Evicts the least recently active sessions not working now while all sessions together hold
+   * more than `maxToolCalls` tool calls. The count bounds memory (~600 bytes a call with its share
+   * of turns and files), which maxSessions alone does not: a thousand long sessions at the
+   * per-session cap would hold five million calls.
+   */
+  trimToolCalls(maxToolCalls: number): void {
+    let total = 0;
+    for (const s of this.#sessions.values()) total += s.toolCalls.size;
+    for (const [id, s] of this.#sessions) {
+      if (total <= maxToolCalls) return;
+      if (s.status === "active" || s.status === "waiting" || id === this.#newest) continue;
+      total -= s.toolCalls.size;
+      this.#evict(id);
+    }
   }
 
   /** Interrupts turns silent for longer than the idle timeout; returns the sessions it changed. */

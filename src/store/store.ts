@@ -199,8 +199,9 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
         exportStats,
       });
     },
-    /** Interrupts silent turns (idle timeout); call periodically. */
+    /** Interrupts silent turns (idle timeout) and trims sessions to store.maxToolCalls; call periodically. */
     sweep(): void {
+      sessions.trimToolCalls(limits.maxToolCalls);
       for (const { state, effects } of sessions.sweep(clock.now(), limits.turnIdleTimeoutMs)) {
         applyEffects(effects);
         changed.add(state.sessionId);

@@ -61,6 +61,35 @@ describe("store bounds", () => {
     expect((await s.app.request("/api/sessions/a")).status).toBe(404);
   });
 
+  it("evicts the least recently active idle sessions once all together hold more than maxToolCalls", async () => {
+    const s = testSpanlight({ store: { maxToolCalls: 100 } });
+    const calls = async (session: string, n: number, finish = true) => {
+      for (let i = 0; i < n; i++) {
+        const call = { session_id: session, tool_name: "Read", tool_use_id: `${session}-${i}` };
+        await postHook(s.app, { ...call, hook_event_name: "PreToolUse" });
+        if (finish) await postHook(s.app, { ...call, hook_event_name: "PostToolUse" });
+      }
+    };
+    // "working" is the least recently active, but its turn runs: it stays.
+    await postHook(s.app, { session_id: "working", hook_event_name: "UserPromptSubmit", prompt: "go" });
+    await calls("working", 30, false);
+    for (const id of ["old", "mid", "new"]) {
+      await postHook(s.app, { session_id: id, hook_event_name: "UserPromptSubmit", prompt: "go" });
+      await calls(id, 30);
+      await postHook(s.app, { session_id: id, hook_event_name: "Stop" });
+    }
+    s.store.sweep();
+    expect(
+      s.store
+        .sessions()
+        .map((x) => x.sessionId)
+        .sort(),
+    ).toEqual(["mid", "new", "working"]);
+    expect((await json<Stats>(s.app.request("/api/stats"))).sessionsEvicted).toBe(1);
+    s.store.sweep();
+    expect(s.store.sessions()).toHaveLength(3);
+  });
+
   it("bounds the models one session breaks its usage into, keeping the totals whole", async () => {
     const s = testSpanlight();
     for (let i = 0; i < 60; i++) {
