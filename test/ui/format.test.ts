@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { scrollToReveal, toRowWindow } from "../../ui/src/features/live/virtual-window.ts";
 import { toEventKind, toolColorSlot } from "../../ui/src/lib/event-kind.ts";
 import {
   formatCost,
@@ -12,6 +11,7 @@ import {
 import { toJsonText } from "../../ui/src/lib/json-text.ts";
 import { toSafeHttpUrl } from "../../ui/src/lib/safe-url.ts";
 import { formatCostFine } from "../../ui/src/lib/usage.ts";
+import { scrollToReveal, toRowWindow } from "../../ui/src/lib/virtual-window.ts";
 import { describeWaiting } from "../../ui/src/lib/waiting.ts";
 
 describe("formatting", () => {

@@ -43,6 +43,8 @@ export async function renderDashboard(opts: {
   hooks?: Array<{ payload: unknown; headers?: Record<string, string> }>;
   /** Events the page keeps (the app's default otherwise). */
   cap?: number;
+  /** Called with each request's path before it is answered; the answer waits for the promise. */
+  gate?: (path: string) => Promise<void> | undefined;
 }) {
   const server = testSpanlight(opts.config);
   for (const sc of opts.scenarios ?? []) {
@@ -60,6 +62,7 @@ export async function renderDashboard(opts: {
     token: () => opts.token ?? null,
     fetch: (async (input: string, init?: RequestInit) => {
       if (opts.unreachable?.()) throw new TypeError("fetch failed");
+      await opts.gate?.(input);
       return server.app.request(input, init);
     }) as typeof fetch,
   });

@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
 import { formatCount, shortId } from "../../lib/format.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
+import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { findEvent, indexAfter, newestSeq } from "../../state/event-log.ts";
 import { compileLiveFilter, isEmptyFilter, type LiveFilter } from "../../state/event-match.ts";
@@ -10,7 +11,6 @@ import { type FilteredView, updateFilteredView } from "../../state/filtered-view
 import { EventDetail } from "./event-detail.tsx";
 import { EventRow } from "./event-row.tsx";
 import { type FilterOptions, LiveFilters } from "./live-filters.tsx";
-import { scrollToReveal, toRowWindow } from "./virtual-window.ts";
 
 // Fixed row and header heights (CSS uses the same values): constant heights make the visible
 // window a division, so scrolling 10,000 rows never measures the DOM.

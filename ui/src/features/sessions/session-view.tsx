@@ -1,26 +1,32 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  on,
+  onCleanup,
+  onMount,
+  type ResourceFetcherInfo,
+  Show,
+} from "solid-js";
 import type { SessionDetail } from "../../../../src/schema/session.ts";
 import { ModelTable } from "../../components/model-table.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
-import { createThrottle } from "../../lib/frame-queue.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
 import { describeTokens, hasUsage, totalTokens } from "../../lib/usage.ts";
 import { describeWaiting } from "../../lib/waiting.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { ItemDetail } from "./item-detail.tsx";
+import { createRefetchPace } from "./refetch-pace.ts";
 import { sessionDurationMs } from "./session-duration.ts";
 import { findItem, toRef } from "./session-item.ts";
 import { FilesTouched, Notices } from "./session-parts.tsx";
 import { describeActiveTime, describeWork, hasActivity, UsageNote, UsageSourceTag } from "./session-usage.tsx";
 import { toWaterfall } from "./waterfall.ts";
 import { WaterfallView } from "./waterfall-view.tsx";
-
-// A busy session changes many times a second; one refetch per interval keeps the page current
-// without turning each event into a request.
-const REFETCH_MS = 500;
 
 // j/k as in the Live stream, for hands that stay on the letters.
 const STEP: Partial<Record<string, 1 | -1>> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
@@ -40,16 +46,28 @@ export function SessionView() {
   const [search, setSearch] = useSearchParams();
   const [detail, { refetch }] = createResource(
     () => params.id,
-    (id) => app.api.session(id),
+    // A failed refetch (server gone, or the page leaving mid-request) keeps the last answer on the
+    // page: an errored resource would throw wherever it is read.
+    (id, { value, refetching }: ResourceFetcherInfo<SessionDetail | null>) =>
+      refetching && value !== undefined ? app.api.session(id).catch(() => value) : app.api.session(id),
   );
-  const throttle = createThrottle(() => void refetch(), REFETCH_MS);
-  onCleanup(() => throttle.cancel());
+  // A busy session changes many times a second: refetches are paced by how long the last one took
+  // (refetch-pace.ts), so a big session's page stays responsive and a small one stays live.
+  const pace = createRefetchPace(() => void refetch());
+  onCleanup(() => pace.cancel());
+  // Runs after the answer is rendered, so the measured cost includes the render.
+  createEffect(
+    on(
+      () => detail.loading,
+      (loading) => (loading ? pace.started() : pace.finished()),
+    ),
+  );
   const summary = () => app.store.sessions.find((s) => s.sessionId === params.id);
   createEffect(
     on(
       // OTLP spans and metrics change a session without adding events: otlpLastAt moves instead.
       () => [summary()?.eventCount, summary()?.status, summary()?.lastEventAt, summary()?.otlpLastAt],
-      () => throttle.call(),
+      () => pace.call(),
       { defer: true },
     ),
   );
@@ -94,10 +112,8 @@ export function SessionView() {
     if (step) {
       e.preventDefault();
       const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + step))];
-      if (next) {
-        select(next.key);
-        document.querySelector(`[data-key="${CSS.escape(next.key)}"]`)?.scrollIntoView({ block: "nearest" });
-      }
+      // The waterfall scrolls the row into view: it may be outside the rows in the DOM.
+      if (next) select(next.key);
     } else if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && at >= 0) {
       const row = rows[at];
       if (row?.parent && folded().has(row.key) === (e.key === "ArrowRight")) toggle(row.key);

@@ -1,16 +1,23 @@
-import { For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
 import { Icon } from "../../components/icon.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
 import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts";
+import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
 
 // Four intervals keep the labels apart on a narrow track (the detail panel and the cost column take room).
 // The grid lines in styles/07-session.css (`.wf-track .wf-lane`) are drawn at the same 25% steps; on a phone
 // only the 0, 50% and 100% labels show.
 const TICKS = 4;
+
+// Row pitch: the 26 px cells of `.waterfall .wf-row td` (styles/07-session.css) and their 1 px border.
+// Fixed rows make the visible window a division, as in the Live stream; a browser test checks the CSS agrees.
+export const WF_ROW_H = 27;
+// Rows kept above and below the visible ones, so a quick scroll rarely shows blank space.
+const OVERSCAN = 20;
 
 function barClass(row: WaterfallRow): string {
   const kind = row.ref.kind === "tool" ? `tool-${toolColorSlot(row.toolName)}` : `kind-${row.ref.kind}`;
@@ -55,12 +62,60 @@ export function WaterfallView(props: {
   onToggle: (key: string) => void;
 }) {
   const pct = (v: number) => `${(Math.max(0, v) / props.waterfall.spanMs) * 100}%`;
-  // Rebuilt on every refetch and clock tick; reconciled so rows keep their DOM.
-  const rows = createKeyedList(() => props.waterfall.rows, "key");
+  // Only the rows in view (plus OVERSCAN) are in the DOM: a 1,700-row table kept the browser busy
+  // with style and layout on every refetch and clock tick, however little changed.
+  let scroller: HTMLDivElement | undefined;
+  let head: HTMLTableSectionElement | undefined;
+  const [scrollTop, setScrollTop] = createSignal(0);
+  // Until measured (and in test DOMs without layout): a typical 70vh box.
+  const [viewport, setViewport] = createSignal(600);
+  const [headH, setHeadH] = createSignal(31);
+  const total = () => props.waterfall.rows.length;
+  // Most scroll events move within the overscan: an equal window changes nothing downstream.
+  const win = createMemo(() => toRowWindow(scrollTop(), viewport() - headH(), WF_ROW_H, total(), OVERSCAN), undefined, {
+    equals: (a, b) => a.start === b.start && a.end === b.end && a.padBottom === b.padBottom,
+  });
+  // Rebuilt on every refetch and clock tick; reconciled so rows keep their DOM while in the window.
+  const rows = createKeyedList(() => props.waterfall.rows.slice(win().start, win().end), "key");
   const ticks = () => Array.from({ length: TICKS + 1 }, (_, i) => (props.waterfall.spanMs * i) / TICKS);
+
+  onMount(() => {
+    const measure = () => {
+      if (!scroller?.clientHeight) return;
+      setViewport(scroller.clientHeight);
+      if (head) setHeadH(head.offsetHeight);
+    };
+    measure();
+    if (scroller && typeof ResizeObserver === "function") {
+      const ro = new ResizeObserver(measure);
+      ro.observe(scroller);
+      onCleanup(() => ro.disconnect());
+    }
+  });
+  // A selected row is brought into view, whether it is in the DOM or not: a keyboard move past the
+  // window's edge, or a link whose `?item=` is far down. Rows changing under it never scroll.
+  createEffect(
+    on(
+      () => props.selectedKey,
+      (key) => {
+        // Without layout (clientHeight 0) there is nothing to scroll.
+        if (!key || !scroller?.clientHeight) return;
+        const at = untrack(() => props.waterfall.rows.findIndex((r) => r.key === key));
+        if (at < 0) return;
+        const next = scrollToReveal(at, scroller.scrollTop, scroller.clientHeight, WF_ROW_H, headH());
+        if (next === null) return;
+        scroller.scrollTop = next;
+        setScrollTop(scroller.scrollTop);
+      },
+    ),
+  );
   return (
-    <div class="wf-wrap">
-      <table class="waterfall" aria-label="Session timeline: turns, tool calls, subagents and LLM requests">
+    <div class="wf-wrap" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <table
+        class="waterfall"
+        aria-rowcount={total() + 1}
+        aria-label="Session timeline: turns, tool calls, subagents and LLM requests"
+      >
         <colgroup>
           <col class="w-wf-name" />
           <col class="w-wf-dur" />
@@ -69,8 +124,8 @@ export function WaterfallView(props: {
           </Show>
           <col />
         </colgroup>
-        <thead>
-          <tr>
+        <thead ref={head}>
+          <tr aria-rowindex={1}>
             <th scope="col">Turn / tool / subagent / LLM</th>
             <th scope="col" class="num">
               Duration
@@ -102,10 +157,12 @@ export function WaterfallView(props: {
           </tr>
         </thead>
         <tbody>
+          <tr class="spacer" style={{ height: `${win().padTop}px` }} />
           <For each={rows()}>
-            {(row) => (
+            {(row, i) => (
               <tr
                 class={`wf-row wf-${row.ref.kind}`}
+                aria-rowindex={win().start + i() + 2}
                 classList={{ selected: props.selectedKey === row.key, problem: isProblem(row.status) }}
                 aria-current={props.selectedKey === row.key ? "true" : undefined}
                 data-key={row.key}
@@ -183,6 +240,7 @@ export function WaterfallView(props: {
               </tr>
             )}
           </For>
+          <tr class="spacer" style={{ height: `${win().padBottom}px` }} />
         </tbody>
       </table>
     </div>

@@ -2,8 +2,8 @@
 export type RowWindow = { start: number; end: number; padTop: number; padBottom: number };
 
 /**
- * Rendering only the rows in view (plus a margin) keeps the Live stream at a few dozen DOM rows
- * whether it holds 100 events or 10,000.
+ * Rendering only the rows in view (plus a margin) keeps the Live stream and the session waterfall at
+ * a few dozen DOM rows whether they hold 100 rows or 10,000.
  */
 export function toRowWindow(
   scrollTop: number,
