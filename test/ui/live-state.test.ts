@@ -75,6 +75,19 @@ describe("stream reducer", () => {
     expect(s2.sessions[0]?.eventCount).toBe(a!.eventCount + 1);
   });
 
+  it("refreshes the summaries when the server holds fewer sessions than the page, or evicted more", () => {
+    const held = cap.sessions.length;
+    const synced = run(initialLiveState(), [
+      { kind: "sessions", data: cap.sessions },
+      { kind: "stats", data: cap.stats },
+    ]);
+    expect(synced.effects).toEqual([]);
+    const fewer = run(synced.state, [{ kind: "stats", data: { ...cap.stats, sessions: held - 1 } }]);
+    expect(fewer.effects).toEqual([{ kind: "refresh" }]);
+    const evicted = { ...cap.stats, sessionsEvicted: cap.stats.sessionsEvicted + 1 };
+    expect(run(synced.state, [{ kind: "stats", data: evicted }]).effects).toEqual([{ kind: "refresh" }]);
+  });
+
   it("keeps state unchanged by an overflow except for the notice", () => {
     const first = run(initialLiveState(), [hello("boot-a"), event(0)]).state;
     const { state, effects } = run(first, [{ kind: "overflow", data: { queued: 2000, limit: 2000 } }]);

@@ -106,6 +106,34 @@ describe("views that refetch while events stream", () => {
   });
 });
 
+describe("session list", () => {
+  it("drops the sessions the server evicted past store.maxSessions", async () => {
+    const r = await renderDashboard({
+      config: { store: { maxSessions: 3 } },
+      hooks: [1, 2, 3].flatMap((i) => fileOps(sessionId(i))),
+      path: "/sessions",
+    });
+    const shown = () =>
+      [...document.querySelectorAll<HTMLAnchorElement>("table.data tbody a[href^='/sessions/']")].map((a) =>
+        decodeURIComponent(a.getAttribute("href")!.slice("/sessions/".length)),
+      );
+    await waitFor(() => expect(shown()).toHaveLength(3));
+    // A fourth session evicts the oldest: the stream tells only about the new one, and the stats.
+    await deliver(
+      r,
+      fileOps(sessionId(4)).map((h) => h.payload),
+    );
+    r.sources[r.sources.length - 1]!.emit("stats", await (await r.server.app.request("/api/stats")).json());
+    r.flush();
+    const server = ((await (await r.server.app.request("/api/sessions")).json()) as Array<{ sessionId: string }>).map(
+      (s) => s.sessionId,
+    );
+    expect(server).toHaveLength(3);
+    expect(server).not.toContain(sessionId(1));
+    await waitFor(() => expect(shown().sort()).toEqual([...server].sort()), REFETCHED);
+  });
+});
+
 describe("Live stream details", () => {
   it("stays open on an event the page's cap has dropped", async () => {
     const first = loadHooks("multi-turn")[0]!.payload;

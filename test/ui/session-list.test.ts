@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionSummary } from "../../src/schema/wire.ts";
-import { compareSessions, upsertSessions } from "../../ui/src/state/session-list.ts";
+import { compareSessions, replaceSessions, upsertSessions } from "../../ui/src/state/session-list.ts";
 import { captured } from "./helpers/captured.ts";
 
 const [base] = (await captured(["bash-echo"])).sessions;
@@ -30,5 +30,13 @@ describe("session list", () => {
     expect(newer[0]?.status).toBe("idle");
     const stale = upsertSessions(newer, [s("a", "active", "2026-01-01T10:00:00Z", 5)]);
     expect(stale[0]?.eventCount).toBe(6);
+  });
+
+  it("drops what a GET /api/sessions answer lacks, but not a session that arrived after the request", () => {
+    const held = [s("kept", "idle", "2026-01-01T10:00:00Z"), s("evicted", "idle", "2026-01-01T09:00:00Z")];
+    const heldBefore = new Set(held.map((x) => x.sessionId));
+    const withLate = upsertSessions(held, [s("late", "active", "2026-01-01T10:02:00Z")]);
+    const next = replaceSessions(withLate, [s("kept", "idle", "2026-01-01T10:00:00Z")], heldBefore);
+    expect(next.map((x) => x.sessionId)).toEqual(["late", "kept"]);
   });
 });

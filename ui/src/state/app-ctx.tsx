@@ -9,7 +9,7 @@ import { createEventStream, type EventStreamOptions, type StreamStatus } from ".
 import { createFrameQueue, createThrottle, type FrameScheduler } from "../lib/frame-queue.ts";
 import { DEFAULT_LOG_CAP, type EventLog, findEvent, mergeEvents, newestSeq } from "./event-log.ts";
 import { applyMessages, initialLiveState, type LiveState, type Notice, type StreamEffect } from "./live-state.ts";
-import { upsertSessions } from "./session-list.ts";
+import { replaceSessions } from "./session-list.ts";
 
 /**
  * What stops the dashboard from showing live data, for the banner and the badge: no token, a
@@ -86,10 +86,12 @@ export function createAppCtx({
   }
 
   async function refreshSummaries() {
+    const heldBefore = new Set(current.sessions.map((s) => s.sessionId));
     try {
       const [sessions, stats] = await Promise.all([api.sessions(), api.stats()]);
       if (disposed) return;
-      commit({ ...current, sessions: upsertSessions(current.sessions, sessions), stats });
+      // Replaced, not merged: the page must not keep sessions the server evicted.
+      commit({ ...current, sessions: replaceSessions(current.sessions, sessions, heldBefore), stats });
     } catch (err) {
       noteFailure(err);
     }

@@ -6,7 +6,7 @@ import { upsertSessions } from "./session-list.ts";
 
 /** Something the stream told us that the reducer cannot do itself (it never fetches). */
 export type StreamEffect =
-  /** Summaries may be stale (new connection, or events evicted before we resumed). */
+  /** Summaries may be stale (new connection, events evicted before we resumed, sessions evicted). */
   | { kind: "refresh" }
   /** The server restarted: state was dropped; load it again and resume from the new server's newest id. */
   | { kind: "reload" };
@@ -73,6 +73,14 @@ export function applyMessages(
         next = { ...next, sessions: upsertSessions(next.sessions, msg.data) };
         break;
       case "stats":
+        // Summaries the server evicted (past store.maxSessions) never come as `sessions`
+        // messages: a page holding more than the server counts, or a new eviction, refetches the list.
+        if (
+          next.sessions.length > msg.data.sessions ||
+          (next.stats !== null && msg.data.sessionsEvicted > next.stats.sessionsEvicted)
+        ) {
+          effects.push({ kind: "refresh" });
+        }
         next = { ...next, stats: msg.data };
         break;
       case "gap":

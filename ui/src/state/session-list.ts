@@ -36,3 +36,18 @@ export function upsertSessions(
   }
   return [...byId.values()].sort(compareSessions);
 }
+
+/**
+ * Applies a `GET /api/sessions` answer: it says which sessions the server still holds. A session
+ * the page held when the request went out and the answer lacks was evicted; one that came on the
+ * stream since is kept (the answer may predate it).
+ */
+export function replaceSessions(
+  list: readonly SessionSummary[],
+  fetched: readonly SessionSummary[],
+  heldBefore: ReadonlySet<string>,
+): readonly SessionSummary[] {
+  const ids = new Set(fetched.map((s) => s.sessionId));
+  const kept = list.filter((s) => ids.has(s.sessionId) || !heldBefore.has(s.sessionId));
+  return upsertSessions(kept.length === list.length ? list : kept, fetched);
+}
