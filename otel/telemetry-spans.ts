@@ -2,9 +2,10 @@ import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { cap, contentAttributes } from "./content-attributes.ts";
 import type { MapperCore } from "./mapper-core.ts";
 import type { SessionCtx } from "./open-spans.ts";
-import { firstLine, payloadOf, sessionAttributes, str, toSnakeCase } from "./span-attributes.ts";
+import { payloadOf, sessionAttributes, str, toSnakeCase } from "./span-attributes.ts";
 import type { Attributes } from "./span-command.ts";
 import { toTurnTraceId } from "./span-ids.ts";
+import { emitFailure } from "./tool-hooks.ts";
 
 // TelemetryEvents (POST /telemetry, other agents) as traces, the same shape as Claude Code's:
 // one trace per run (agent_start → agent_complete / agent_error), rooted in `invoke_agent
@@ -136,24 +137,9 @@ function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: num
     name: `execute_tool ${toolName}`,
     attributes,
   });
-  if (e.error !== null) failed(core, key, e, at, "tool_error");
+  if (e.error !== null) emitFailure(core, key, e.error, "tool_error", at);
   core.touch(parent, at);
   core.finish(key, at, null, null);
-}
-
-/** Status ERROR with an exception event: the error's first line unless tool output is captured. */
-function failed(core: MapperCore, key: string, e: NormalizedEvent, at: number, kind: string): void {
-  const error = e.error ?? "failed";
-  const message = core.opts.capture.toolOutput ? error.slice(0, core.opts.maxAttributeChars) : firstLine(error, 200);
-  core.emit({ op: "set", key, attributes: { "error.type": kind } });
-  core.emit({
-    op: "event",
-    key,
-    name: "exception",
-    atMs: at,
-    attributes: { "exception.type": kind, "exception.message": message },
-  });
-  core.emit({ op: "status", key, code: "error", message: firstLine(error, 200) });
 }
 
 /** Step, usage and other reports: an event on the run (names, numbers and the model; no text). */
@@ -188,6 +174,6 @@ export function onTelemetryEvent(core: MapperCore, ctx: SessionCtx, e: Normalize
   const run = runOf(core, ctx, e, at);
   if (!startsRun(e) || field(e, "stepName") !== undefined || usageOf(e)) runEvent(core, run, e, at);
   const end = endsRun(e);
-  if (end === "error") failed(core, run, e, at, "agent_error");
+  if (end === "error") emitFailure(core, run, e.error, "agent_error", at);
   if (end) core.finish(run, at, null, null);
 }

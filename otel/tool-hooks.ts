@@ -62,24 +62,31 @@ export function onPostTool(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent
   const { opts } = core;
   core.emit({ op: "set", key, attributes: toolEndAttributes(e, opts) });
   if (e.type === "PostToolUseFailure") {
-    const kind = payloadOf(e).is_interrupt === true ? "interrupted" : "tool_error";
-    const error = e.error ?? "failed";
-    // The first line ("Exit code 3", "File does not exist.") is a status; the rest is tool output.
-    const message = opts.capture.toolOutput ? error.slice(0, opts.maxAttributeChars) : firstLine(error, 200);
-    core.emit({ op: "set", key, attributes: { "error.type": kind } });
-    core.emit({
-      op: "event",
-      key,
-      name: "exception",
-      atMs: at,
-      attributes: { "exception.type": kind, "exception.message": message },
-    });
-    core.emit({ op: "status", key, code: "error", message: firstLine(error, 200) });
+    emitFailure(core, key, e.error, payloadOf(e).is_interrupt === true ? "interrupted" : "tool_error", at);
   }
   // duration_ms is the tool's own run time: the call cannot have been shorter than that.
   const corrected = e.durationMs !== null && at - span.startMs < e.durationMs ? at - e.durationMs : null;
   core.touch(span.parentKey, at);
   core.finish(key, at, corrected, null);
+}
+
+/**
+ * Status ERROR with an `exception` event of `kind`. The error's first line ("Exit code 3", "File
+ * does not exist.") is a status; the rest is tool output, sent only with otel.capture.toolOutput.
+ */
+export function emitFailure(core: MapperCore, key: string, error: string | null, kind: string, at: number): void {
+  const text = error ?? "failed";
+  const { opts } = core;
+  const message = opts.capture.toolOutput ? text.slice(0, opts.maxAttributeChars) : firstLine(text, 200);
+  core.emit({ op: "set", key, attributes: { "error.type": kind } });
+  core.emit({
+    op: "event",
+    key,
+    name: "exception",
+    atMs: at,
+    attributes: { "exception.type": kind, "exception.message": message },
+  });
+  core.emit({ op: "status", key, code: "error", message: firstLine(text, 200) });
 }
 
 export function onPermissionDenied(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
