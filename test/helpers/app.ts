@@ -24,6 +24,19 @@ export function testSpanlight(config: ConfigInput = {}, clock = fixedClock()) {
   return { ...spanlight, clock, config: resolved.config };
 }
 
+/** Posts TelemetryEvents: one as an object, several as a batch; the answer's status and JSON body. */
+export async function postTelemetry(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  ...events: unknown[]
+) {
+  const res = await app.request("/telemetry", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(events.length === 1 ? events[0] : events),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
 export function postHook(
   app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
   payload: unknown,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionDetail } from "../../src/schema/mod.ts";
-import { testSpanlight } from "../helpers/app.ts";
+import { postTelemetry, testSpanlight } from "../helpers/app.ts";
 
 // TelemetryEvents that name no session (the envelope's sessionId is optional), and the optional
 // durationMs of a tool call: an agent without CLAUDE_SESSION_ID must still be seen working.
@@ -18,14 +18,8 @@ function ev(agentId: string, type: string, extra: Record<string, unknown> = {}) 
   };
 }
 
-async function post(s: ReturnType<typeof testSpanlight>, ...events: unknown[]) {
-  const res = await s.app.request("/telemetry", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(events),
-  });
-  return { status: res.status, body: await res.json() };
-}
+// Always a batch, as an agent flushing its buffer sends: errors come back per item.
+const post = (s: ReturnType<typeof testSpanlight>, ...events: unknown[]) => postTelemetry(s.app, events);
 
 async function detail(s: ReturnType<typeof testSpanlight>, id: string): Promise<SessionDetail> {
   const res = await s.app.request(`/api/sessions/${encodeURIComponent(id)}`);

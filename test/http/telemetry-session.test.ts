@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testSpanlight } from "../helpers/app.ts";
+import { postTelemetry, testSpanlight } from "../helpers/app.ts";
 
 // A non-Claude agent's session through POST /telemetry: the questions the hook path answers
 // (what it does now, what failed, which files, what it cost) must be answered for it too.
@@ -18,14 +18,7 @@ function ev(type: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function post(s: ReturnType<typeof testSpanlight>, ...events: unknown[]) {
-  const res = await s.app.request("/telemetry", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(events.length === 1 ? events[0] : events),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const post = (s: ReturnType<typeof testSpanlight>, ...events: unknown[]) => postTelemetry(s.app, ...events);
 
 describe("TelemetryEvent sessions", () => {
   it("counts the files of tool calls and commands", async () => {
