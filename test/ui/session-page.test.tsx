@@ -80,4 +80,27 @@ describe("session page", () => {
     });
     await waitFor(() => expect(document.querySelector(".banner-wait")?.textContent).toBe(text));
   });
+
+  it("shows another agent's run as a run, with its current step", async () => {
+    const at = (s: number) => new Date(Date.parse("2026-11-21T10:00:00Z") + s * 1000).toISOString();
+    const ev = (id: string, type: string, s: number, extra = {}) => ({
+      id,
+      type,
+      agentId: "codex-builder",
+      timestamp: at(s),
+      data: {},
+      ...extra,
+    });
+    await renderDashboard({
+      path: "/sessions/run-start",
+      telemetry: [
+        ev("run-start", "agent_start", 0),
+        ev("run-2", "custom", 1, { lifecycleStage: "stepStart", stepIndex: 1, stepName: "implement" }),
+        ev("run-3", "tool_call", 5, { toolName: "apply_patch", durationMs: 2500 }),
+      ],
+    });
+    await waitFor(() => expect(rowKeys()).toContain("outside"));
+    expect(document.querySelector('tr.wf-row[data-key="outside"]')?.textContent).toContain("Agent run");
+    expect(screen.getByText("1 implement")).toBeTruthy();
+  });
 });

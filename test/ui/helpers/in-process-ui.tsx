@@ -4,7 +4,7 @@ import type { OtlpSignal } from "../../../src/otlp/mod.ts";
 import { App } from "../../../ui/src/app.tsx";
 import { createApiClient } from "../../../ui/src/lib/api-client.ts";
 import { createAppCtx } from "../../../ui/src/state/app-ctx.tsx";
-import { postHook, replayScenario, testSpanlight } from "../../helpers/app.ts";
+import { postHook, postTelemetry, replayScenario, testSpanlight } from "../../helpers/app.ts";
 import { postScenarioOtlp } from "../../otlp/helpers/post-otlp.ts";
 
 /** A stand-in EventSource: the test decides what the stream delivers and when. */
@@ -41,6 +41,8 @@ export async function renderDashboard(opts: {
   unreachable?: () => boolean;
   /** Hook payloads posted after the scenarios, before the page loads (edited captures: other ids, cut short). */
   hooks?: Array<{ payload: unknown; headers?: Record<string, string> }>;
+  /** TelemetryEvents (other agents) posted after the hooks, before the page loads. */
+  telemetry?: unknown[];
   /** Events the page keeps (the app's default otherwise). */
   cap?: number;
   /** Called with each request's path before it is answered; the answer waits for the promise. */
@@ -54,6 +56,10 @@ export async function renderDashboard(opts: {
   for (const h of opts.hooks ?? []) {
     const res = await postHook(server.app, h.payload, h.headers);
     if (res.status !== 204) throw new Error(`hook: ${res.status} ${await res.text()}`);
+  }
+  if (opts.telemetry) {
+    const res = await postTelemetry(server.app, opts.telemetry);
+    if (res.status !== 202) throw new Error(`telemetry: ${res.status} ${JSON.stringify(res.body)}`);
   }
   const sources: ManualSource[] = [];
   const frames: Array<() => void> = [];

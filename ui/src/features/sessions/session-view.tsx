@@ -183,6 +183,9 @@ export function SessionView() {
               </Meta>
               <Meta label="Duration">{formatDuration(sessionDurationMs(s(), app.now()))}</Meta>
               <Meta label="Turns">{s().turnCount}</Meta>
+              <Show when={s().currentStepName !== null || s().currentStepIndex !== null}>
+                <Meta label="Step">{`${s().currentStepIndex ?? ""} ${s().currentStepName ?? ""}`.trim()}</Meta>
+              </Show>
               <Meta label="Tool calls">{formatCount(s().toolCallCount)}</Meta>
               <Meta label="Subagents">{s().subagentCount}</Meta>
               <Meta label="Errors">{s().errorCount}</Meta>

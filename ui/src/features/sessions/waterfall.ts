@@ -232,13 +232,16 @@ export function toWaterfall(
     ]);
     const outsideLlm = [...orphanTurns].flatMap((k) => mainLlm.get(k) ?? []);
     const hasCalls = [...orphanTurns].some((k) => mainCalls.has(k) || unparented.has(k));
+    // Other agents (TelemetryEvents) have no prompts: their calls are the run itself, not strays.
+    const run = detail.source === "telemetry";
     rows.push({
       key: "outside",
       ref: { kind: "group" },
       depth: 0,
-      label: "Outside a turn",
-      detail:
-        outsideLlm.length === 0
+      label: run ? "Agent run" : "Outside a turn",
+      detail: run
+        ? "tool calls the agent reported"
+        : outsideLlm.length === 0
           ? "tool calls not matched to a prompt"
           : hasCalls
             ? "tool calls and LLM requests not matched to a prompt"
