@@ -190,6 +190,9 @@ export function addCall(
   };
   state.toolCalls.set(call.toolUseId, call);
   state.toolCallCount++;
+  // A call timed back from its duration (a Post whose Pre was missed, a TelemetryEvent) may have
+  // begun before anything else the session saw: the session began then too.
+  if (at < state.startedAt) state.startedAt = at;
   if (turn) turn.toolCallCount++;
   if (call.subagentId) {
     const sub = state.subagents.get(call.subagentId);

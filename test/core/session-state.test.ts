@@ -273,4 +273,14 @@ describe("late delivery", () => {
     await post({ session_id: "short", hook_event_name: "SessionEnd", reason: "exit" });
     expect(s.store.agents()[0]).toMatchObject({ key: "build-box", currentSessionId: "long", status: "active" });
   });
+
+  it("begins when its first call began, for a call timed back from its duration", async () => {
+    const { s, send, detail } = session();
+    const start = new Date(s.clock.now()).toISOString();
+    // Spanlight started while the tool ran: only its Post arrives, 4.5 s after the call began.
+    await send({ hook_event_name: "PostToolUse", tool_name: "Bash", tool_use_id: "t1", duration_ms: 4500 });
+    const call = detail().toolCalls[0]!;
+    expect(call.startedAt).toBe(new Date(Date.parse(start) - 4500).toISOString());
+    expect(detail().startedAt).toBe(call.startedAt);
+  });
 });
