@@ -131,8 +131,10 @@ export function createMapperCore(opts: MapperOptions) {
     if (incomplete) {
       emit({ op: "set", key, attributes: { "spanlight.incomplete": true, "spanlight.incomplete.reason": incomplete } });
     }
+    // span.startMs can have moved back since the span started (a TelemetryEvent run covering a
+    // call reported later): the end carries the correction whoever ends it, a timeout included.
     const begin = startMs ?? span.startMs;
-    emit({ op: "end", key, endMs: Math.max(endMs, begin), startMs });
+    emit({ op: "end", key, endMs: Math.max(endMs, begin), startMs: begin });
     open.delete(key);
     ended.set(key, { traceId: span.traceId, spanId: span.spanId });
     const ctx = sessions.get(span.sessionId);

@@ -41,6 +41,14 @@ export type SessionCtx = {
   agentCalls: AgentCall[];
   /** Open Pre…/Post… pairs (compact, model_switch) by name. */
   steps: Map<string, string>;
+  /**
+   * TelemetryEvent runs, apart from the hooks' turns: an agent that wraps Claude Code may post
+   * envelopes under the same session id, and its agent_complete must not end Claude Code's turn.
+   */
+  runKey: string | null;
+  runCount: number;
+  /** When the last run was ended by an event (its time), for reports that come late. */
+  runEndMs: number | null;
 };
 
 /**
@@ -87,5 +95,8 @@ export function createSessionCtx(id: string): SessionCtx {
     open: [],
     agentCalls: [],
     steps: new Map(),
+    runKey: null,
+    runCount: 0,
+    runEndMs: null,
   };
 }

@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { cap, contentAttributes } from "./content-attributes.ts";
 import type { MapperCore } from "./mapper-core.ts";
-import type { SessionCtx } from "./open-spans.ts";
+import type { OpenSpan, SessionCtx } from "./open-spans.ts";
 import { payloadOf, sessionAttributes, str, toSnakeCase } from "./span-attributes.ts";
 import type { Attributes } from "./span-command.ts";
 import { toTurnTraceId } from "./span-ids.ts";
@@ -13,6 +13,12 @@ import { emitFailure } from "./tool-hooks.ts";
 // reports a call once it is over, so each tool span is whole at once: it ends at the event's
 // time and starts `durationMs` before (0 when unsaid). Steps, usage and other events become
 // span events on the run. Content follows otel.capture.* as for hooks.
+//
+// A report that comes after its run ended (a usage total sent after agent_complete, a batch
+// delivered out of order) belongs to that run, as it does in the store: started as a new
+// implicit run, it made a second trace of one session, with a root that only the turn timeout
+// or shutdown ended. So it goes into the ended run's trace: a tool call as a child ending after
+// its parent (as background subagents do), anything else as a zero-length child span.
 
 const TOOL_TYPES = new Set(["tool_call", "bash_command"]);
 
@@ -55,27 +61,49 @@ function runAttributes(e: NormalizedEvent, index: number, implicit: boolean, max
   return out;
 }
 
+/** Ends a run, at its earliest call's start when one began before the run did (see toolCall). */
+function endRun(core: MapperCore, ctx: SessionCtx, run: OpenSpan, at: number, incomplete: string | null): void {
+  // In a session the agent names, a report timed after this may be the first of a run that sent no start (lateRunOf).
+  ctx.runEndMs = Math.max(at, run.startMs);
+  core.finish(run.key, at, run.startMs, incomplete);
+}
+
+/**
+ * The ended run a report that is not a start belongs to, else null. Without `sessionId` in the
+ * envelope the session is one run (src/store/agent-runs.ts), so anything after its end is late.
+ * A session the agent names can hold many runs, and an agent may send no starts at all: there a
+ * report is late when it is timed no later than the run's end, else it begins an implicit run.
+ */
+function lateRunOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): string | null {
+  if (ctx.runCount === 0 || startsRun(e) || (ctx.runKey && core.open.has(ctx.runKey))) return null;
+  const key = runKeyOf(ctx, ctx.runCount);
+  if (core.open.has(key) || !core.refOf(key)) return null;
+  return field(e, "sessionId") === undefined || at <= (ctx.runEndMs ?? Number.NEGATIVE_INFINITY) ? key : null;
+}
+
+const runKeyOf = (ctx: SessionCtx, n: number) => `${ctx.id}|run|${n}`;
+
 /** The open run of the session; a new one when `e` starts a run or none is open (started at `startMs`). */
 function runOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, startMs: number): string {
-  const current = ctx.turnKey && core.open.has(ctx.turnKey) ? ctx.turnKey : null;
+  const current = ctx.runKey ? core.open.get(ctx.runKey) : undefined;
   const starts = startsRun(e);
-  if (current && !starts) return current;
-  if (current) core.finish(current, startMs, null, "new run without agent_complete");
-  ctx.turnCount++;
-  const key = core.turnKeyOf(ctx, `run-${ctx.turnCount}`);
+  if (current && !starts) return current.key;
+  if (current) endRun(core, ctx, current, startMs, "new run without agent_complete");
+  ctx.runCount++;
+  const key = runKeyOf(ctx, ctx.runCount);
   core.start(ctx, {
     key,
     role: "turn",
-    traceId: toTurnTraceId(ctx.id, `run-${ctx.turnCount}`),
+    traceId: toTurnTraceId(ctx.id, `run-${ctx.runCount}`),
     parentKey: null,
     agentCtx: null,
     startMs,
     toolName: null,
     resource: core.resourceOf(e),
     name: `invoke_agent ${e.agentId ?? "agent"}`,
-    attributes: runAttributes(e, ctx.turnCount, !starts, core.opts.maxAttributeChars),
+    attributes: runAttributes(e, ctx.runCount, !starts, core.opts.maxAttributeChars),
   });
-  ctx.turnKey = key;
+  ctx.runKey = key;
   return key;
 }
 
@@ -84,10 +112,14 @@ function exitCodeOf(e: NormalizedEvent): number | null {
   return typeof code === "number" ? code : null;
 }
 
-function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
+function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number, late: string | null): void {
   const { opts } = core;
   const startMs = at - (e.durationMs ?? 0);
-  const parent = runOf(core, ctx, e, startMs);
+  const parent = late ?? runOf(core, ctx, e, startMs);
+  // Calls are reported when done: one that ran longer than those before it began before an
+  // implicit run's start (its first report). The run covers its calls, so its start moves back.
+  const run = core.open.get(parent);
+  if (run && startMs < run.startMs) run.startMs = startMs;
   const key = `${ctx.id}|tool|${e.id}`;
   const toolName = e.toolName ?? "unknown";
   const attributes: Attributes = {
@@ -142,8 +174,8 @@ function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: num
   core.finish(key, at, null, null);
 }
 
-/** Step, usage and other reports: an event on the run (names, numbers and the model; no text). */
-function runEvent(core: MapperCore, run: string, e: NormalizedEvent, at: number): void {
+/** A step, usage or other report as a span event: names, numbers and the model; no text. */
+function reportOf(e: NormalizedEvent): { name: string; attributes: Attributes; model: string | null } {
   const attributes: Attributes = { "spanlight.event.type": cap(e.type, 128) };
   const stage = str(field(e, "lifecycleStage"));
   const index = field(e, "stepIndex");
@@ -160,20 +192,50 @@ function runEvent(core: MapperCore, run: string, e: NormalizedEvent, at: number)
     if (model) attributes["gen_ai.request.model"] = cap(model, 256);
   }
   const name = usage ? "usage" : stage ? `lifecycle_${toSnakeCase(stage)}` : toSnakeCase(e.type);
+  return { name, attributes, model: model ? cap(model, 256) : null };
+}
+
+function runEvent(core: MapperCore, run: string, e: NormalizedEvent, at: number): void {
+  const { name, attributes, model } = reportOf(e);
   core.emit({ op: "event", key: run, name, atMs: at, attributes });
-  if (model) core.emit({ op: "set", key: run, attributes: { "gen_ai.request.model": cap(model, 256) } });
+  if (model) core.emit({ op: "set", key: run, attributes: { "gen_ai.request.model": model } });
   core.touch(run, at);
+}
+
+/** A report after its run ended: an ended span takes no more events, so a zero-length child. */
+function lateReport(core: MapperCore, ctx: SessionCtx, run: string, e: NormalizedEvent, at: number): void {
+  const key = `${ctx.id}|point|${e.id}`;
+  const { name, attributes } = reportOf(e);
+  core.start(ctx, {
+    key,
+    role: "step",
+    traceId: core.refOf(run)!.traceId,
+    parentKey: run,
+    agentCtx: null,
+    startMs: at,
+    toolName: null,
+    resource: core.resourceOf(e),
+    name,
+    attributes: { ...sessionAttributes(ctx.id), ...attributes },
+  });
+  if (endsRun(e) === "error") emitFailure(core, key, e.error, "agent_error", at);
+  core.finish(key, at, null, null);
 }
 
 /** One TelemetryEvent of a session → span commands on the core. */
 export function onTelemetryEvent(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
+  const late = lateRunOf(core, ctx, e, at);
   if (TOOL_TYPES.has(e.type)) {
-    toolCall(core, ctx, e, at);
+    toolCall(core, ctx, e, at, late);
+    return;
+  }
+  if (late) {
+    lateReport(core, ctx, late, e, at);
     return;
   }
   const run = runOf(core, ctx, e, at);
   if (!startsRun(e) || field(e, "stepName") !== undefined || usageOf(e)) runEvent(core, run, e, at);
   const end = endsRun(e);
   if (end === "error") emitFailure(core, run, e.error, "agent_error", at);
-  if (end) core.finish(run, at, null, null);
+  if (end) endRun(core, ctx, core.open.get(run)!, at, null);
 }

@@ -7,7 +7,10 @@ import { startsTelemetryRun } from "./session-telemetry.ts";
  * cost would belong to no session at all; instead each agent's run becomes a session named by the
  * id of the run's first event. A start (`agent_start`, `lifecycleStage: "start"`) begins a new run;
  * anything else joins the agent's current run, even once it ended, as a late usage report of a
- * finished run belongs to it. Bounded like the sessions themselves, least recently heard first.
+ * finished run belongs to it. An agent is its id within its container: the same agent id run in
+ * several containers at once (one image, many workers) makes parallel runs, and keyed by the id
+ * alone one container's events would join, and its agent_complete end, another's run. Bounded
+ * like the sessions themselves, least recently heard first.
  */
 export class AgentRuns {
   readonly #current = new Map<string, string>();
@@ -19,7 +22,7 @@ export class AgentRuns {
 
   /** The session `e` belongs to; `known` says whether a session id is still held by the store. */
   sessionFor(e: NormalizedEvent, known: (sessionId: string) => boolean): string {
-    const agent = e.agentId ?? "";
+    const agent = `${e.agentId ?? ""}\u0000${e.containerId ?? ""}`;
     let run = this.#current.get(agent);
     // A run whose session was evicted is over for good: re-creating it would show a stub of it.
     if (run === undefined || startsTelemetryRun(e) || !known(run)) run = e.id;

@@ -1,4 +1,5 @@
 import { telemetryFileOps } from "../ingest/file-paths.ts";
+import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { NormalizedEvent } from "../schema/mod.ts";
 import { addCall, finishCall, hasRunningSubagents, payloadField, recordFileOps } from "./session-ops.ts";
 import type { SessionLimits, SessionState } from "./session-state.ts";
@@ -26,7 +27,8 @@ function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits:
       filePaths: e.filePaths,
       command: e.command,
       // The event's own summary, not the hook path's "Tool: …" form: its prefix cut would eat "curl https:".
-      summary: e.error ? `${e.toolName ?? e.type}: ${e.error}` : e.summary,
+      // One line, as every summary: an errorMessage can be a whole stack trace.
+      summary: e.error ? oneLine(`${e.toolName ?? e.type}: ${firstLine(e.error)}`) : e.summary,
       startSeq: e.seq,
     },
     limits,
@@ -52,8 +54,12 @@ export function applyTelemetryEvent(state: SessionState, e: NormalizedEvent, at:
     if (typeof index === "number") state.currentStepIndex = index;
     if (typeof name === "string") state.currentStepName = name;
     if (stage === "error") state.status = "error";
-    else if (stage === "finalized") state.status = "ended";
-    else if (state.status !== "ended") state.status = "active";
+    else if (stage === "finalized") {
+      // The same end as agent_complete (session-reducer.ts), which also says when it came.
+      state.status = "ended";
+      state.completedAt = at;
+      state.waitingFor = null;
+    } else if (state.status !== "ended") state.status = "active";
   }
   return call;
 }

@@ -85,6 +85,17 @@ describe("TelemetryEvents without a sessionId", () => {
     expect((await detail(s, first.id)).toolCalls).toEqual([]);
   });
 
+  it("keeps the runs of one agent id in several containers apart", async () => {
+    const s = testSpanlight();
+    const [c1, c2] = ["c1", "c2"].map((containerId) => ev("codex", "agent_start", { containerId }));
+    const call = (containerId: string) => ev("codex", "tool_call", { containerId, toolName: `in-${containerId}` });
+    await post(s, c1, c2, call("c1"), call("c2"), ev("codex", "agent_complete", { containerId: "c1" }));
+    expect((await detail(s, c1!.id)).toolCalls.map((c) => c.toolName)).toEqual(["in-c1"]);
+    expect(await detail(s, c1!.id)).toMatchObject({ status: "ended", containerId: "c1" });
+    expect((await detail(s, c2!.id)).toolCalls.map((c) => c.toolName)).toEqual(["in-c2"]);
+    expect((await detail(s, c2!.id)).status).toBe("active");
+  });
+
   it("leaves events that name their session in it", async () => {
     const s = testSpanlight();
     await post(

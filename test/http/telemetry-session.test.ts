@@ -63,6 +63,16 @@ describe("TelemetryEvent sessions", () => {
     expect([...s.store.session("run-1")!.toolCalls.values()][0]!.summary).toBe("curl https://example.com/x");
   });
 
+  it("gives a failed call a one-line summary, whatever the errorMessage holds", async () => {
+    const s = testSpanlight();
+    await post(s, ev("tool_call", { toolName: "write_file", errorMessage: "EACCES: denied\n    at open (fs.js:1)" }));
+    const [call] = s.store.session("run-1")!.toolCalls.values();
+    expect([call!.summary, call!.error]).toEqual([
+      "write_file: EACCES: denied",
+      "EACCES: denied\n    at open (fs.js:1)",
+    ]);
+  });
+
   it("redacts a secret in toolName before it reaches the event, the session and /api/tools", async () => {
     const s = testSpanlight();
     const key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
@@ -120,6 +130,13 @@ describe("TelemetryEvent session status", () => {
     expect(s.store.sessions()[0]!.completedAt).not.toBeNull();
     await post(s, ev("agent_start"));
     expect(s.store.sessions()[0]).toMatchObject({ status: "active", completedAt: null });
+  });
+
+  it("says when the run ended for lifecycleStage finalized, as for agent_complete", async () => {
+    const s = testSpanlight();
+    const end = ev("custom", { lifecycleStage: "finalized" });
+    await post(s, ev("custom", { lifecycleStage: "start" }), end);
+    expect(s.store.sessions()[0]).toMatchObject({ status: "ended", completedAt: end.timestamp });
   });
 
   it("is interrupted once the agent has been silent for store.turnIdleTimeoutMs", async () => {

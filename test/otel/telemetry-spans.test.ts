@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toBatchJson } from "../../otel/event-batch.ts";
 import type { FinishedSpan } from "../../otel/span-command.ts";
 import type { NormalizedEvent } from "../../src/schema/mod.ts";
-import { testSpanlight } from "../helpers/app.ts";
+import { postHook, postTelemetry, testSpanlight } from "../helpers/app.ts";
 import { mapEvents } from "./helpers/map-scenario.ts";
 
 // Another agent's TelemetryEvents, stored through the real ingest path, as traces: one per run,
@@ -103,16 +103,75 @@ describe("TelemetryEvents as traces", () => {
       ev("agent_complete", 2),
       ev("agent_start", 3),
       ev("agent_error", 4, { errorMessage: "rate limited\nretry after 20s" }),
-      ev("tool_call", 5, { toolName: "read_file" }),
+      ev("agent_start", 5),
+      ev("tool_call", 6, { toolName: "read_file" }),
     ]);
     const roots = named(spans, "invoke_agent codex-1");
     expect(roots).toHaveLength(3);
     expect(new Set(roots.map((r) => r.traceId)).size).toBe(3);
     expect(roots[1]!.status).toEqual({ code: "error", message: "rate limited" });
-    // The last call came with no start: an implicit run, ended at shutdown and saying so.
-    expect(roots[2]!.attributes).toMatchObject({ "spanlight.turn.implicit": true, "spanlight.incomplete": true });
-    const sessions = new Set(roots.map((r) => r.attributes["session.id"]));
-    expect(sessions.size).toBe(2);
+    // The last run never completed: ended at shutdown, saying so.
+    expect(roots[2]!.attributes).toMatchObject({
+      "spanlight.incomplete": true,
+      "spanlight.incomplete.reason": "shutdown",
+    });
+    expect(new Set(roots.map((r) => r.attributes["session.id"])).size).toBe(3);
+  });
+
+  it("keeps reports that come after their run ended in that run's trace, as the store keeps them in its session", async () => {
+    const usage = { inputTokens: 7, outputTokens: 1, estimatedCostUsd: 0.001, model: "m-1" };
+    const spans = await spansOf([
+      ev("agent_start", 0),
+      ev("agent_complete", 10),
+      ev("metric", 11, { tokenUsage: usage }),
+      // Delivered late, timed inside the run.
+      ev("tool_call", 9.5, { toolName: "lint", durationMs: 400 }),
+    ]);
+    const [root, ...more] = named(spans, "invoke_agent codex-1");
+    expect(more).toHaveLength(0);
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([root!.traceId]));
+    const [lint] = named(spans, "execute_tool lint");
+    expect([lint!.parentSpanId, lint!.startMs, lint!.endMs]).toEqual([root!.spanId, T0 + 9100, T0 + 9500]);
+    const [late] = named(spans, "usage");
+    expect([late!.parentSpanId, late!.startMs, late!.endMs]).toEqual([root!.spanId, T0 + 11_000, T0 + 11_000]);
+    expect(late!.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": 7,
+      "session.id": root!.attributes["session.id"],
+    });
+    expect(spans.some((s) => s.attributes["spanlight.incomplete"])).toBe(false);
+  });
+
+  it("in a named session, takes a report timed within the ended run as late, a later one as a new run", async () => {
+    const sessionId = "named-1";
+    const spans = await spansOf([
+      ev("agent_start", 0, { sessionId }),
+      ev("agent_complete", 4, { sessionId }),
+      ev("tool_call", 3, { sessionId, toolName: "late", durationMs: 500 }),
+      ev("tool_call", 8, { sessionId, toolName: "next" }),
+      ev("agent_complete", 9, { sessionId }),
+    ]);
+    const roots = named(spans, "invoke_agent codex-1");
+    expect(roots).toHaveLength(2);
+    expect(named(spans, "execute_tool late")[0]!.parentSpanId).toBe(roots[0]!.spanId);
+    expect(named(spans, "execute_tool next")[0]!.parentSpanId).toBe(roots[1]!.spanId);
+    expect(roots[1]!.attributes["spanlight.turn.implicit"]).toBe(true);
+  });
+
+  it("starts a run no later than its calls: a long call reported after a short one began first", async () => {
+    const spans = await spansOf([
+      ev("tool_call", 5, { toolName: "quick", durationMs: 1000 }),
+      ev("tool_call", 6, { toolName: "slow", durationMs: 3000 }),
+      ev("agent_complete", 7),
+    ]);
+    const [root] = named(spans, "invoke_agent codex-1");
+    expect([root!.startMs, root!.endMs]).toEqual([T0 + 3000, T0 + 7000]);
+    expect(named(spans, "execute_tool slow")[0]!.startMs).toBe(T0 + 3000);
+    // Also when the run never completes and shutdown ends it.
+    const unfinished = await spansOf([
+      ev("tool_call", 5, { toolName: "quick", durationMs: 1000 }),
+      ev("tool_call", 6, { toolName: "slow", durationMs: 3000 }),
+    ]);
+    expect(named(unfinished, "invoke_agent codex-1")[0]!.startMs).toBe(T0 + 3000);
   });
 
   it("maps the same on the export worker, which is handed events without their dashboard-only fields", async () => {
@@ -126,5 +185,28 @@ describe("TelemetryEvents as traces", () => {
     const direct = mapEvents(events).spans;
     expect(direct).toHaveLength(2);
     expect(mapEvents(handed).spans).toEqual(direct);
+  });
+
+  it("keeps a wrapper's runs apart from the Claude Code turn of the same session id", async () => {
+    const s = testSpanlight();
+    const sid = "shared-1";
+    const at = (sec: number) => ({ "x-spanlight-time": new Date(T0 + sec * 1000).toISOString() });
+    const hook = (name: string, sec: number, extra = {}) =>
+      postHook(s.app, { session_id: sid, hook_event_name: name, prompt_id: "p1", ...extra }, at(sec));
+    await hook("UserPromptSubmit", 0, { prompt: "go" });
+    await hook("PreToolUse", 1, { tool_name: "Bash", tool_use_id: "b1", tool_input: { command: "ls" } });
+    await postTelemetry(s.app, [
+      ev("agent_start", 1.5, { sessionId: sid }),
+      ev("agent_complete", 2, { sessionId: sid }),
+    ]);
+    await hook("PostToolUse", 3, { tool_name: "Bash", tool_use_id: "b1", tool_response: {} });
+    await hook("Stop", 4);
+    const spans = mapEvents([...s.store.query({ limit: 100 }).events].reverse()).spans;
+    const [turn] = named(spans, "invoke_agent claude-code");
+    const [run] = named(spans, "invoke_agent codex-1");
+    expect([turn!.startMs, turn!.endMs]).toEqual([T0, T0 + 4000]);
+    expect(turn!.attributes["spanlight.incomplete"]).toBeUndefined();
+    expect(named(spans, "execute_tool Bash")[0]!.parentSpanId).toBe(turn!.spanId);
+    expect([run!.startMs, run!.endMs, run!.traceId === turn!.traceId]).toEqual([T0 + 1500, T0 + 2000, false]);
   });
 });
