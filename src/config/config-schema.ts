@@ -83,9 +83,10 @@ export const configSchema = z.strictObject({
       maxTurnsPerSession: z.number().int().min(1).default(500),
       maxToolCallsPerSession: z.number().int().min(1).default(5000),
       maxFilesPerSession: z.number().int().min(1).default(2000),
-      // Tool calls held by all sessions together (~600 bytes each with their turns and files):
-      // past it the least recently active idle sessions go, checked at each sweep (every few s).
-      maxToolCalls: z.number().int().min(100).default(200_000),
+      // Tool calls, LLM requests, native spans and subagents held by all sessions together (~600
+      // bytes each with their turns and files): past it the least recently active idle sessions
+      // go, checked at each sweep (every few s).
+      maxCalls: z.number().int().min(100).default(200_000),
       // A running turn with no event for this long is marked interrupted (Esc fires no hook).
       turnIdleTimeoutMs: z
         .number()

@@ -86,17 +86,20 @@ export class SessionIndex {
 
   /**
    * Evicts the least recently active sessions not working now while all sessions together hold
-   * more than `maxToolCalls` tool calls. The count bounds memory (~600 bytes a call with its share
-   * of turns and files), which maxSessions alone does not: a thousand long sessions at the
-   * per-session cap would hold five million calls.
+   * more than `maxCalls` records of calls: tool calls, LLM requests, Claude Code's own spans and
+   * subagents, each capped per session at maxToolCallsPerSession. The count bounds memory (~600
+   * bytes a record with its share of turns and files), which maxSessions alone does not: a
+   * thousand long sessions at the per-session caps would hold millions.
    */
-  trimToolCalls(maxToolCalls: number): void {
+  trimCalls(maxCalls: number): void {
+    const recordsOf = (s: SessionState) =>
+      s.toolCalls.size + s.llmRequests.size + s.nativeSpans.length + s.subagents.size;
     let total = 0;
-    for (const s of this.#sessions.values()) total += s.toolCalls.size;
+    for (const s of this.#sessions.values()) total += recordsOf(s);
     for (const [id, s] of this.#sessions) {
-      if (total <= maxToolCalls) return;
+      if (total <= maxCalls) return;
       if (s.status === "active" || s.status === "waiting" || id === this.#newest) continue;
-      total -= s.toolCalls.size;
+      total -= recordsOf(s);
       this.#evict(id);
     }
   }

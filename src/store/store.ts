@@ -199,9 +199,9 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
         exportStats,
       });
     },
-    /** Interrupts silent turns (idle timeout) and trims sessions to store.maxToolCalls; call periodically. */
+    /** Interrupts silent turns (idle timeout) and trims sessions to store.maxCalls; call periodically. */
     sweep(): void {
-      sessions.trimToolCalls(limits.maxToolCalls);
+      sessions.trimCalls(limits.maxCalls);
       for (const { state, effects } of sessions.sweep(clock.now(), limits.turnIdleTimeoutMs)) {
         applyEffects(effects);
         changed.add(state.sessionId);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Agent, EventsPage, SessionDetail, Stats, ToolStats } from "../../src/schema/mod.ts";
+import { SessionIndex } from "../../src/store/session-index.ts";
 import { postHook, testSpanlight } from "../helpers/app.ts";
 
 async function json<T>(res: Response | Promise<Response>): Promise<T> {
@@ -61,8 +62,8 @@ describe("store bounds", () => {
     expect((await s.app.request("/api/sessions/a")).status).toBe(404);
   });
 
-  it("evicts the least recently active idle sessions once all together hold more than maxToolCalls", async () => {
-    const s = testSpanlight({ store: { maxToolCalls: 100 } });
+  it("evicts the least recently active idle sessions once all together hold more than maxCalls", async () => {
+    const s = testSpanlight({ store: { maxCalls: 100 } });
     const calls = async (session: string, n: number, finish = true) => {
       for (let i = 0; i < n; i++) {
         const call = { session_id: session, tool_name: "Read", tool_use_id: `${session}-${i}` };
@@ -88,6 +89,22 @@ describe("store bounds", () => {
     expect((await json<Stats>(s.app.request("/api/stats"))).sessionsEvicted).toBe(1);
     s.store.sweep();
     expect(s.store.sessions()).toHaveLength(3);
+  });
+
+  it("counts LLM requests, native spans and subagents toward maxCalls as well as tool calls", () => {
+    const limits = { maxSessions: 10, maxTurnsPerSession: 10, maxToolCallsPerSession: 100, maxFilesPerSession: 10 };
+    const index = new SessionIndex(limits);
+    for (const id of ["a", "b", "c"]) {
+      const state = index.ensure(id, "2026-11-21T10:00:00.000Z", "otlp");
+      for (let i = 0; i < 40; i++) state.llmRequests.set(`${id}-${i}`, {} as never);
+    }
+    index.trimCalls(100);
+    expect(
+      index
+        .list()
+        .map((x) => x.sessionId)
+        .sort(),
+    ).toEqual(["b", "c"]);
   });
 
   it("bounds the models one session breaks its usage into, keeping the totals whole", async () => {
