@@ -1,5 +1,6 @@
 import type { EventDraft, HookPayload } from "../schema/mod.ts";
 import type { IngestContext } from "./context.ts";
+import { plausibleDuration } from "./event-time.ts";
 import { toFileOps } from "./file-paths.ts";
 import { firstLine, oneLine, summarizeToolInput } from "./summarize.ts";
 import type { Sanitized } from "./trim.ts";
@@ -115,7 +116,7 @@ export function toHookEvent(payload: HookIdentity, clean: Sanitized, rx: Receive
     toolUseId: s(p, "tool_use_id"),
     filePaths: toFileOps(toolName, toolInput, s(p, "cwd")).map((o) => o.path),
     command,
-    durationMs: typeof payload.duration_ms === "number" ? payload.duration_ms : null,
+    durationMs: plausibleDuration(typeof payload.duration_ms === "number" ? payload.duration_ms : null),
     status: isError ? "error" : OK_TYPES.has(type) ? "ok" : null,
     error,
     summary: hookSummary(type, p, toolSummary),
