@@ -9,9 +9,16 @@ export function mayHoldSurrogateEscape(text: string): boolean {
   return /\\u[dD][89a-fA-F]/.test(text);
 }
 
-/** Whether a protobuf body may decode to an unpaired surrogate (protobufjs: only from a 0xED byte). */
+/**
+ * Whether a protobuf body may decode to an unpaired surrogate: protobufjs makes one only of ED
+ * followed by A0..BF (a surrogate written as UTF-8). ED alone is common in ids and timestamps.
+ */
 export function mayHoldSurrogateBytes(bytes: Uint8Array): boolean {
-  return bytes.indexOf(0xed) !== -1;
+  for (let i = bytes.indexOf(0xed); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(0xed, i + 1)) {
+    const next = bytes[i + 1]!;
+    if (next >= 0xa0 && next <= 0xbf) return true;
+  }
+  return false;
 }
 
 /** `value` with every string (keys included) well-formed; objects and arrays are repaired in place. */
