@@ -47,8 +47,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       // Hooks carry whole files: a Write its content twice, an Edit the original file, so editing
       // a 2 MB lockfile posts 2+ MB, which a 1 MiB limit lost for good (a hook drops a payload the
-      // server will never take). 8 MiB takes files up to ~4 MB; parsing a 6 MB body holds the event
-      // loop ~70 ms, and what is kept of it is cut to limits.eventBytes.
+      // server will never take). 8 MiB takes files up to ~4 MB; redacting and parsing an 8 MB body
+      // holds the event loop ~70-110 ms (up to ~0.7 s when dense with secrets), and what is kept
+      // of it is cut to limits.eventBytes.
       bodyBytes: z
         .number()
         .int()
