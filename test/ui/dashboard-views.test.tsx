@@ -86,4 +86,26 @@ describe("token problems", () => {
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("Token required"));
     expect(screen.getByTestId("connection").textContent).toBe("token needed");
   });
+
+  it("shows the step another agent reported where a Claude Code session would show its tool", async () => {
+    const at = new Date().toISOString();
+    const ev = (id: string, type: string, extra = {}) => ({
+      id,
+      type,
+      agentId: "codex-1",
+      timestamp: at,
+      data: {},
+      ...extra,
+    });
+    await renderDashboard({
+      path: "/",
+      telemetry: [ev("r-1", "agent_start", { lifecycleStage: "start", stepIndex: 2, stepName: "implement" })],
+    });
+    const item = await waitFor(() => {
+      const el = document.querySelector<HTMLElement>(".active-item");
+      expect(el).not.toBeNull();
+      return el as HTMLElement;
+    });
+    expect(within(item).getByText("step 2 implement")).toBeTruthy();
+  });
 });

@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
+import type { SessionSummary } from "../../../../src/schema/session.ts";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
@@ -32,6 +33,17 @@ function exportHint(x: { failed: number; dropped: number; queued: number }): str
   const lost = x.failed + x.dropped;
   if (lost > 0) return `${formatCount(lost)} not delivered`;
   return x.queued > 0 ? `${formatCount(x.queued)} on the way` : "as OTLP traces";
+}
+
+/**
+ * What an active session does between tool calls: the step another agent reported, else the
+ * model's turn. Other agents report calls once done, so they never show a current tool.
+ */
+function notInTool(s: SessionSummary): string {
+  if (s.currentStepName !== null || s.currentStepIndex !== null) {
+    return `step ${s.currentStepIndex ?? ""} ${s.currentStepName ?? ""}`.replace(/\s+/g, " ").trim();
+  }
+  return s.source === "telemetry" ? "working…" : "thinking…";
 }
 
 export function OverviewView() {
@@ -152,7 +164,7 @@ export function OverviewView() {
                         <Show
                           when={s.status === "waiting"}
                           fallback={
-                            <Show when={s.currentTool} fallback={<span class="muted">thinking…</span>}>
+                            <Show when={s.currentTool} fallback={<span class="muted">{notInTool(s)}</span>}>
                               {(tool) => (
                                 <>
                                   <span class={`tool-tag tool-${toolColorSlot(tool().toolName)}`}>
