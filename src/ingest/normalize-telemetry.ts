@@ -65,7 +65,12 @@ export function toTelemetryEvent(event: TelemetryEvent, clean: Sanitized, rx: Re
     filePaths: Array.isArray(e.filePaths) ? (e.filePaths as string[]) : [],
     command: typeof e.command === "string" ? e.command : null,
     durationMs: event.durationMs ?? null,
-    status: error ? "error" : event.type === "agent_complete" || exit === 0 ? "ok" : null,
+    // A reported call that did not fail went through, exit code or not (its tool call is ok too).
+    status: error
+      ? "error"
+      : event.type === "agent_complete" || event.type === "tool_call" || event.type === "bash_command" || exit === 0
+        ? "ok"
+        : null,
     error,
     summary: telemetrySummary(e, error),
     usage,

@@ -57,6 +57,13 @@ describe("TelemetryEvent sessions", () => {
     ]);
   });
 
+  it("marks a reported call ok on its event as on its tool call, also without an exit code", async () => {
+    const s = testSpanlight();
+    await post(s, ev("tool_call", { toolName: "read_file" }), ev("tool_call", { toolName: "x", errorMessage: "no" }));
+    const events = s.store.query({ limit: 10 }).events.reverse();
+    expect(events.map((e) => e.status)).toEqual(["ok", "error"]);
+  });
+
   it("keeps a command's summary whole in its tool call", async () => {
     const s = testSpanlight();
     await post(s, ev("bash_command", { command: "curl https://example.com/x", commandExitCode: 0 }));
