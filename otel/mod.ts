@@ -51,6 +51,28 @@ export type OtelPipeline = {
 // One line per kind of trouble per minute at most.
 const LOG_INTERVAL_MS = 60_000;
 
+/**
+ * A Jaeger search for every trace of a session (its turns, its lifecycle trace, another agent's
+ * runs): they all carry `session.id`. The time range runs from a minute before the session began
+ * to a day after its last event, so a session older than Jaeger's default hour is found too.
+ */
+export function sessionSearchLinker(jaegerUrl: string | null, serviceName: string) {
+  const base = jaegerUrl?.replace(/\/+$/, "") ?? null;
+  return (s: { sessionId: string; startedAt: string; lastEventAt: string }): string | null => {
+    if (!base) return null;
+    const micros = (ms: number) => String(Math.max(0, Math.round(ms)) * 1000);
+    const query = new URLSearchParams({
+      service: serviceName,
+      tags: JSON.stringify({ "session.id": s.sessionId }),
+      lookback: "custom",
+      start: micros(Date.parse(s.startedAt) - 60_000),
+      end: micros(Date.parse(s.lastEventAt) + 86_400_000),
+      limit: "100",
+    });
+    return `${base}/search?${query}`;
+  };
+}
+
 /** A turn's trace id and Jaeger link: pure (ids are derived), so it needs no pipeline state. */
 export function turnLinker(jaegerUrl: string | null) {
   const base = jaegerUrl?.replace(/\/+$/, "") ?? null;

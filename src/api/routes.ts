@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { ExportStats, Health } from "../schema/mod.ts";
 import { ApiError, formatPath } from "../server/api-error.ts";
-import { eventFilterSchema, type Store, type TraceLinker, toSessionDetail } from "../store/mod.ts";
+import { eventFilterSchema, type SessionLinker, type Store, type TraceLinker, toSessionDetail } from "../store/mod.ts";
 import { SSE_HEADERS, type StreamHub } from "../stream/mod.ts";
 
 export type ApiOptions = {
@@ -13,6 +13,7 @@ export type ApiOptions = {
   now: () => number;
   exportStats: () => ExportStats;
   linkTrace?: TraceLinker;
+  linkSession?: SessionLinker;
 };
 
 function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
@@ -38,7 +39,16 @@ function parseSeq(raw: string, where: string, min: 0 | 1): number {
 }
 
 /** The query API and the SSE stream: read-only views of the store. */
-export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, linkTrace }: ApiOptions): Hono {
+export function apiRoutes({
+  store,
+  hub,
+  version,
+  startedAtMs,
+  now,
+  exportStats,
+  linkTrace,
+  linkSession,
+}: ApiOptions): Hono {
   const app = new Hono();
 
   app.get("/api/events", (c) => c.json(store.query(parseQuery(eventFilterSchema, c.req.query()))));
@@ -55,7 +65,7 @@ export function apiRoutes({ store, hub, version, startedAtMs, now, exportStats, 
   app.get("/api/sessions/:id", (c) => {
     const state = store.session(c.req.param("id"));
     if (!state) throw new ApiError("not_found", `No session "${c.req.param("id")}".`);
-    return c.json(toSessionDetail(state, linkTrace));
+    return c.json(toSessionDetail(state, linkTrace, linkSession));
   });
 
   app.get("/api/files", (c) => c.json(store.files()));

@@ -281,6 +281,8 @@ export const sessionSummarySchema = z.object({
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
 export const sessionDetailSchema = sessionSummarySchema.extend({
+  /** Every trace of the session in Jaeger (a search by `session.id`) when export is on and `otel.jaegerUrl` is set. */
+  tracesUrl: z.string().nullable().optional(),
   turns: z.array(turnSchema),
   toolCalls: z.array(toolCallSchema),
   subagents: z.array(subagentSchema),

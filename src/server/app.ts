@@ -4,7 +4,7 @@ import type { Config } from "../config/config-schema.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
 import { OTLP_PATHS, type OtlpReceiver, otlpRoutes } from "../otlp/mod.ts";
 import type { ExportStats } from "../schema/mod.ts";
-import type { Store, TraceLinker } from "../store/mod.ts";
+import type { SessionLinker, Store, TraceLinker } from "../store/mod.ts";
 import type { StreamHub } from "../stream/mod.ts";
 import { ApiError } from "./api-error.ts";
 import { refuseCrossSite } from "./cross-site.ts";
@@ -21,6 +21,7 @@ export type AppOptions = {
   now: () => number;
   exportStats: () => ExportStats;
   linkTrace?: TraceLinker;
+  linkSession?: SessionLinker;
   /** OTLP/HTTP receiver for POST /v1/traces, /v1/logs, /v1/metrics; not mounted when absent. */
   otlp?: OtlpReceiver;
   /** Serves the dashboard (static assets + SPA fallback); a placeholder page when absent. */

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createOtelPipeline, type SpanExporter } from "../../otel/mod.ts";
+import { createOtelPipeline, type SpanExporter, sessionSearchLinker } from "../../otel/mod.ts";
 import { createWorkerOtelPipeline } from "../../otel/worker-pipeline.ts";
 import type { SpawnExportWorker } from "../../otel/worker-protocol.ts";
 import type { Config } from "../config/mod.ts";
@@ -109,6 +109,9 @@ export function createSpanlight({
     now: () => clock.now(),
     exportStats,
     linkTrace: config.otel.export.enabled ? (sessionId, turn) => otel.linkTurn(sessionId, turn) : undefined,
+    linkSession: config.otel.export.enabled
+      ? sessionSearchLinker(config.otel.jaegerUrl, config.otel.serviceName)
+      : undefined,
     otlp,
     ui,
     log,

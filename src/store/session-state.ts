@@ -212,14 +212,23 @@ export function sessionModels(state: SessionState): ModelUsage[] {
 /** Per-turn trace ids and links, supplied by the OTel exporter when export is on. */
 export type TraceLinker = (sessionId: string, turn: Turn) => { traceId: string; traceUrl: string | null } | null;
 
-export function toSessionDetail(state: SessionState, linkTrace?: TraceLinker): SessionDetail {
+/** A link to every trace of a session (a Jaeger search by session.id), when export is on. */
+export type SessionLinker = (s: { sessionId: string; startedAt: string; lastEventAt: string }) => string | null;
+
+export function toSessionDetail(
+  state: SessionState,
+  linkTrace?: TraceLinker,
+  linkSession?: SessionLinker,
+): SessionDetail {
   const turns = state.turns.map((t) => {
     const link = linkTrace?.(state.sessionId, t);
     const copy = { ...t, ...(t.tokens ? { tokens: { ...t.tokens } } : {}) };
     return link ? { ...copy, traceId: link.traceId, traceUrl: link.traceUrl } : copy;
   });
+  const summary = toSessionSummary(state);
   return {
-    ...toSessionSummary(state),
+    ...summary,
+    tracesUrl: linkSession?.(summary) ?? null,
     turns,
     toolCalls: [...state.toolCalls.values()].map((c) => ({
       ...c,

@@ -1,3 +1,4 @@
+import type { SpanExporter } from "../../otel/mod.ts";
 import { type ConfigInput, resolveConfig } from "../../src/config/mod.ts";
 import { createSpanlight } from "../../src/server/compose.ts";
 import { loadHooks } from "./fixtures.ts";
@@ -17,10 +18,14 @@ export function fixedClock(start = Date.parse("2026-11-21T10:00:00.000Z")) {
 }
 
 /** A Spanlight (no listener) for `app.request()` tests; config as the CLI would resolve it. */
-export function testSpanlight(config: ConfigInput = {}, clock = fixedClock()) {
+export function testSpanlight(
+  config: ConfigInput = {},
+  clock = fixedClock(),
+  extra: { spanExporter?: SpanExporter } = {},
+) {
   const resolved = resolveConfig([{ source: "test", values: config }]);
   if (!resolved.ok) throw new Error(resolved.error);
-  const spanlight = createSpanlight({ config: resolved.config, clock });
+  const spanlight = createSpanlight({ config: resolved.config, clock, ...extra });
   return { ...spanlight, clock, config: resolved.config };
 }
 

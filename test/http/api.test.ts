@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventsPage, Health, SessionSummary, Stats, ToolStats } from "../../src/schema/mod.ts";
+import type { EventsPage, Health, SessionDetail, SessionSummary, Stats, ToolStats } from "../../src/schema/mod.ts";
 import { fixedClock, postHook, replayScenario, testSpanlight } from "../helpers/app.ts";
 
 async function json<T>(res: Response | Promise<Response>): Promise<T> {
@@ -98,6 +98,26 @@ describe("sessions, stats, tools, agents, health", () => {
     const missing = await s.app.request("/api/sessions/nope");
     expect(missing.status).toBe(404);
     expect((await s.app.request("/api/nothing-here")).status).toBe(404);
+  });
+
+  it("links a session to all its traces in Jaeger when export is on", async () => {
+    const exporting = { export: { enabled: true, endpoint: "http://127.0.0.1:9/v1/traces", worker: false } };
+    const s = testSpanlight({ otel: { ...exporting, serviceName: "agents" } });
+    await replayScenario(s.app, "multi-turn");
+    const [summary] = s.store.sessions();
+    const detail = await json<SessionDetail>(s.app.request(`/api/sessions/${summary!.sessionId}`));
+    const url = new URL(detail.tracesUrl!);
+    expect(`${url.origin}${url.pathname}`).toBe("http://localhost:16686/search");
+    expect(url.searchParams.get("service")).toBe("agents");
+    expect(JSON.parse(url.searchParams.get("tags")!)).toEqual({ "session.id": summary!.sessionId });
+    expect(url.searchParams.get("lookback")).toBe("custom");
+    // Jaeger takes microseconds: from before the session began to after its last event.
+    expect(Number(url.searchParams.get("start"))).toBeLessThan(Date.parse(summary!.startedAt) * 1000);
+    expect(Number(url.searchParams.get("end"))).toBeGreaterThan(Date.parse(summary!.lastEventAt) * 1000);
+    await s.otel.shutdown();
+    const off = testSpanlight();
+    await replayScenario(off.app, "multi-turn");
+    expect((await json<SessionDetail>(off.app.request(`/api/sessions/${summary!.sessionId}`))).tracesUrl).toBeNull();
   });
 
   it("computes stats, per-tool durations and failure rates from real captures", async () => {

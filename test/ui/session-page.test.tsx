@@ -103,4 +103,21 @@ describe("session page", () => {
     expect(document.querySelector('tr.wf-row[data-key="outside"]')?.textContent).toContain("Agent run");
     expect(screen.getByText("1 implement")).toBeTruthy();
   });
+
+  it("links to every trace of the session in Jaeger when export is on, and not otherwise", async () => {
+    const r = await renderDashboard({
+      scenarios: ["multi-turn"],
+      path: `/sessions/${sessionOf("multi-turn")}`,
+      config: { otel: { export: { enabled: true } } },
+      spanExporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
+    });
+    const link = await waitFor(() => screen.getByRole("link", { name: "Traces" }));
+    expect(link.getAttribute("href")).toMatch(/^http:\/\/localhost:16686\/search\?service=claude-code&tags=/);
+    expect(link.getAttribute("target")).toBe("_blank");
+    await r.server.otel.shutdown();
+    cleanup();
+    await renderDashboard({ scenarios: ["multi-turn"], path: `/sessions/${sessionOf("multi-turn")}` });
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(0));
+    expect(screen.queryByRole("link", { name: "Traces" })).toBeNull();
+  });
 });

@@ -1,4 +1,5 @@
 import { render } from "@solidjs/testing-library";
+import type { SpanExporter } from "../../../otel/mod.ts";
 import type { ConfigInput } from "../../../src/config/mod.ts";
 import type { OtlpSignal } from "../../../src/otlp/mod.ts";
 import { App } from "../../../ui/src/app.tsx";
@@ -43,12 +44,14 @@ export async function renderDashboard(opts: {
   hooks?: Array<{ payload: unknown; headers?: Record<string, string> }>;
   /** TelemetryEvents (other agents) posted after the hooks, before the page loads. */
   telemetry?: unknown[];
+  /** Takes the spans when the config turns export on (nothing is sent anywhere). */
+  spanExporter?: SpanExporter;
   /** Events the page keeps (the app's default otherwise). */
   cap?: number;
   /** Called with each request's path before it is answered; the answer waits for the promise. */
   gate?: (path: string) => Promise<void> | undefined;
 }) {
-  const server = testSpanlight(opts.config);
+  const server = testSpanlight(opts.config, undefined, { spanExporter: opts.spanExporter });
   for (const sc of opts.scenarios ?? []) {
     await replayScenario(server.app, sc);
     if (opts.otlp) await postScenarioOtlp(server.app, sc, "json", opts.otlp === true ? undefined : opts.otlp);

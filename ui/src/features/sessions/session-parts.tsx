@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
 import { FileCountCells } from "../../components/file-path.tsx";
@@ -5,6 +6,7 @@ import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
+import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 
 /** Reads / writes / edits / searches per file the session touched. */
 export function FilesTouched(props: { files: readonly FileTouch[] }) {
@@ -57,5 +59,29 @@ export function Notices(props: { notices: readonly Notice[] }) {
         </For>
       </ol>
     </Show>
+  );
+}
+
+/** The session page's links: every trace of the session in Jaeger (when export is on), its live events. */
+export function SessionActions(props: { sessionId: string; tracesUrl: string | null }) {
+  return (
+    <span class="view-actions">
+      <Show when={toSafeHttpUrl(props.tracesUrl)}>
+        {(url) => (
+          <a
+            class="button"
+            href={url()}
+            target="_blank"
+            rel="noopener noreferrer"
+            title="Every trace of this session in Jaeger"
+          >
+            Traces
+          </a>
+        )}
+      </Show>
+      <A class="button" href={`/live?session=${encodeURIComponent(props.sessionId)}`}>
+        Live events
+      </A>
+    </span>
   );
 }

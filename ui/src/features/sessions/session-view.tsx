@@ -23,7 +23,7 @@ import { ItemDetail } from "./item-detail.tsx";
 import { createRefetchPace } from "./refetch-pace.ts";
 import { sessionDurationMs } from "./session-duration.ts";
 import { findItem, toRef } from "./session-item.ts";
-import { FilesTouched, Notices } from "./session-parts.tsx";
+import { FilesTouched, Notices, SessionActions } from "./session-parts.tsx";
 import { describeActiveTime, describeWork, hasActivity, UsageNote, UsageSourceTag } from "./session-usage.tsx";
 import { toWaterfall } from "./waterfall.ts";
 import { WaterfallView } from "./waterfall-view.tsx";
@@ -148,9 +148,7 @@ export function SessionView() {
                 {s().project ?? "Session"}{" "}
                 <StatusBadge status={s().status} title={s().waitingFor ? describeWaiting(s().waitingFor) : undefined} />
               </h1>
-              <A class="button" href={`/live?session=${encodeURIComponent(s().sessionId)}`}>
-                Live events
-              </A>
+              <SessionActions sessionId={s().sessionId} tracesUrl={s().tracesUrl ?? null} />
             </div>
             <Show when={s().status === "waiting"}>
               <p class="banner banner-wait" role="status">
