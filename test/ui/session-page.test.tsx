@@ -102,6 +102,7 @@ describe("session page", () => {
     await waitFor(() => expect(rowKeys()).toContain("outside"));
     expect(document.querySelector('tr.wf-row[data-key="outside"]')?.textContent).toContain("Agent run");
     expect(screen.getByText("1 implement")).toBeTruthy();
+    expect(screen.queryByText("Turns")).toBeNull();
   });
 
   it("links to every trace of the session in Jaeger when export is on, and not otherwise", async () => {

@@ -180,7 +180,10 @@ export function SessionView() {
                 <TimeAgo at={s().startedAt} />
               </Meta>
               <Meta label="Duration">{formatDuration(sessionDurationMs(s(), app.now()))}</Meta>
-              <Meta label="Turns">{s().turnCount}</Meta>
+              {/* Other agents' sessions have runs, not prompts: "Turns 0" would say nothing happened. */}
+              <Show when={s().source !== "telemetry" || s().turnCount > 0}>
+                <Meta label="Turns">{s().turnCount}</Meta>
+              </Show>
               <Show when={s().currentStepName !== null || s().currentStepIndex !== null}>
                 <Meta label="Step">{`${s().currentStepIndex ?? ""} ${s().currentStepName ?? ""}`.trim()}</Meta>
               </Show>
