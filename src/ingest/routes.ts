@@ -98,10 +98,8 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
       };
       const draft = toDraft(kind, item.value, rx, limits, prefix, batch ? undefined : bytes.byteLength);
       if (!draft.ok) return { index, status: "rejected", error: draft.error.toBody().error };
-      // TelemetryEvent ids are unique per event by contract: they double as idempotency keys, per
-      // agent, so two agents that number their events 1, 2, 3 do not drop each other's.
-      const implicit = kind === "telemetry" ? `telemetry:${draft.draft.agentId}\u0000${draft.draft.id}` : null;
-      const res = sink.append(draft.draft, key ?? implicit);
+      // TelemetryEvent ids are unique per event by contract: they double as idempotency keys.
+      const res = sink.append(draft.draft, key ?? (kind === "telemetry" ? `telemetry:${draft.draft.id}` : null));
       return res.status === "accepted"
         ? { index, status: "accepted", seq: res.event.seq }
         : { index, status: "duplicate", seq: res.seq };

@@ -25,9 +25,7 @@ export class AgentRuns {
     const agent = `${e.agentId ?? ""}\u0000${e.containerId ?? ""}`;
     let run = this.#current.get(agent);
     // A run whose session was evicted is over for good: re-creating it would show a stub of it.
-    // Named by its first event's id; by agent and id when that name is taken (ids that are
-    // counters, not the UUIDs the envelope asks for, repeat across agents).
-    if (run === undefined || startsTelemetryRun(e) || !known(run)) run = known(e.id) ? `${e.agentId}:${e.id}` : e.id;
+    if (run === undefined || startsTelemetryRun(e) || !known(run)) run = e.id;
     this.#current.delete(agent);
     this.#current.set(agent, run);
     if (this.#current.size > this.#max) this.#current.delete(this.#current.keys().next().value as string);

@@ -142,20 +142,4 @@ describe("TelemetryEvent durationMs", () => {
     expect(res.body.results[0].error.issues[0].path).toBe("[0].durationMs");
     expect(s.store.buffer().events).toBe(0);
   });
-
-  it("keeps two agents that number their events alike apart: no duplicates, no shared session", async () => {
-    const s = testSpanlight();
-    const counted = (agentId: string, id: string, type: string) => ({ ...ev(agentId, type), id });
-    const a = await post(s, counted("codex-1", "1", "agent_start"), counted("codex-1", "2", "tool_call"));
-    const b = await post(s, counted("aider-2", "1", "agent_start"), counted("aider-2", "2", "tool_call"));
-    expect([a.body.accepted, b.body.accepted]).toEqual([2, 2]);
-    const sessions = s.store.sessions();
-    expect(sessions.map((x) => [x.agentId, x.toolCallCount]).sort()).toEqual([
-      ["aider-2", 1],
-      ["codex-1", 1],
-    ]);
-    expect(sessions.map((x) => x.sessionId).sort()).toEqual(["1", "aider-2:1"]);
-    // The same event again is still a duplicate.
-    expect((await post(s, counted("aider-2", "2", "tool_call"))).body.duplicates).toBe(1);
-  });
 });
