@@ -10,13 +10,13 @@ export function mayHoldSurrogateEscape(text: string): boolean {
 }
 
 /**
- * Whether a protobuf body may decode to an unpaired surrogate: protobufjs makes one only of ED
- * followed by A0..BF (a surrogate written as UTF-8). ED alone is common in ids and timestamps.
+ * Whether a protobuf body may decode to an unpaired surrogate: protobufjs makes one only of an ED
+ * byte whose next byte has its 0x20 bit set (it reads continuation bytes as `b & 0x3F` without
+ * checking them: ED A0 80, but also ED 20 80). ED alone is common in ids and timestamps.
  */
 export function mayHoldSurrogateBytes(bytes: Uint8Array): boolean {
   for (let i = bytes.indexOf(0xed); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(0xed, i + 1)) {
-    const next = bytes[i + 1]!;
-    if (next >= 0xa0 && next <= 0xbf) return true;
+    if ((bytes[i + 1]! & 0x20) !== 0) return true;
   }
   return false;
 }

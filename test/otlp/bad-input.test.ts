@@ -207,13 +207,21 @@ describe("bad OTLP input gets the right 4xx", () => {
     const text = JSON.stringify(withSessionId("JSONID")).replaceAll("JSONID", String.raw`s\udc00-1`);
     expect((await json.app.request("/v1/logs", post(text, JSON_TYPE))).status).toBe(200);
     expect(json.store.sessions().map((x) => x.sessionId)).toEqual(["s\ufffd-1"]);
-    // protobufjs reads the bytes ED A0 80 (a surrogate written as UTF-8) as an unpaired half.
-    const proto = testSpanlight();
-    const bytes = serialize(decodeOtlpJson("logs", withSessionId("sSUR-2")), "protobuf");
-    const text8 = Buffer.from(bytes);
-    for (let at = text8.indexOf("SUR"); at !== -1; at = text8.indexOf("SUR", at + 3)) bytes.set([0xed, 0xa0, 0x80], at);
-    expect((await proto.app.request("/v1/logs", post(bytes, PROTO_TYPE))).status).toBe(200);
-    expect(proto.store.sessions().map((x) => x.sessionId)).toEqual(["s\ufffd-2"]);
+    // protobufjs reads ED A0 80 (a surrogate written as UTF-8) as an unpaired half, and ED 20 80
+    // and ED E0 80 too: it never checks continuation bytes.
+    for (const surrogate of [
+      [0xed, 0xa0, 0x80],
+      [0xed, 0x20, 0x80],
+      [0xed, 0xe0, 0x80],
+    ]) {
+      const proto = testSpanlight();
+      const bytes = serialize(decodeOtlpJson("logs", withSessionId("sSUR-2")), "protobuf");
+      const text8 = Buffer.from(bytes);
+      for (let at = text8.indexOf("SUR"); at !== -1; at = text8.indexOf("SUR", at + 3)) bytes.set(surrogate, at);
+      expect((await proto.app.request("/v1/logs", post(bytes, PROTO_TYPE))).status).toBe(200);
+      expect(proto.store.sessions().every((x) => x.sessionId.isWellFormed())).toBe(true);
+      expect(proto.store.sessions()).toHaveLength(1);
+    }
   });
 
   it("stores nothing from a rejected request and counts it", async () => {
