@@ -199,11 +199,18 @@ describe("TelemetryEvents as traces", () => {
       ev("agent_start", 1.5, { sessionId: sid }),
       ev("agent_complete", 2, { sessionId: sid }),
     ]);
+    await postTelemetry(s.app, ev("agent_start", 2.2, { sessionId: sid }));
+    await hook("Notification", 2.5, { message: "needs input", notification_type: "idle_prompt" });
+    await postTelemetry(s.app, ev("agent_complete", 2.8, { sessionId: sid }));
     await hook("PostToolUse", 3, { tool_name: "Bash", tool_use_id: "b1", tool_response: {} });
     await hook("Stop", 4);
     const spans = mapEvents([...s.store.query({ limit: 100 }).events].reverse()).spans;
     const [turn] = named(spans, "invoke_agent claude-code");
-    const [run] = named(spans, "invoke_agent codex-1");
+    const [run, second] = named(spans, "invoke_agent codex-1");
+    // A hook between a wrapper's start and complete still lands in Claude Code's own spans.
+    const withNotice = spans.filter((x) => x.events.some((e) => e.name === "notification"));
+    expect(withNotice.map((x) => x.traceId)).toEqual([turn!.traceId]);
+    expect(second!.events.map((e) => e.name)).not.toContain("notification");
     expect([turn!.startMs, turn!.endMs]).toEqual([T0, T0 + 4000]);
     expect(turn!.attributes["spanlight.incomplete"]).toBeUndefined();
     expect(named(spans, "execute_tool Bash")[0]!.parentSpanId).toBe(turn!.spanId);
