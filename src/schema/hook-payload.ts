@@ -71,7 +71,8 @@ export const hookPayloadSchema = z.looseObject({
   tool_use_id: id.optional(),
   tool_input: z.unknown().optional(),
   tool_response: z.unknown().optional(),
-  // Any number: one out of range (negative, over a week) is left out of the event, not the event refused.
+  // Any JSON number (1e309, which JSON.parse makes Infinity, is refused as not one): one out of
+  // range (negative, over a week) is left out of the event, not the event refused.
   duration_ms: z.number().optional(),
   error: z.unknown().optional(),
   is_interrupt: z.boolean().optional(),
