@@ -1,10 +1,10 @@
 import { createResource, For, Match, Show, Switch } from "solid-js";
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
 import type { NativeSpan, SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
+import { ExternalLink } from "../../components/external-link.tsx";
 import { JsonBlock } from "../../components/json-block.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatDuration } from "../../lib/format.ts";
-import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 import { formatExact } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { Times, UsageFields } from "./detail-parts.tsx";
@@ -18,7 +18,6 @@ function payloadField(e: NormalizedEvent | null | undefined, key: string): unkno
 }
 
 function TurnDetail(props: { turn: Turn }) {
-  const jaeger = () => toSafeHttpUrl(props.turn.traceUrl);
   return (
     <dl class="fields">
       <dt>Status</dt>
@@ -40,13 +39,9 @@ function TurnDetail(props: { turn: Turn }) {
       <Show when={props.turn.traceId}>
         <dt>Trace</dt>
         <dd class="mono">
-          <Show when={jaeger()} fallback={props.turn.traceId}>
-            {(url) => (
-              <a href={url()} target="_blank" rel="noopener noreferrer">
-                Open in Jaeger ↗
-              </a>
-            )}
-          </Show>
+          <ExternalLink href={props.turn.traceUrl} fallback={props.turn.traceId}>
+            Open in Jaeger ↗
+          </ExternalLink>
         </dd>
       </Show>
     </dl>

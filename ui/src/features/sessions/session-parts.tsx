@@ -1,12 +1,12 @@
 import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import type { FileTouch, Notice } from "../../../../src/schema/session.ts";
+import { ExternalLink } from "../../components/external-link.tsx";
 import { FileCountCells } from "../../components/file-path.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
-import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 
 /** Reads / writes / edits / searches per file the session touched. */
 export function FilesTouched(props: { files: readonly FileTouch[] }) {
@@ -66,19 +66,9 @@ export function Notices(props: { notices: readonly Notice[] }) {
 export function SessionActions(props: { sessionId: string; tracesUrl: string | null }) {
   return (
     <span class="view-actions">
-      <Show when={toSafeHttpUrl(props.tracesUrl)}>
-        {(url) => (
-          <a
-            class="button"
-            href={url()}
-            target="_blank"
-            rel="noopener noreferrer"
-            title="Every trace of this session in Jaeger"
-          >
-            Traces
-          </a>
-        )}
-      </Show>
+      <ExternalLink href={props.tracesUrl} class="button" title="Every trace of this session in Jaeger">
+        Traces
+      </ExternalLink>
       <A class="button" href={`/live?session=${encodeURIComponent(props.sessionId)}`}>
         Live events
       </A>

@@ -1,9 +1,9 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
+import { ExternalLink } from "../../components/external-link.tsx";
 import { Icon } from "../../components/icon.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
 import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
-import { toSafeHttpUrl } from "../../lib/safe-url.ts";
 import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts";
 import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
 import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
@@ -197,19 +197,9 @@ export function WaterfallView(props: {
                     <Icon name="spark" class="tone-icon tone-llm" title="LLM request" />
                   </Show>
                   <span class="wf-label">{row.label}</span>
-                  <Show when={toSafeHttpUrl(row.traceUrl)}>
-                    {(url) => (
-                      <a
-                        class="trace-link"
-                        href={url()}
-                        target="_blank"
-                        rel="noopener noreferrer"
-                        onClick={(e) => e.stopPropagation()}
-                      >
-                        Open in Jaeger ↗
-                      </a>
-                    )}
-                  </Show>
+                  <ExternalLink href={row.traceUrl} class="trace-link" onClick={(e) => e.stopPropagation()}>
+                    Open in Jaeger ↗
+                  </ExternalLink>
                   <span class="wf-detail muted">{row.detail}</span>
                 </td>
                 <td class="num nowrap">
