@@ -71,9 +71,9 @@ export const hookPayloadSchema = z.looseObject({
   tool_use_id: id.optional(),
   tool_input: z.unknown().optional(),
   tool_response: z.unknown().optional(),
-  // Any JSON number (1e309, which JSON.parse makes Infinity, is refused as not one): one out of
-  // range (negative, over a week) is left out of the event, not the event refused.
-  duration_ms: z.number().optional(),
+  // Any JSON number, 1e309 too (JSON.parse makes it Infinity): one out of range (negative, over a
+  // week, infinite) is left out of the event, not the event refused.
+  duration_ms: z.union([z.number(), z.literal(Infinity), z.literal(-Infinity)]).optional(),
   error: z.unknown().optional(),
   is_interrupt: z.boolean().optional(),
   prompt: z.string().optional(),

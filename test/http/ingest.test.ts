@@ -312,6 +312,15 @@ describe("bad input", () => {
     expect([call.status, call.durationMs]).toEqual(["ok", 0]);
   });
 
+  it("keeps a Post whose duration_ms is 1e309 (Infinity once parsed), without that figure", async () => {
+    const s = testSpanlight();
+    const body = JSON.stringify({ ...hook, hook_event_name: "PostToolUse", tool_use_id: "t-inf", duration_ms: 1 });
+    expect((await postHook(s.app, body.replace('"duration_ms":1', '"duration_ms":-1e309'))).status).toBe(204);
+    expect((await postHook(s.app, body.replace('"duration_ms":1', '"duration_ms":1e309'))).status).toBe(204);
+    expect(s.store.query({ limit: 2 }).events.map((e) => e.durationMs)).toEqual([null, null]);
+    expect(s.store.session("s1")!.toolCalls.size).toBe(1);
+  });
+
   it("keeps text with an unpaired surrogate, the half replaced by U+FFFD, and pairs whole", async () => {
     const s = testSpanlight();
     // JSON can spell half an emoji (a sender that cut a string between its two halves).
