@@ -6,7 +6,8 @@ import {
   findInstalled,
   hookBaseUrl,
 } from "./doctor-local.ts";
-import { checkCommandHook, checkHttpHook, checkOtlp, checkServer } from "./doctor-remote.ts";
+import { checkCommandHook, checkHttpHook, checkOtlp, checkServer, notContacted } from "./doctor-remote.ts";
+import { mayContact } from "./doctor-trust.ts";
 
 export type { Check, DoctorOptions } from "./doctor-local.ts";
 
@@ -18,11 +19,12 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const token = options.token ?? options.env.SPANLIGHT_TOKEN ?? null;
   const opts = { ...options, token };
   checkScripts(options.home, checks);
-  const up = await checkServer(base, token, checks);
-  if (installed && up) {
+  if (installed && !mayContact(base, installed, options)) {
+    checks.push(notContacted(base, installed, "Claude Code's events"));
+  } else if ((await checkServer(base, token, checks)) && installed) {
     await checkCommandHook(installed, opts, base, checks);
     await checkHttpHook(installed, opts, checks);
-    await checkOtlp(installed, token, checks);
+    await checkOtlp(installed, opts, checks);
   }
   checkSpool(options, checks);
   return checks;

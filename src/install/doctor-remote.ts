@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { checkOtlpArrival } from "../otlp/mod.ts";
 import { DOCTOR_SESSION_PREFIX, type ExportStats, type Health } from "../schema/mod.ts";
 import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
+import { headerValue, isInitCommand, mayContact } from "./doctor-trust.ts";
 import { HOOK_PATH } from "./hook-entries.ts";
 
 export async function checkServer(base: string, token: string | null, checks: Check[]): Promise<boolean> {
@@ -117,6 +118,15 @@ export async function checkCommandHook(installed: Installed, options: DoctorOpti
     .flat()
     .find((h) => h.type === "command" && typeof h.command === "string");
   if (!handler) return;
+  if (!isInitCommand(handler.command as string)) {
+    checks.push({
+      status: "warn",
+      title: "The command hook is not one spanlight init writes, so doctor did not run it",
+      detail: `${handler.command} (in ${installed.path})`,
+      fix: "Run spanlight init again, or test the command by hand.",
+    });
+    return;
+  }
   const sessionId = `${DOCTOR_SESSION_PREFIX}${randomUUID().slice(0, 8)}`;
   const logDir = mkdtempSync(join(tmpdir(), "spanlight-doctor-"));
   const log = join(logDir, "hook.log");
@@ -125,7 +135,8 @@ export async function checkCommandHook(installed: Installed, options: DoctorOpti
       ...options.env,
       HOME: options.home,
       SPANLIGHT_HOOK_LOG: log,
-      ...(options.url ? { SPANLIGHT_URL: `${base}${HOOK_PATH}` } : {}),
+      // The server checked above, even if the command bakes in another (the token goes nowhere else).
+      SPANLIGHT_URL: `${base}${HOOK_PATH}`,
       ...(options.token ? { SPANLIGHT_TOKEN: options.token } : {}),
     };
     const run = await runCommandHook(handler.command as string, testPayload(sessionId), env);
@@ -163,10 +174,8 @@ export async function checkHttpHook(installed: Installed, options: DoctorOptions
     .find((h) => h.type === "http");
   if (!handler) return;
   const headers: Record<string, string> = { "content-type": "application/json" };
-  for (const [k, v] of Object.entries((handler.headers ?? {}) as Record<string, string>)) {
-    headers[k] = v.replace(/\$\{?(\w+)\}?/g, (_, name: string) =>
-      name === "SPANLIGHT_TOKEN" ? (options.token ?? options.env[name] ?? "") : (options.env[name] ?? ""),
-    );
+  for (const [k, v] of Object.entries((handler.headers ?? {}) as Record<string, unknown>)) {
+    if (typeof v === "string") headers[k] = headerValue(v, handler.allowedEnvVars, options.env, options.token);
   }
   const url = options.url ? `${toBaseUrl(options.url)}${HOOK_PATH}` : String(handler.url);
   const sessionId = `${DOCTOR_SESSION_PREFIX}${randomUUID().slice(0, 8)}`;
@@ -194,9 +203,14 @@ export async function checkHttpHook(installed: Installed, options: DoctorOptions
 }
 
 /** With `init --otel`, Claude Code exports OTLP to Spanlight too: is it accepted, and has any arrived? */
-export async function checkOtlp(installed: Installed, token: string | null, checks: Check[]) {
+export async function checkOtlp(installed: Installed, options: DoctorOptions, checks: Check[]) {
   if (typeof installed.env.OTEL_EXPORTER_OTLP_ENDPOINT !== "string") return;
   const endpoint = installed.env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "");
+  if (!mayContact(endpoint, installed, options)) {
+    checks.push(notContacted(endpoint, installed, "Claude Code's own telemetry"));
+    return;
+  }
+  const token = options.token;
   const arrival = await checkOtlpArrival({ baseUrl: endpoint, token });
   const detail = arrival.lines.join("; ");
   switch (arrival.verdict) {
@@ -223,4 +237,14 @@ export async function checkOtlp(installed: Installed, token: string | null, chec
     default:
       arrival.verdict satisfies never;
   }
+}
+
+/** A server named only by a project's settings, elsewhere: said, not contacted. */
+export function notContacted(url: string, installed: Installed, what: string): Check {
+  return {
+    status: "warn",
+    title: `${installed.path} sends ${what} to ${url}, which doctor did not contact`,
+    detail: "a project's settings name a server off this machine; doctor sends your token only where you point it",
+    fix: `If you trust it: spanlight doctor --url ${url}`,
+  };
 }
