@@ -14,7 +14,8 @@ import { toUnifiedDiff } from "./text-diff.ts";
  * (idempotency, backups, foreign hooks untouched) testable on plain strings.
  */
 
-export type FileWrite = { path: string; text: string; executable?: boolean };
+/** A file to write; `modeOf` names a file whose permissions a new one takes. */
+export type FileWrite = { path: string; text: string; executable?: boolean; modeOf?: string };
 
 export type InitOptions = {
   scope: Scope;
@@ -81,7 +82,7 @@ export function planInit(options: InitOptions, where: Place, current: CurrentFil
 
   const writes: FileWrite[] = [];
   if (changed && current.settings !== null && !current.backupExists) {
-    writes.push({ path: backupPath(path), text: current.settings });
+    writes.push({ path: backupPath(path), text: current.settings, modeOf: path });
   }
   for (const name of HOOK_SCRIPT_NAMES) {
     writes.push({ path: join(hooksDir(where.home), name), text: hookScript(name), executable: true });

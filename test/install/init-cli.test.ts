@@ -101,6 +101,16 @@ describe("spanlight init / uninstall on real files", () => {
     expect(existsSync(`${settings}.spanlight-backup`)).toBe(false);
   });
 
+  it("keeps a private settings file private: the file, its backup and what uninstall restores", async () => {
+    // Settings often carry API keys under `env`; the user made the file readable by them alone.
+    writeFileSync(settings, ORIGINAL, { mode: 0o600 });
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(await initCommand([], io())).toBe(0);
+    expect([mode(settings), mode(`${settings}.spanlight-backup`)]).toEqual([0o600, 0o600]);
+    expect(await uninstallCommand([], io())).toBe(0);
+    expect(mode(settings)).toBe(0o600);
+  });
+
   it("uninstall removes a settings file that init created", async () => {
     await initCommand(["--project", "--docker"], io());
     const projectSettings = join(project, ".claude", "settings.json");
