@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Spanlight command hook for Claude Code (Python 3 standard library). spanlight-hook-version: 1
+# Spanlight command hook for Claude Code (Python 3 standard library). spanlight-hook-version: 2
 #
 # The same behaviour and spool layout as spanlight-hook.sh, for images without curl: the payload
 # is spooled, a detached child delivers the spool oldest first under a lock, and the hook exits 0
@@ -21,7 +21,8 @@ def env(name, default=""):
 
 
 def spool_dir():
-    return env("SPANLIGHT_SPOOL", os.path.join(env("HOME", "/tmp"), ".spanlight", "spool"))
+    home = env("HOME", "/tmp/spanlight-%d" % os.getuid())
+    return env("SPANLIGHT_SPOOL", os.path.join(home, ".spanlight", "spool"))
 
 
 def resolve_url(spool):
@@ -334,6 +335,8 @@ def detach_and_flush(spool):
 
 
 def main():
+    # Payloads hold prompts and commands: the spool and its files are the user's alone.
+    os.umask(0o077)
     if env("SPANLIGHT_ENABLED", env("TELEMETRY_ENABLED", "1")).lower() in ("0", "false", "no", "off"):
         sys.stdin.buffer.read()
         return

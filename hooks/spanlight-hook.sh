@@ -1,5 +1,5 @@
 #!/bin/sh
-# Spanlight command hook for Claude Code (POSIX sh + curl). spanlight-hook-version: 1
+# Spanlight command hook for Claude Code (POSIX sh + curl). spanlight-hook-version: 2
 #
 # Claude Code runs this for a hook event with the event's JSON on stdin. The hook never makes the
 # agent wait: it writes the payload to the spool directory and hands delivery to a
@@ -24,7 +24,9 @@
 # ---- foreground: all that Claude Code waits for --------------------------------------------
 # It comes first and ends in `exit`, so the shell never even parses the delivery code below.
 
-spool=${SPANLIGHT_SPOOL:-${HOME:-/tmp}/.spanlight/spool}
+# Payloads hold prompts and commands: the spool and its files are the user's alone.
+umask 077
+spool=${SPANLIGHT_SPOOL:-${HOME:-/tmp/spanlight-$(id -u)}/.spanlight/spool}
 if [ "${1:-}" != --deliver ] && [ "${1:-}" != --flush ]; then
   case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in
     # Any case, as the Python hook reads it (Off, NO, False).

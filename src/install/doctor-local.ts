@@ -96,8 +96,11 @@ export function checkScripts(home: string, checks: Check[]): void {
     const text = readIfExists(join(dir, name));
     if (text === null) problems.push(`${name} is missing`);
     else if (text !== hookScript(name)) {
+      const [theirs, ours] = [hookScriptVersion(text) ?? "?", hookScriptVersion(hookScript(name))];
       problems.push(
-        `${name} is version ${hookScriptVersion(text) ?? "?"}, this spanlight ships ${hookScriptVersion(hookScript(name))}`,
+        theirs === ours
+          ? `${name} differs from the one this spanlight ships`
+          : `${name} is version ${theirs}, this spanlight ships ${ours}`,
       );
     }
   }

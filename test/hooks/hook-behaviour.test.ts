@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CaptureServer, createCaptureServer } from "./helpers/capture-server.ts";
@@ -141,6 +141,14 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     // Late payloads keep the time they fired at, in firing order.
     const times = server.requests.flatMap((r) => r.headers["x-spanlight-time"]!.split(",")).map(Date.parse);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it("keeps what it spools (prompts, commands) readable by the user alone", async () => {
+    await server.stop();
+    await hook("UserPromptSubmit");
+    await spoolSettles(1);
+    const file = join(spool, readSpool(spool).pending[0]!);
+    expect([statSync(spool).mode & 0o777, statSync(file).mode & 0o777]).toEqual([0o700, 0o600]);
   });
 
   it("survives 50 parallel invocations without corrupting the spool", async () => {
