@@ -12,7 +12,7 @@ import { createSpanMapper } from "./span-mapper.ts";
 
 export { otelEnvToConfig } from "./env-config.ts";
 export { createExportQueue, type Scheduler, type SendResult } from "./export-queue.ts";
-export { postOtlp } from "./otlp-transport.ts";
+export { postOtlp, shownUrl } from "./otlp-transport.ts";
 export { createOtlpSpanExporter, type ReadableSpan, type SpanExporter } from "./sdk-tracer.ts";
 export type { FinishedSpan, SpanCommand } from "./span-command.ts";
 

@@ -106,11 +106,11 @@ export function invalidEndpoint(url: string): string | null {
   try {
     protocol = new URL(url).protocol;
   } catch {
-    return `otel.export.endpoint ${url} is not a URL`;
+    return `otel.export.endpoint ${shownUrl(url)} is not a URL`;
   }
   return protocol === "http:" || protocol === "https:"
     ? null
-    : `otel.export.endpoint ${url} is not an http:// or https:// URL`;
+    : `otel.export.endpoint ${shownUrl(url)} is not an http:// or https:// URL`;
 }
 
 /** One OTLP/HTTP export request with web-standard fetch (the same on Node, Deno and Bun). */
@@ -143,7 +143,7 @@ export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
         }
         return {
           ok: false,
-          error: `HTTP ${res.status} from ${url}: redirected to ${to ?? "nowhere"}; set otel.export.endpoint to the URL the receiver wants`,
+          error: `HTTP ${res.status} from ${shownUrl(url)}: redirected to ${to ? shownUrl(to) : "nowhere"}; set otel.export.endpoint to the URL the receiver wants`,
           retryable: false,
         };
       }
@@ -156,21 +156,46 @@ export async function postOtlp(req: OtlpPost): Promise<OtlpPostResult> {
           ok: true,
           partial: {
             rejected: partial.rejected,
-            detail: `HTTP ${res.status} from ${url}: partial success, ${partial.rejected} rejected${why}`,
+            detail: `HTTP ${res.status} from ${shownUrl(url)}: partial success, ${partial.rejected} rejected${why}`,
           },
         };
       }
       const detail = firstLine(reply);
       return {
         ok: false,
-        error: `HTTP ${res.status} from ${url}${detail ? `: ${detail}` : ""}`,
+        error: `HTTP ${res.status} from ${shownUrl(url)}${detail ? `: ${detail}` : ""}`,
         retryable: RETRYABLE_STATUS.has(res.status),
         retryAfterMs: retryAfterMs(res),
         tooLarge: res.status === 413 || undefined,
       };
     }
   } catch (err) {
-    return { ok: false, error: `POST ${url} failed: ${describe(err)}`, retryable: true, unreachable: true };
+    // Some runtimes quote the URL in the error (one with a password, for instance): never in full.
+    const why = describe(err).replaceAll(url, shownUrl(url)).replaceAll(hrefOf(url), shownUrl(url));
+    return { ok: false, error: `POST ${shownUrl(url)} failed: ${why}`, retryable: true, unreachable: true };
+  }
+}
+
+/**
+ * A URL as errors show it (in /health, which answers without a token, and in the log): a user
+ * name, password or query string, where backends take API keys, is hidden.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) [u.username, u.password] = ["***", ""];
+    if (u.search) u.search = "***";
+    return u.href;
+  } catch {
+    return url.replace(/[?@].*$/s, "…");
+  }
+}
+
+function hrefOf(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
   }
 }
 

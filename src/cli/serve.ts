@@ -1,4 +1,4 @@
-import { otelEnvToConfig } from "../../otel/mod.ts";
+import { otelEnvToConfig, shownUrl } from "../../otel/mod.ts";
 import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
 import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
@@ -117,7 +117,7 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   rt.out(`  hooks      POST ${base}/v1/hooks/claude-code   (spanlight init installs them)`);
   rt.out(`  otlp       ${base}/v1/{traces,logs,metrics}   (spanlight init --otel points Claude Code here)`);
   if (config.otel.export.enabled)
-    rt.out(`  export     ${config.otel.export.endpoint} (${config.otel.export.protocol})`);
+    rt.out(`  export     ${shownUrl(config.otel.export.endpoint)} (${config.otel.export.protocol})`);
   if (config.server.token) rt.out("  auth       bearer token required");
   return new Promise<number>((resolve) => {
     rt.onShutdown(async (signal) => {

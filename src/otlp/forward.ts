@@ -1,5 +1,5 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
-import { createExportQueue, postOtlp, type Scheduler } from "../../otel/mod.ts";
+import { createExportQueue, postOtlp, type Scheduler, shownUrl } from "../../otel/mod.ts";
 import type { Config } from "../config/config-schema.ts";
 import type { OtlpStats } from "../schema/mod.ts";
 import type { ResourceLogs, ResourceSpans } from "./otlp-model.ts";
@@ -43,13 +43,15 @@ function createBodyForwarder({ endpoint, headers, export: exp, scheduler, log }:
       // One line a minute at most: a backend down for an hour must not flood the log.
       if (Date.now() - lastLogged < 60_000) return;
       lastLogged = Date.now();
-      log(`otlp: forwarding to ${endpoint} failed${final ? ", giving up on a request" : ", will retry"}: ${error}`);
+      log(
+        `otlp: forwarding to ${shownUrl(endpoint)} failed${final ? ", giving up on a request" : ", will retry"}: ${error}`,
+      );
     },
   });
   return {
     push: (item: Body) => queue.push(item),
     flush: () => queue.flush(),
-    stats: () => ({ endpoint, ...queue.stats() }),
+    stats: () => ({ endpoint: shownUrl(endpoint), ...queue.stats() }),
   };
 }
 

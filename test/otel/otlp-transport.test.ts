@@ -212,6 +212,17 @@ describe("OTLP/HTTP transport against a real receiver", () => {
     expect(!result.ok && result.error).not.toContain("s3cret");
   });
 
+  it("never quotes a key in the endpoint's query or user info: errors reach /health, which needs no token", async () => {
+    const r = await receiver((_req, res) => res.writeHead(401).end("invalid api key"));
+    const refused = await postTo(`${r.url}/v1/traces?api-key=QUERYKEY123`);
+    // Node's fetch refuses a URL with credentials, quoting it in its error.
+    const withPassword = await postTo(`${r.url.replace("//", "//user:PASSWORD123@")}/v1/traces`);
+    await r.close();
+    expect(!refused.ok && refused.error).toBe(`HTTP 401 from ${r.url}/v1/traces?***: invalid api key`);
+    expect(!withPassword.ok && withPassword.error).toContain(`POST ${r.url.replace("//", "//***@")}/v1/traces failed`);
+    expect(JSON.stringify([refused, withPassword])).not.toMatch(/QUERYKEY123|PASSWORD123|user:/);
+  });
+
   it("says an endpoint without http:// or https:// is wrong instead of retrying it", async () => {
     const result = await postTo("localhost:4318/v1/traces");
     expect(result).toEqual({
