@@ -1,6 +1,7 @@
 import { type FileTouchOp, toFileOps } from "../ingest/file-paths.ts";
 import { oneLine } from "../ingest/summarize.ts";
 import type { ModelUsage, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
+import { joinEarlyNative } from "./session-otlp.ts";
 import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from "./session-state.ts";
 
 // Operations on a session's turns, tool calls, subagents, files and notices, used by the reducer.
@@ -190,6 +191,7 @@ export function addCall(
   };
   state.toolCalls.set(call.toolUseId, call);
   state.toolCallCount++;
+  if (state.earlyNative.size > 0) joinEarlyNative(state, call);
   // A call timed back from its duration (a Post whose Pre was missed, a TelemetryEvent) may have
   // begun before anything else the session saw: the session began then too.
   if (at < state.startedAt) state.startedAt = at;

@@ -135,38 +135,64 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
   assignTurn(state, r, turn);
 }
 
-function nativeOf(call: ToolCall): NativeToolInfo {
-  call.native ??= {
-    decision: null,
-    decisionSource: null,
-    success: null,
-    durationMs: null,
-    resultBytes: null,
-    error: null,
-  };
-  return call.native;
+function emptyNative(): NativeToolInfo {
+  return { decision: null, decisionSource: null, success: null, durationMs: null, resultBytes: null, error: null };
+}
+
+/** Early tool events kept per session until their hook call starts (a batch of OTLP logs can beat a slow hook). */
+const MAX_EARLY_NATIVE = 256;
+
+/**
+ * Where a tool event's facts go: its hook call, or (when the hook has not reported the call yet)
+ * a holding entry joined by `joinEarlyNative` when it does. Null without a tool_use_id.
+ */
+function nativeFor(state: SessionState, e: NormalizedEvent): { info: NativeToolInfo; countedError: boolean } | null {
+  if (!e.toolUseId) return null;
+  const call = state.toolCalls.get(e.toolUseId);
+  if (call) {
+    call.native ??= emptyNative();
+    return { info: call.native, countedError: false };
+  }
+  let early = state.earlyNative.get(e.toolUseId);
+  if (!early) {
+    early = { info: emptyNative(), countedError: false };
+    state.earlyNative.set(e.toolUseId, early);
+    if (state.earlyNative.size > MAX_EARLY_NATIVE) state.earlyNative.delete(state.earlyNative.keys().next().value!);
+  }
+  return early;
+}
+
+/** A hook call has started: what Claude Code's telemetry already said about it joins it. */
+export function joinEarlyNative(state: SessionState, call: ToolCall): void {
+  const early = state.earlyNative.get(call.toolUseId);
+  if (!early) return;
+  state.earlyNative.delete(call.toolUseId);
+  call.native = early.info;
+  // Counted while no hook had reported the call; its PostToolUseFailure counts it now.
+  if (early.countedError) state.errorCount--;
 }
 
 function onToolEvent(state: SessionState, e: NormalizedEvent): void {
-  const call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
+  const target = nativeFor(state, e);
   if (e.type === "claude_code.tool_decision") {
-    if (!call) return;
-    const native = nativeOf(call);
-    native.decision = textOf(field(e, "decision"));
-    native.decisionSource = textOf(field(e, "source"));
+    if (!target) return;
+    target.info.decision = textOf(field(e, "decision"));
+    target.info.decisionSource = textOf(field(e, "source"));
     return;
   }
   const success = boolOf(field(e, "success"));
-  // A failed call the hooks did not see still counts as an error once; with hooks, PostToolUseFailure counted it.
-  if (!call) {
-    if (success === false) state.errorCount++;
-    return;
+  // A failure counts once: from the hook call's PostToolUseFailure when there is a hook call, else
+  // here (undone by joinEarlyNative if the hook call turns up after all).
+  const calledBefore = e.toolUseId ? state.toolCalls.has(e.toolUseId) : false;
+  if (success === false && !calledBefore && !target?.countedError) {
+    state.errorCount++;
+    if (target) target.countedError = true;
   }
-  const native = nativeOf(call);
-  native.success = success;
-  native.durationMs = e.durationMs;
-  native.resultBytes = numberOf(field(e, "tool_result_size_bytes"));
-  native.error = success === false ? (e.error ?? textOf(field(e, "error"))) : null;
+  if (!target) return;
+  target.info.success = success;
+  target.info.durationMs = e.durationMs;
+  target.info.resultBytes = numberOf(field(e, "tool_result_size_bytes"));
+  target.info.error = success === false ? (e.error ?? textOf(field(e, "error"))) : null;
 }
 
 /** Applies one OTLP log event to its session (after the common bookkeeping in the reducer). */

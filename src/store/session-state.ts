@@ -3,6 +3,7 @@ import type {
   LlmRequest,
   ModelUsage,
   NativeSpan,
+  NativeToolInfo,
   Notice,
   SessionActivity,
   SessionDetail,
@@ -88,6 +89,11 @@ export type SessionState = {
    * Claude Code's own telemetry repeats them (tool_result, api_error) and is not counted again.
    */
   hooked: boolean;
+  /**
+   * Claude Code's own tool events (tool_decision, tool_result) that came before the hook call
+   * they describe, by tool_use_id: joined when it starts. Bounded (oldest dropped).
+   */
+  earlyNative: Map<string, { info: NativeToolInfo; countedError: boolean }>;
   nativeSpans: NativeSpan[];
   /** Turn of each native trace (a Claude Code trace is one interaction), learnt from joined spans. */
   traceTurns: Map<string, number>;
@@ -146,6 +152,7 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     llmRequestCount: 0,
     apiErrorCount: 0,
     hooked: false,
+    earlyNative: new Map(),
     nativeSpans: [],
     traceTurns: new Map(),
     otlpLastAt: null,

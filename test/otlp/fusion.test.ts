@@ -140,6 +140,26 @@ describe("joins", () => {
     expect(d.errorCount).toBe(before.errorCount);
   });
 
+  it("joins Claude Code's tool events that arrive before their hooks, and counts each failure once", async () => {
+    // A batch of OTLP logs can beat a slow hook (the command hook spools first): same result.
+    const hooksFirst = testSpanlight();
+    await replayScenario(hooksFirst.app, "failing-tool");
+    await postScenarioOtlp(hooksFirst.app, "failing-tool");
+    const otlpFirst = testSpanlight();
+    await postScenarioOtlp(otlpFirst.app, "failing-tool");
+    await replayScenario(otlpFirst.app, "failing-tool");
+    const first = await detail(hooksFirst.app, "9cb35c5a-fb1b-4a5b-813f-cbf66847ed57");
+    const late = await detail(otlpFirst.app, "9cb35c5a-fb1b-4a5b-813f-cbf66847ed57");
+    expect(late.toolCalls.map((c) => [c.toolUseId, c.native])).toEqual(
+      first.toolCalls.map((c) => [c.toolUseId, c.native]),
+    );
+    expect(late.toolCalls.filter((c) => c.native !== null)).toHaveLength(late.toolCalls.length - 2);
+    expect([late.errorCount, late.turns.map((t) => t.errorCount)]).toEqual([
+      first.errorCount,
+      first.turns.map((t) => t.errorCount),
+    ]);
+  });
+
   it("keeps native spans in the session, each on its turn, with tool and request joins", async () => {
     const s = testSpanlight();
     await replayScenario(s.app, "multi-turn");
