@@ -7,7 +7,8 @@ import type { z } from "zod";
  * parse builds a copy of every payload only for the copy to be thrown away.
  *
  * Only the constructs the schemas use are understood (strings with length bounds, numbers with
- * bounds, booleans, unknown, arrays of unknown, optional, loose objects); for any other construct
+ * bounds, booleans, literals, unions of these, unknown, arrays of unknown, optional, loose
+ * objects); for any other construct
  * compilation returns null and callers use zod alone.
  */
 export type QuickAccept = (value: unknown) => boolean;
@@ -19,6 +20,8 @@ type Def = {
   element?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   catchall?: z.ZodType;
+  options?: z.ZodType[];
+  values?: unknown[];
 };
 
 function defOf(schema: z.ZodType): Def {
@@ -77,6 +80,15 @@ function compile(schema: z.ZodType): QuickAccept | null {
     }
     case "object":
       return compileObject(def);
+    case "literal": {
+      const values = def.values ?? [];
+      return def.checks?.length ? null : (v) => values.includes(v);
+    }
+    case "union": {
+      const options = (def.options ?? []).map(compile);
+      if (options.length === 0 || options.some((o) => o === null)) return null;
+      return (v) => options.some((o) => o!(v));
+    }
     default:
       return null;
   }
