@@ -65,6 +65,22 @@ export function interruptTurn(state: SessionState, turn: Turn, at: string, why: 
   }
 }
 
+/** Ends running subagents and their running calls (the session ended, or went silent). */
+export function interruptSubagents(state: SessionState, at: string, why: string, effects: SessionEffects): void {
+  if (!hasRunningSubagents(state)) return;
+  for (const sub of state.subagents.values()) {
+    if (sub.status !== "running") continue;
+    sub.status = "interrupted";
+    sub.endedAt = at;
+  }
+  for (const call of state.toolCalls.values()) {
+    if (call.status === "running" && call.subagentId) {
+      finishCall(call, at, null, "interrupted", why);
+      effects.finishedCalls.push(call);
+    }
+  }
+}
+
 export function finishCall(
   call: ToolCall,
   at: string,
@@ -270,7 +286,8 @@ export function endCall(
     if (turn) turn.errorCount++;
   }
   effects.finishedCalls.push(call);
-  touchFiles(state, e, at, limits);
+  // A failed Read read nothing, a failed Edit changed nothing.
+  if (status === "ok") touchFiles(state, e, at, limits);
   if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);
 }
 

@@ -8,6 +8,7 @@ import {
   endCall,
   finishCall,
   hasRunningSubagents,
+  interruptSubagents,
   interruptTurn,
   payloadField,
   resolveWaits,
@@ -60,7 +61,9 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   if (e.source === "claude-code-hook") state.hooked = true;
   // Another agent's usage report or step after its `agent_complete` does not reopen the run; a start does.
   const reopens = e.source === "telemetry" ? startsTelemetryRun(e) : e.type !== "SessionEnd";
-  if (state.status === "ended" && reopens) {
+  // Only what happened after the end: a spooled hook delivered late (a SessionStart held while the
+  // server was down) carries its own, earlier time and must not bring the ended session back.
+  if (state.status === "ended" && reopens && (state.completedAt === null || at > state.completedAt)) {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
     state.completedAt = null;
   }
@@ -143,12 +146,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     case "agent_complete": {
       const turn = currentTurn(state);
       if (turn) interruptTurn(state, turn, at, "session ended", effects);
-      for (const sub of state.subagents.values()) {
-        if (sub.status === "running") {
-          sub.status = "interrupted";
-          sub.endedAt = at;
-        }
-      }
+      interruptSubagents(state, at, "session ended", effects);
       state.status = "ended";
       state.completedAt = at;
       state.waitingFor = null;
@@ -166,10 +164,15 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
 /** Marks a running turn interrupted when its session has been silent for `timeoutMs` (Esc fires no hook). */
 export function expireIdleTurn(state: SessionState, nowMs: number, timeoutMs: number): SessionEffects | null {
   const turn = currentTurn(state);
-  if (!turn) return expireSilentRun(state, nowMs, timeoutMs) ? { finishedCalls: [] } : null;
+  if (!turn && !hasRunningSubagents(state)) {
+    return expireSilentRun(state, nowMs, timeoutMs) ? { finishedCalls: [] } : null;
+  }
   if (nowMs - state.lastEventMs < timeoutMs) return null;
   const effects: SessionEffects = { finishedCalls: [] };
-  interruptTurn(state, turn, new Date(state.lastEventMs + timeoutMs).toISOString(), "idle timeout", effects);
+  const at = new Date(state.lastEventMs + timeoutMs).toISOString();
+  // The whole session has been silent, subagents included (background ones outlive their turn).
+  if (turn) interruptTurn(state, turn, at, "idle timeout", effects);
+  interruptSubagents(state, at, "idle timeout", effects);
   state.status = "interrupted";
   state.waitingFor = null;
   return effects;

@@ -72,6 +72,13 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     if (event.subagentId && !event.subagentType && event.sessionId) {
       event.subagentType = sessions.get(event.sessionId)?.subagents.get(event.subagentId)?.agentType ?? null;
     }
+    // An HTTP hook from settings that name no agent or host (a shared project's) belongs to the
+    // agent its session's command hooks named (SessionStart is a command hook in every mode).
+    if (event.agentId === null && event.source === "claude-code-hook" && event.sessionId) {
+      const session = sessions.get(event.sessionId);
+      event.agentId = session?.agentId ?? null;
+      event.hostName ??= session?.hostName ?? null;
+    }
     if (idempotencyKey) keys.set(idempotencyKey, event.seq);
     ring.push(event);
     const nowMs = clock.now();

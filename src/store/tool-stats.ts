@@ -51,12 +51,14 @@ export class ToolStatsTable {
     // event both started and ended (a TelemetryEvent `tool_call`): no PreToolUse counted it.
     if (call.startSeq === null || call.startSeq === call.endSeq) acc.started++;
     acc.finished++;
-    if (call.status !== "ok") {
+    // A denial is the user's decision, not the tool failing (sessions do not count it as an error either).
+    if (call.status !== "ok" && call.status !== "denied") {
       acc.failures++;
       acc.lastError = call.error;
       acc.lastErrorAt = call.endedAt;
     }
-    if (call.durationMs !== null && call.status !== "interrupted") {
+    // Interrupted and denied calls did not run to their end: their time says nothing about the tool.
+    if (call.durationMs !== null && call.status !== "interrupted" && call.status !== "denied") {
       if (acc.durations.length < DURATION_WINDOW) acc.durations.push(call.durationMs);
       else acc.durations[acc.next] = call.durationMs;
       acc.next = (acc.next + 1) % DURATION_WINDOW;

@@ -94,6 +94,71 @@ describe("session and turn state machine", () => {
     expect(detail().turns[0]).toMatchObject({ status: "interrupted", outcome: "idle timeout" });
   });
 
+  it.each([
+    ["SessionEnd", "session ended"],
+    ["silence", "idle timeout"],
+  ])("ends a subagent and its running calls on %s, not only the turn", async (how, outcome) => {
+    const { s, clock, send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    await send({
+      hook_event_name: "PreToolUse",
+      prompt_id: "p1",
+      tool_name: "Agent",
+      tool_use_id: "a1",
+      tool_input: {},
+    });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub1", agent_type: "Explore" });
+    await send({ hook_event_name: "PreToolUse", agent_id: "sub1", tool_name: "Bash", tool_use_id: "b1" });
+    if (how === "SessionEnd") await send({ hook_event_name: "SessionEnd", reason: "other" });
+    else {
+      clock.advance(60_000);
+      s.store.sweep();
+    }
+    const d = detail();
+    expect(d.subagents[0]).toMatchObject({ status: "interrupted" });
+    expect(d.toolCalls.find((c) => c.toolUseId === "b1")).toMatchObject({ status: "interrupted", error: outcome });
+    expect(d.currentTool).toBeNull();
+    const bash = (await (await s.app.request("/api/tools")).json()).find(
+      (t: { toolName: string }) => t.toolName === "Bash",
+    );
+    expect(bash.running).toBe(0);
+  });
+
+  it("marks a session silent while only a background subagent runs interrupted after the idle timeout", async () => {
+    const { s, clock, send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub1", agent_type: "Explore" });
+    await send({ hook_event_name: "Stop", prompt_id: "p1" });
+    expect(detail().status).toBe("active");
+    clock.advance(60_000);
+    s.store.sweep();
+    expect([detail().status, detail().subagents[0]!.status]).toEqual(["interrupted", "interrupted"]);
+  });
+
+  it("counts files only for calls that ran: a failed Read read nothing", async () => {
+    const { s, send } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    for (const [id, path, hook] of [
+      ["r1", "/work/app/missing.txt", "PostToolUseFailure"],
+      ["r2", "/work/app/there.txt", "PostToolUse"],
+    ]) {
+      const call = { prompt_id: "p1", tool_name: "Read", tool_use_id: id, tool_input: { file_path: path } };
+      await send({ hook_event_name: "PreToolUse", ...call });
+      await send({ hook_event_name: hook, ...call, error: "File does not exist." });
+    }
+    const files = (await (await s.app.request("/api/files")).json()) as Array<{ path: string }>;
+    expect(files.map((f) => f.path)).toEqual(["/work/app/there.txt"]);
+  });
+
+  it("does not count a denied call as the tool failing, nor its wait as the tool's duration", async () => {
+    const { s, send } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    await send({ hook_event_name: "PreToolUse", prompt_id: "p1", tool_name: "Write", tool_use_id: "w1" });
+    await send({ hook_event_name: "PermissionDenied", prompt_id: "p1", tool_name: "Write", tool_use_id: "w1" });
+    const [write] = (await (await s.app.request("/api/tools")).json()) as Array<Record<string, unknown>>;
+    expect(write).toMatchObject({ toolName: "Write", count: 1, running: 0, failures: 0, p50Ms: null });
+  });
+
   it("ends in error on StopFailure and recovers on the next prompt", async () => {
     const { send, detail } = session();
     await send({ hook_event_name: "UserPromptSubmit", prompt: "x", prompt_id: "p1" });
@@ -191,6 +256,30 @@ describe("late delivery", () => {
       startedAt: "2026-11-21T10:00:01.000Z",
       lastEventAt: "2026-11-21T10:00:05.000Z",
     });
+  });
+
+  it("gives an HTTP hook that names no agent (shared project settings) its session's agent", async () => {
+    const s = testSpanlight();
+    const start = { session_id: "s-http", hook_event_name: "SessionStart", source: "startup" };
+    await postHook(s.app, start, { "x-spanlight-agent": "vm", "x-spanlight-host": "vm" });
+    await postHook(s.app, { session_id: "s-http", hook_event_name: "UserPromptSubmit", prompt: "x" });
+    const page = await (await s.app.request("/api/events?agentId=vm")).json();
+    expect(page.events.map((e: { type: string; hostName: string }) => [e.type, e.hostName])).toEqual([
+      ["UserPromptSubmit", "vm"],
+      ["SessionStart", "vm"],
+    ]);
+  });
+
+  it("stays ended when an event from before its end arrives late (a spooled SessionStart)", async () => {
+    const s = testSpanlight();
+    const at = (t: string) => ({ "x-spanlight-time": `2026-11-21T10:00:0${t}.000Z` });
+    await postHook(s.app, { session_id: "late", hook_event_name: "UserPromptSubmit", prompt: "x" }, at("2"));
+    await postHook(s.app, { session_id: "late", hook_event_name: "SessionEnd", reason: "exit" }, at("5"));
+    await postHook(s.app, { session_id: "late", hook_event_name: "SessionStart", source: "startup" }, at("1"));
+    expect(s.store.sessions()[0]).toMatchObject({ status: "ended", completedAt: "2026-11-21T10:00:05.000Z" });
+    // A resume (a start after the end) still reopens it.
+    await postHook(s.app, { session_id: "late", hook_event_name: "SessionStart", source: "resume" }, at("8"));
+    expect(s.store.sessions()[0]).toMatchObject({ status: "idle", completedAt: null });
   });
 
   it("puts each subagent under the Agent call that asked for its type, even when they start out of order", async () => {
