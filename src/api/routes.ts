@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { ExportStats, Health } from "../schema/mod.ts";
 import { ApiError, formatPath } from "../server/api-error.ts";
 import { eventFilterSchema, type SessionLinker, type Store, type TraceLinker, toSessionDetail } from "../store/mod.ts";
-import { SSE_HEADERS, type StreamHub } from "../stream/mod.ts";
+import { parseEventId, SSE_HEADERS, type StreamHub } from "../stream/mod.ts";
 
 export type ApiOptions = {
   store: Store;
@@ -77,10 +77,12 @@ export function apiRoutes({
     const { lastEventId: lastQuery, bootId, token: _token, ...rest } = c.req.query();
     const filter = parseQuery(streamFilterSchema, rest);
     const raw = c.req.header("last-event-id") ?? lastQuery ?? null;
-    const lastEventId = raw === null ? null : parseSeq(raw, "lastEventId", 0);
+    // The id an event carried (`130@1a2b3c4d`, its run's tag after the @), or a bare sequence id.
+    const parsed = raw === null ? null : parseEventId(raw);
+    const lastEventId = raw === null ? null : (parsed?.seq ?? parseSeq(raw, "lastEventId", 0));
     // HEAD gets the headers only: it must not open a stream, whose client slot nothing would free.
     if (c.req.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });
-    return hub.connect(filter, lastEventId, bootId ?? null);
+    return hub.connect(filter, lastEventId, bootId ?? null, parsed?.runTag ?? null);
   });
 
   app.get("/status", (c) => {

@@ -1,2 +1,2 @@
-export { toFrame } from "./sse-format.ts";
+export { parseEventId, toFrame } from "./sse-format.ts";
 export { createStreamHub, SSE_HEADERS, type StreamHub } from "./stream-hub.ts";

@@ -14,6 +14,8 @@ export type ClientOptions = {
   /** Replay events with seq in [from, to] (inclusive) before live ones. */
   replay: { from: number; to: number } | null;
   lookup: (seq: number) => NormalizedEvent | undefined;
+  /** The server run's tag on event ids (see toFrame). */
+  runTag: string;
   onClose: (client: SseClient, reason: "closed" | "overflow") => void;
 };
 
@@ -111,7 +113,7 @@ export class SseClient {
       }
       if (missed > 0) frames.push(gap(seq));
       missed = 0;
-      if (this.filter(e)) frames.push(toFrame({ kind: "event", data: e }));
+      if (this.filter(e)) frames.push(toFrame({ kind: "event", data: e }, this.#opts.runTag));
     }
     if (missed > 0) frames.push(gap(r.next));
     if (r.next > r.to) this.#replay = null;

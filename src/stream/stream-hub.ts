@@ -3,7 +3,7 @@ import type { NormalizedEvent, Stats } from "../schema/mod.ts";
 import { ApiError } from "../server/api-error.ts";
 import { compileFilter, type EventFilter, type Store } from "../store/mod.ts";
 import { SseClient } from "./sse-client.ts";
-import { HEARTBEAT_FRAME, retryFrame, toFrame } from "./sse-format.ts";
+import { HEARTBEAT_FRAME, retryFrame, runTagOf, toFrame } from "./sse-format.ts";
 
 const encoder = new TextEncoder();
 
@@ -31,6 +31,7 @@ export type StreamHub = ReturnType<typeof createStreamHub>;
  */
 export function createStreamHub({ store, config, version, bootId, stats }: StreamHubOptions) {
   const clients = new Set<SseClient>();
+  const runTag = runTagOf(bootId);
   let overflows = 0;
   let lastStats = "";
 
@@ -40,7 +41,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
     let frame: Uint8Array | null = null;
     for (const client of clients) {
       if (!client.filter(event)) continue;
-      frame ??= encoder.encode(toFrame({ kind: "event", data: event }));
+      frame ??= encoder.encode(toFrame({ kind: "event", data: event }, runTag));
       client.push(frame);
     }
   });
@@ -49,6 +50,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
     filter: Omit<EventFilter, "limit" | "cursor">,
     lastEventId: number | null,
     clientBootId: string | null,
+    clientRunTag: string | null = null,
   ): Response {
     if (clients.size >= config.maxClients) {
       throw new ApiError("too_many_clients", `${config.maxClients} stream clients are connected (stream.maxClients).`);
@@ -72,7 +74,10 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
     let replay: { from: number; to: number } | null = null;
     const sinceSeq = filter.since && /^\d+$/.test(filter.since) ? Number(filter.since) : null;
     if (lastEventId !== null) {
-      const otherRun = (clientBootId !== null && clientBootId !== bootId) || lastEventId > buffer.newestSeq;
+      const otherRun =
+        (clientBootId !== null && clientBootId !== bootId) ||
+        (clientRunTag !== null && clientRunTag !== runTag) ||
+        lastEventId > buffer.newestSeq;
       if (otherRun) {
         initial.push(toFrame({ kind: "reset", data: { lastEventId, newestSeq: buffer.newestSeq, bootId } }));
       } else {
@@ -100,6 +105,7 @@ export function createStreamHub({ store, config, version, bootId, stats }: Strea
       queueLimit: config.clientQueue,
       replay,
       lookup: (seq) => store.event(seq),
+      runTag,
       onClose: (c, reason) => {
         clients.delete(c);
         if (reason === "overflow") overflows++;

@@ -15,6 +15,7 @@ function client(opts: { replayTo?: number; queueLimit?: number; ring?: { oldest:
     queueLimit: opts.queueLimit ?? 1000,
     replay: opts.replayTo ? { from: 1, to: opts.replayTo } : null,
     lookup: (seq) => (seq >= (opts.ring?.oldest ?? 1) ? event(seq) : undefined),
+    runTag: "",
     onClose: (_, reason) => closed.push(reason),
   });
   // Read without a pipe: a pipe would pull ahead into its own buffers, as a socket does.

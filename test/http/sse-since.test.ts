@@ -8,7 +8,7 @@ async function firstIds(res: Response, n: number): Promise<number[]> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  const ids = () => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+  const ids = () => [...text.matchAll(/^id: (\d+)@[0-9a-f]{8}$/gm)].map((m) => Number(m[1]));
   while (ids().length < n) {
     const r = await reader.read();
     if (r.done) break;

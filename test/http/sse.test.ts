@@ -50,7 +50,9 @@ describe("GET /api/stream", () => {
     await post(s.url, note("a", 1));
     await post(s.url, note("a", 2));
     const frames = [await st.next((f) => f.event === "event"), await st.next((f) => f.event === "event")];
-    expect(frames.map((f) => f.id)).toEqual(["1", "2"]);
+    // Tagged with the run: a plain EventSource resumes with this id alone.
+    const tag = s.spanlight.bootId.replaceAll("-", "").slice(0, 8);
+    expect(frames.map((f) => f.id)).toEqual([`1@${tag}`, `2@${tag}`]);
     expect(JSON.parse(frames[1]!.data!)).toMatchObject({ seq: 2, type: "Notification", summary: "n2" });
   });
 
@@ -84,6 +86,23 @@ describe("GET /api/stream", () => {
     });
     const other = await stream(`${s.url}/api/stream?lastEventId=1&bootId=some-other-run`);
     await other.next((f) => f.event === "reset");
+  });
+
+  it("tells a plain EventSource resuming after a restart to reset, though the new run has that id", async () => {
+    const before = await server();
+    const st = await stream(`${before.url}/api/stream`);
+    await post(before.url, note("a", 1));
+    const lastId = (await st.next((f) => f.event === "event")).id!;
+    const after = await server();
+    for (let i = 1; i <= 3; i++) await post(after.url, note("b", i));
+    // The new run holds seq 1 too: without the run in the id, events 2-3 would follow silently.
+    const resumed = await stream(`${after.url}/api/stream`, { "last-event-id": lastId });
+    expect(JSON.parse((await resumed.next((f) => f.event === "reset")).data!)).toMatchObject({ lastEventId: 1 });
+    // The same run's id resumes as before.
+    const same = await stream(`${after.url}/api/stream`, {
+      "last-event-id": lastId.replace(/@.*/, "@") + after.spanlight.bootId.replaceAll("-", "").slice(0, 8),
+    });
+    expect((await same.events(2)).map((e) => e.seq)).toEqual([2, 3]);
   });
 
   it("applies the same filters as /api/events", async () => {
