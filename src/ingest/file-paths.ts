@@ -10,25 +10,52 @@ function str(input: Input, key: string): string | null {
 
 // Words of a shell command that are evidently paths: absolute, home- or dot-relative.
 const PATH_WORD = /^(?:\/|~\/|\.\.?\/)/;
-// Output of these is a file they write (`tee f`, `touch f`, `cp a b` → b).
-const WRITERS = new Set(["tee", "touch", "mkdir", "cp", "mv", "rm", "rmdir", "install", "ln"]);
-const LAST_IS_TARGET = new Set(["cp", "mv", "ln", "install"]);
+// Commands whose operands are files, so a bare `memo.txt` is one too: read, written (created or
+// removed), or copied / moved (the last operand is the target).
+const READERS = new Set([
+  "cat",
+  "head",
+  "tail",
+  "less",
+  "more",
+  "wc",
+  "sort",
+  "uniq",
+  "diff",
+  "cmp",
+  "tac",
+  "nl",
+  "od",
+  "xxd",
+  "file",
+  "stat",
+  "md5sum",
+  "sha1sum",
+  "sha256sum",
+  "source",
+  ".",
+]);
+const WRITERS = new Set(["tee", "touch", "mkdir", "rm", "rmdir", "truncate"]);
+const COPIERS = new Set(["cp", "mv", "ln", "install"]);
+// A word that is an option's value rather than a file (`head -n 5`, `sort -t ,`): a number or punctuation.
+const NOT_A_FILE = /^(?:[+-]?\d+[kKmMgG]?|[^\p{L}\p{N}]*)$/u;
 
-type Word = { text: string; redirect: boolean };
+type Word = { text: string; redirect: "in" | "out" | null };
 
 /**
  * Splits a command into simple commands and their words, honouring single and double quotes and
- * backslash escapes (`'my file.txt'` is one word), and marking words that follow `>` / `>>`.
+ * backslash escapes (`'my file.txt'` is one word), and marking words that follow `>` / `>>` (out)
+ * or `<` (in; a heredoc's `<<` delimiter and `<(…)` are no files).
  */
 function shellWords(command: string): Word[][] {
   const commands: Word[][] = [[]];
   let word = "";
   let inWord = false;
   let quote: "'" | '"' | null = null;
-  let redirect = false;
+  let redirect: Word["redirect"] | "skip" = null;
   const end = () => {
-    if (inWord) commands[commands.length - 1]!.push({ text: word, redirect });
-    if (inWord) redirect = false;
+    if (inWord && redirect !== "skip") commands[commands.length - 1]!.push({ text: word, redirect });
+    if (inWord) redirect = null;
     word = "";
     inWord = false;
   };
@@ -51,10 +78,17 @@ function shellWords(command: string): Word[][] {
       if (command[i + 1] === ">") i++;
       // `2>&1` and `>&2` duplicate descriptors: not files.
       if (command[i + 1] === "&") i++;
-      else redirect = true;
+      else redirect = "out";
+    } else if (c === "<") {
+      end();
+      if (command[i + 1] === "<") {
+        // A heredoc (`<<EOF`, `<<-EOF`) or here-string (`<<<`): its word is no file.
+        while (command[i + 1] === "<" || command[i + 1] === "-") i++;
+        redirect = "skip";
+      } else if (command[i + 1] !== "(") redirect = "in";
     } else if (c === ";" || c === "|" || c === "&" || c === "\n" || c === "(" || c === ")") {
       end();
-      redirect = false;
+      redirect = null;
       if (commands[commands.length - 1]!.length > 0) commands.push([]);
     } else if (c === " " || c === "\t") end();
     else {
@@ -85,14 +119,17 @@ export function resolvePath(path: string, cwd: string | null): string {
 }
 
 /**
- * Paths evident in a Bash command: redirect targets are writes; path arguments of writers are
- * writes; others reads. Relative paths are resolved from `cwd`, following `cd` within the command.
+ * Paths evident in a Bash command: redirect targets are writes, `<` sources reads; the operands of
+ * commands known to take files are read, written, copied (sources read, target written; a target
+ * directory `dir/` gets each source's name) or, for `sed -i`, edited; other commands' path-looking
+ * words are reads. Relative paths are resolved from `cwd`, following `cd` within the command.
  */
 export function bashFileOps(command: string, cwd: string | null = null): FileTouchOp[] {
   const ops: FileTouchOp[] = [];
   const seen = new Set<string>();
   let dir = cwd;
   const add = (word: string, op: FileOp) => {
+    if (/[$`*?]/.test(word)) return;
     const path = resolvePath(word, dir);
     if (path === "" || path === "/dev/null" || path.startsWith("/dev/fd") || path.startsWith("/proc/")) return;
     if (seen.has(path)) return;
@@ -100,23 +137,48 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
     ops.push({ path, op });
   };
   for (const words of shellWords(command)) {
-    for (const w of words) if (w.redirect) add(w.text, "write");
-    const plain = words.filter((w) => !w.redirect);
-    const cmd = plain[0]?.text ?? "";
+    for (const w of words) if (w.redirect) add(w.text, w.redirect === "in" ? "read" : "write");
+    const plain = words.filter((w) => !w.redirect).map((w) => w.text);
+    const cmd = plain[0] ?? "";
     if (cmd === "cd") {
-      const target = plain[1]?.text;
+      const target = plain[1];
       dir = target && !/[$`*?~]/.test(target) && target !== "-" ? resolvePath(target, dir) : null;
       continue;
     }
-    const writer = WRITERS.has(cmd) || (cmd === "sed" && plain.some((w) => w.text === "-i"));
-    const paths = plain.slice(1).filter((w) => PATH_WORD.test(w.text) && !/[$`*?]/.test(w.text));
-    paths.forEach((w, i) => {
-      // cp/mv/ln: only the last path is written; the rest are read.
-      const isTarget = LAST_IS_TARGET.has(cmd) ? i === paths.length - 1 : writer;
-      add(w.text, isTarget ? "write" : "read");
-    });
+    const operands = operandsOf(plain.slice(1));
+    if (READERS.has(cmd) || WRITERS.has(cmd)) {
+      for (const w of operands) add(w, READERS.has(cmd) ? "read" : "write");
+    } else if (COPIERS.has(cmd) && operands.length >= 2) {
+      const target = operands.at(-1)!;
+      const sources = operands.slice(0, -1);
+      // mv takes its sources away: they are written (removed), not read.
+      for (const w of sources) add(w, cmd === "mv" ? "write" : "read");
+      const intoDir = target.endsWith("/") || sources.length > 1;
+      for (const w of intoDir ? sources : [target])
+        add(intoDir ? `${target.replace(/\/+$/, "")}/${baseName(w)}` : w, "write");
+    } else if (cmd === "sed") {
+      const inPlace = plain.some((w) => w === "--in-place" || /^-[a-zA-Z]*i/.test(w));
+      // The script is the first operand, unless given with -e / -f (whose values are no operands).
+      const args = plain.slice(1).filter((w, k, all) => all[k - 1] !== "-e" && all[k - 1] !== "-f");
+      const scripted = args.length < plain.length - 1 || plain.some((w) => w.startsWith("--expression"));
+      for (const w of operandsOf(args).slice(scripted ? 0 : 1)) add(w, inPlace ? "edit" : "read");
+    } else {
+      for (const w of plain.slice(1)) if (PATH_WORD.test(w)) add(w, "read");
+    }
   }
   return ops;
+}
+
+/** A command's operands: not options, nor an option's numeric or punctuation value; all after `--`. */
+function operandsOf(args: string[]): string[] {
+  const dashDash = args.indexOf("--");
+  const before = dashDash < 0 ? args : args.slice(0, dashDash);
+  const after = dashDash < 0 ? [] : args.slice(dashDash + 1);
+  return [...before.filter((w) => !w.startsWith("-") && !NOT_A_FILE.test(w)), ...after.filter((w) => w !== "")];
+}
+
+function baseName(path: string): string {
+  return path.replace(/\/+$/, "").split("/").at(-1) ?? path;
 }
 
 /** The files a tool call reads, writes, edits or searches, from its input (Claude Code tool shapes). */
@@ -142,7 +204,8 @@ export function toFileOps(toolName: string | null, toolInput: unknown, cwd: stri
     case "Glob":
     case "Grep":
     case "LS":
-      return one("path", "search");
+      // Without a path they search the working directory.
+      return str(input, "path") || !cwd ? one("path", "search") : [{ path: resolvePath(".", cwd), op: "search" }];
     case "Bash": {
       const command = str(input, "command");
       return command ? bashFileOps(command, cwd) : [];

@@ -35,7 +35,8 @@ describe("file paths from tool input", () => {
         { path: "~/src", op: "read" },
       ],
     ],
-    ["sed -i 's/a/b/' ./f.txt", [{ path: "./f.txt", op: "write" }]],
+    ["sed -i 's/a/b/' ./f.txt", [{ path: "./f.txt", op: "edit" }]],
+    ["sed -n 1,5p ./f.txt", [{ path: "./f.txt", op: "read" }]],
     [`printf 'x' > 'répertoire 空白/zeichen.txt'`, [{ path: "répertoire 空白/zeichen.txt", op: "write" }]],
     [`cat "/tmp/my file.txt" | wc -l`, [{ path: "/tmp/my file.txt", op: "read" }]],
     ["ls /tmp/with\\ space", [{ path: "/tmp/with space", op: "read" }]],
@@ -65,12 +66,61 @@ describe("file paths from tool input", () => {
     ["cd /tmp && touch ./t", [{ path: "/tmp/t", op: "write" }]],
     ["cd $DIR && echo x > out.txt", [{ path: "out.txt", op: "write" }]],
     ["ls ~/src", [{ path: "~/src", op: "read" }]],
+    // Commands known to take files: bare names are files too, options and their values are not.
+    ["cat memo.txt", [{ path: "/repo/memo.txt", op: "read" }]],
+    [
+      "head -n 5 notes.md && tail -c 100 -- -odd.txt",
+      [
+        { path: "/repo/notes.md", op: "read" },
+        { path: "/repo/-odd.txt", op: "read" },
+      ],
+    ],
+    ["wc -c 'répertoire 空白/zeichen.txt'", [{ path: "/repo/répertoire 空白/zeichen.txt", op: "read" }]],
+    ["sort -t , -k 2 data.csv", [{ path: "/repo/data.csv", op: "read" }]],
+    ["wc -l < in.txt", [{ path: "/repo/in.txt", op: "read" }]],
+    ["cat <<EOF > out.txt", [{ path: "/repo/out.txt", op: "write" }]],
+    [
+      "cp ./src.txt backup/ && cp src.txt copy.txt",
+      [
+        { path: "/repo/src.txt", op: "read" },
+        { path: "/repo/backup/src.txt", op: "write" },
+        { path: "/repo/copy.txt", op: "write" },
+      ],
+    ],
+    [
+      "mv ./copy.txt ./moved.txt && rm ./moved.txt",
+      [
+        { path: "/repo/copy.txt", op: "write" },
+        { path: "/repo/moved.txt", op: "write" },
+      ],
+    ],
+    [
+      "cp -r a b dest",
+      [
+        { path: "/repo/a", op: "read" },
+        { path: "/repo/b", op: "read" },
+        { path: "/repo/dest/a", op: "write" },
+        { path: "/repo/dest/b", op: "write" },
+      ],
+    ],
+    ["sed -i.bak -e 's/x/y/' conf.ini", [{ path: "/repo/conf.ini", op: "edit" }]],
+    [
+      "touch a.txt && mkdir -p build/out",
+      [
+        { path: "/repo/a.txt", op: "write" },
+        { path: "/repo/build/out", op: "write" },
+      ],
+    ],
+    // Other commands: only words that are evidently paths (`git add x` is no evidence).
+    ["git add memo.txt && python3 ./run.py", [{ path: "/repo/run.py", op: "read" }]],
   ])("bash in /repo: %s", (command, expected) => {
     expect(bashFileOps(command, "/repo")).toEqual(expected);
   });
 
   it("resolves relative tool paths from the working directory, so one file is one row", () => {
     expect(toFileOps("Grep", { pattern: "x", path: "src" }, "/repo")).toEqual([{ path: "/repo/src", op: "search" }]);
+    // Without a path, Glob and Grep search the working directory.
+    expect(toFileOps("Glob", { pattern: "*.md" }, "/repo")).toEqual([{ path: "/repo", op: "search" }]);
     expect(toFileOps("Read", { file_path: "/abs/a.ts" }, "/repo")).toEqual([{ path: "/abs/a.ts", op: "read" }]);
     // No POSIX working directory (none sent, or a Windows one): kept as given.
     expect(toFileOps("Grep", { pattern: "x", path: "src" }, "C:\\repo")).toEqual([{ path: "src", op: "search" }]);
