@@ -1,20 +1,22 @@
 import { accessSync, constants } from "node:fs";
 import { hostname } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, isAbsolute, join } from "node:path";
 import {
-  applyWrites,
   backupPath,
   COMMAND_ONLY_EVENTS,
   DEFAULT_BASE_URL,
   dockerEnvFile,
+  FileAccessError,
   HOOK_CLIENTS,
   HOOK_MODES,
   type HookClient,
   type HookMode,
   hooksDir,
   type InitPlan,
+  isFsError,
   planInit,
   readIfExists,
+  removeFile,
   SettingsError,
   SKIPPED_EVENTS,
   settingsPath,
@@ -22,6 +24,7 @@ import {
   toDockerSetup,
   toDockerText,
   toPort,
+  writeFileAtomic,
 } from "../install/mod.ts";
 import type { CliIo, Runtime } from "../runtime/runtime.ts";
 import { parseArgs, UsageError } from "./args.ts";
@@ -100,6 +103,33 @@ function summary(plan: InitPlan, mode: HookMode): string {
   return `${plan.changed ? "Installed" : "Already installed, nothing changed:"} Spanlight hooks in ${plan.settingsPath} (${how}), posting to ${plan.hookBaseUrl}.`;
 }
 
+/**
+ * Writes the plan's files in their order (scripts, backup, settings); returns the error that
+ * stopped it. A backup made for a settings change that then failed is removed again: left there,
+ * uninstall would take it for the file as it was before init.
+ */
+function applyInOrder(plan: InitPlan): FileAccessError | null {
+  const backup = backupPath(plan.settingsPath);
+  let backedUp = false;
+  try {
+    for (const w of plan.writes) {
+      writeFileAtomic(w);
+      if (w.path === backup) backedUp = true;
+    }
+    return null;
+  } catch (err) {
+    if (!(err instanceof FileAccessError)) throw err;
+    if (backedUp) {
+      try {
+        removeFile(backup);
+      } catch {
+        // It holds the settings as they still are: harmless.
+      }
+    }
+    return err;
+  }
+}
+
 export async function initCommand(args: string[], io: CliIo & Partial<Runtime>): Promise<number> {
   const { flags } = parseArgs(args, {
     values: ["mode", "url", "client", "token"],
@@ -110,6 +140,11 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
     return 0;
   }
   if (flags.user && flags.project) throw new UsageError("choose one of --user and --project");
+  if (!isAbsolute(io.home)) {
+    // "" would put ~/.claude and ~/.spanlight in the current directory.
+    io.err(`spanlight init: no home directory to install into (found ${JSON.stringify(io.home)}); set HOME to one`);
+    return 1;
+  }
   const docker = flags.docker === true;
   const mode = oneOf("mode", flags.mode, HOOK_MODES) ?? (docker ? "command" : "http");
   const client = oneOf("client", flags.client, HOOK_CLIENTS) ?? detectClient(io.env);
@@ -139,6 +174,10 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
       io.err(`spanlight init: ${err.message}`);
       return 1;
     }
+    if (isFsError(err)) {
+      io.err(`spanlight init: ${new FileAccessError("read", err.path ?? settingsPath(scope, where), err).message}`);
+      return 1;
+    }
     throw err;
   }
 
@@ -147,7 +186,11 @@ export async function initCommand(args: string[], io: CliIo & Partial<Runtime>):
     io.out(plan.changed ? plan.diff.trimEnd() : "(settings already up to date)");
     for (const w of plan.writes) if (w.path !== plan.settingsPath) io.out(`would write ${w.path}`);
   } else {
-    applyWrites(plan.writes);
+    const failure = applyInOrder(plan);
+    if (failure) {
+      io.err(`spanlight init: ${failure.message}`);
+      return 1;
+    }
     io.out(summary(plan, mode));
     if (plan.writes.some((w) => w.path === backupPath(plan.settingsPath))) {
       io.out(`The original settings are kept in ${backupPath(plan.settingsPath)}.`);

@@ -1,9 +1,11 @@
-import { readdirSync, rmdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readdirSync, rmdirSync } from "node:fs";
+import { dirname, isAbsolute } from "node:path";
 import {
   backupPath,
   dockerEnvFile,
+  FileAccessError,
   hooksDir,
+  isFsError,
   planUninstall,
   readIfExists,
   removeFile,
@@ -47,21 +49,31 @@ export async function uninstallCommand(args: string[], io: CliIo & Partial<Runti
   }
   if (flags.user && flags.project) throw new UsageError("choose one of --user and --project");
   const scope = flags.project ? "project" : "user";
+  if (scope === "user" && !isAbsolute(io.home)) {
+    // "" would look for ~/.claude in the current directory.
+    io.err(`spanlight uninstall: no home directory to look in (found ${JSON.stringify(io.home)}); set HOME to one`);
+    return 1;
+  }
   const where = { home: io.home, cwd: io.cwd };
   const path = settingsPath(scope, where);
   const backup = backupPath(path);
+  const envFile = scope === "project" ? dockerEnvFile(io.cwd) : null;
   let plan: ReturnType<typeof planUninstall>;
+  let removeEnvFile: boolean;
   try {
     plan = planUninstall(scope, where, { settings: readIfExists(path), backup: readIfExists(backup) });
+    removeEnvFile = envFile !== null && isOurEnvFile(readIfExists(envFile));
   } catch (err) {
     if (err instanceof SettingsError) {
       io.err(`spanlight uninstall: ${err.message}`);
       return 1;
     }
+    if (isFsError(err)) {
+      io.err(`spanlight uninstall: ${new FileAccessError("read", err.path ?? path, err).message}`);
+      return 1;
+    }
     throw err;
   }
-  const envFile = scope === "project" ? dockerEnvFile(io.cwd) : null;
-  const removeEnvFile = envFile !== null && isOurEnvFile(readIfExists(envFile));
 
   if (!plan.changed && !removeEnvFile) {
     io.out(`No Spanlight hooks in ${path}; nothing to do.`);
@@ -74,22 +86,30 @@ export async function uninstallCommand(args: string[], io: CliIo & Partial<Runti
     if (removeEnvFile) io.out(`would remove ${envFile}`);
     return 0;
   }
-  if (plan.changed) {
-    if (plan.after === null) removeFile(path);
-    else writeFileAtomic({ path, text: plan.after });
-    if (plan.restoredFromBackup) removeFile(backup);
-    io.out(
-      plan.after === null
-        ? `Removed ${path} (Spanlight had created it).`
-        : `Removed Spanlight's hooks from ${path}${plan.restoredFromBackup ? " (original restored from its backup)" : ""}.`,
-    );
-    if (!plan.restoredFromBackup && readIfExists(backup) !== null) {
-      io.out(`${backup} holds the file as it was before init, without your later edits; delete it if you like.`);
+  try {
+    // The settings first: until they are written nothing has changed, and the backup goes only once
+    // the original is back in place.
+    if (plan.changed) {
+      if (plan.after === null) removeFile(path);
+      else writeFileAtomic({ path, text: plan.after });
+      io.out(
+        plan.after === null
+          ? `Removed ${path} (Spanlight had created it).`
+          : `Removed Spanlight's hooks from ${path}${plan.restoredFromBackup ? " (original restored from its backup)" : ""}.`,
+      );
+      if (plan.restoredFromBackup) removeFile(backup);
+      else if (existsSync(backup)) {
+        io.out(`${backup} holds the file as it was before init, without your later edits; delete it if you like.`);
+      }
     }
-  }
-  if (removeEnvFile) {
-    removeFile(envFile);
-    io.out(`Removed ${envFile}.`);
+    if (removeEnvFile && envFile !== null) {
+      removeFile(envFile);
+      io.out(`Removed ${envFile}.`);
+    }
+  } catch (err) {
+    if (!(err instanceof FileAccessError)) throw err;
+    io.err(`spanlight uninstall: ${err.message}`);
+    return 1;
   }
   // A project's .claude/ and .spanlight/ that held only what init wrote go too.
   if (scope === "project") for (const dir of [dirname(path), dirname(dockerEnvFile(io.cwd))]) removeEmptyDir(dir);

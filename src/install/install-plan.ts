@@ -44,7 +44,11 @@ export type InitPlan = {
   after: string;
   changed: boolean;
   diff: string;
-  /** In the order they must be written: backup first, scripts before the settings that run them. */
+  /**
+   * In the order they must be written: the hook scripts, then the backup, then the settings that run
+   * the scripts, so a failure part way never leaves settings pointing at missing scripts, nor a
+   * change without its backup.
+   */
   writes: FileWrite[];
   /** Base URL the hooks post to (the docker one with --docker). */
   hookBaseUrl: string;
@@ -80,14 +84,15 @@ export function planInit(options: InitOptions, where: Place, current: CurrentFil
   const after = formatSettings(next, current.settings);
   const changed = after !== current.settings;
 
+  // Scripts first: when ~/.spanlight cannot be written, the settings and their backup are untouched.
   const writes: FileWrite[] = [];
-  if (changed && current.settings !== null && !current.backupExists) {
-    writes.push({ path: backupPath(path), text: current.settings, modeOf: path });
-  }
   for (const name of HOOK_SCRIPT_NAMES) {
     writes.push({ path: join(hooksDir(where.home), name), text: hookScript(name), executable: true });
   }
   if (docker && options.scope === "project") writes.push({ path: dockerEnvFile(where.cwd), text: toEnvFile(docker) });
+  if (changed && current.settings !== null && !current.backupExists) {
+    writes.push({ path: backupPath(path), text: current.settings, modeOf: path });
+  }
   if (changed) writes.push({ path, text: after });
   return {
     settingsPath: path,

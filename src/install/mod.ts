@@ -1,4 +1,4 @@
-export { applyWrites, readIfExists, removeFile, writeFileAtomic } from "./apply-files.ts";
+export { FileAccessError, isFsError, readIfExists, removeFile, writeFileAtomic } from "./apply-files.ts";
 export { CONTAINER_HOOKS_DIR, toDockerSetup, toDockerText, toRunArgs } from "./docker-snippet.ts";
 export { HOOK_SCRIPT_NAMES, type HookScriptName, hookScript, hookScriptVersion, scriptFor } from "./hook-assets.ts";
 export {

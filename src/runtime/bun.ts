@@ -1,7 +1,8 @@
-import { homedir, hostname } from "node:os";
+import { homedir, hostname, userInfo } from "node:os";
 import { runCli } from "../cli/main.ts";
 import { serveUi } from "../server/static.ts";
 import { createEmbeddedAssetSource, type EmbeddedFiles } from "./embedded-assets.ts";
+import { firstHome } from "./home.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
 import { spawnWebWorker } from "./web-worker-port.ts";
 
@@ -84,7 +85,7 @@ export function bunRuntime(
     args,
     env: process.env,
     cwd: process.cwd(),
-    home: homedir(),
+    home: firstHome([homedir, () => userInfo().homedir]),
     hostName: () => hostname(),
     readTextFile: (path) => Bun.file(path).text(),
     writeTextFile: async (path, text) => {

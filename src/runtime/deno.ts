@@ -1,4 +1,6 @@
+import { homedir } from "node:os";
 import { runCli } from "../cli/main.ts";
+import { firstHome } from "./home.ts";
 import { AddressInUseError, type Listener, type Runtime } from "./runtime.ts";
 import { fsDashboard } from "./ui-assets-fs.ts";
 import { spawnWebWorker } from "./web-worker-port.ts";
@@ -104,7 +106,9 @@ export function denoRuntime(args: string[] = Deno.args): Runtime & { args: strin
     args,
     env,
     cwd: Deno.cwd(),
-    home: env.HOME ?? env.USERPROFILE ?? "",
+    // HOME (USERPROFILE on Windows); when neither is set to a path, the account's home, which Deno's
+    // os.homedir() reads from the passwd database (it needs --allow-sys, which the tasks grant).
+    home: firstHome([() => env.HOME, () => env.USERPROFILE, homedir]),
     hostName: () => Deno.hostname(),
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: (path, text) => Deno.writeTextFile(path, text),

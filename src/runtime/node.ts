@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { homedir, hostname } from "node:os";
+import { homedir, hostname, userInfo } from "node:os";
 import { Worker } from "node:worker_threads";
 import { getRequestListener } from "@hono/node-server";
 import type { WorkerPort } from "../../otel/worker-protocol.ts";
@@ -8,6 +8,7 @@ import { runCli } from "../cli/main.ts";
 import { type ConfigInput, resolveConfig } from "../config/mod.ts";
 import { INGEST_PATHS } from "../ingest/routes.ts";
 import { createSpanlight } from "../server/compose.ts";
+import { firstHome } from "./home.ts";
 import { AddressInUseError, type DirectIngestOption, type Listener, type Runtime } from "./runtime.ts";
 import { fsDashboard } from "./ui-assets-fs.ts";
 
@@ -146,7 +147,8 @@ export function nodeRuntime(args: string[] = process.argv.slice(2)): Runtime & {
     args,
     env: process.env,
     cwd: process.cwd(),
-    home: homedir(),
+    // os.homedir() is HOME, else the passwd entry; for HOME="" it returns "", hence userInfo().
+    home: firstHome([homedir, () => userInfo().homedir]),
     hostName: () => hostname(),
     readTextFile: (path) => readFile(path, "utf8"),
     writeTextFile: (path, text) => writeFile(path, text),

@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { initCommand } from "../../src/cli/init.ts";
@@ -39,9 +50,32 @@ function snapshot(dir = tmp.path): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(dir, { recursive: true }) as string[]) {
     const p = join(dir, name);
-    if (statSync(p).isFile()) out[name] = readFileSync(p, "utf8");
+    const stat = lstatSync(p);
+    if (stat.isSymbolicLink()) out[name] = `-> ${readlinkSync(p)}`;
+    else if (stat.isFile()) out[name] = readFileSync(p, "utf8");
   }
   return out;
+}
+
+/**
+ * Makes the next atomic write of `path` fail, for any user (root included): a directory stands
+ * where its temporary file goes (`<file>.tmp-<pid>`, see writeFileAtomic), so writing it fails
+ * with EISDIR and the rename is never reached.
+ */
+function blockWrite(path: string): void {
+  mkdirSync(`${path}.tmp-${process.pid}`);
+}
+
+/** Whether chmod 0o555 stops this process from writing a directory (not as root). */
+function readOnlyDirsStopUs(): boolean {
+  const dir = join(tmp.path, "probe");
+  mkdirSync(dir, { mode: 0o555 });
+  try {
+    writeFileSync(join(dir, "f"), "");
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 describe("spanlight init / uninstall on real files", () => {
@@ -180,5 +214,155 @@ describe("spanlight init / uninstall on real files", () => {
     [["--user", "--project"], /choose one/],
   ])("rejects bad options %j", async (args, message) => {
     await expect(initCommand(args, io())).rejects.toThrow(message);
+  });
+});
+
+describe("a settings file that is a symlink (stow, chezmoi, home-manager)", () => {
+  it("is written through: the link stays and the file it points to gets the hooks, then the original back", async () => {
+    const dotfiles = join(tmp.path, "dotfiles", "claude");
+    mkdirSync(dotfiles, { recursive: true });
+    const real = join(dotfiles, "settings.json");
+    writeFileSync(real, ORIGINAL, { mode: 0o600 });
+    symlinkSync("../../dotfiles/claude/settings.json", settings); // relative, as stow makes them
+    const link = () => (lstatSync(settings).isSymbolicLink() ? readlinkSync(settings) : "a regular file");
+
+    expect(await initCommand([], io())).toBe(0);
+    expect(link()).toBe("../../dotfiles/claude/settings.json");
+    expect(JSON.parse(readFileSync(real, "utf8")).hooks.Stop).toBeDefined();
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dotfiles)).toEqual(["settings.json"]); // no temporary file left beside it
+    // The backup is a plain copy next to the link, with the file's permissions.
+    expect(lstatSync(`${settings}.spanlight-backup`).isFile()).toBe(true);
+    expect(readFileSync(`${settings}.spanlight-backup`, "utf8")).toBe(ORIGINAL);
+    expect(statSync(`${settings}.spanlight-backup`).mode & 0o777).toBe(0o600);
+
+    expect(await uninstallCommand([], io())).toBe(0);
+    expect(link()).toBe("../../dotfiles/claude/settings.json");
+    expect(readFileSync(real, "utf8")).toBe(ORIGINAL);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(existsSync(`${settings}.spanlight-backup`)).toBe(false);
+  });
+
+  it("that dangles: init creates the file it points to, uninstall removes that file and keeps the link", async () => {
+    const real = join(tmp.path, "dotfiles", "claude", "settings.json"); // not there yet, nor its directory
+    symlinkSync(real, settings);
+
+    expect(await initCommand([], io())).toBe(0);
+    expect(readlinkSync(settings)).toBe(real);
+    expect(JSON.parse(readFileSync(real, "utf8")).hooks.Stop).toBeDefined();
+    expect(existsSync(`${settings}.spanlight-backup`)).toBe(false); // there was no file to back up
+
+    const out = io();
+    expect(await uninstallCommand([], out)).toBe(0);
+    expect(out.text()).toContain("Spanlight had created it");
+    // As before init: the user's link, pointing where it did, and no file behind it.
+    expect(readlinkSync(settings)).toBe(real);
+    expect(existsSync(real)).toBe(false);
+    expect(readdirSync(join(home, ".claude"))).toEqual(["settings.json"]);
+  });
+});
+
+describe("init / uninstall when a file cannot be read or written", () => {
+  /** One line on stderr, no stack trace. */
+  function oneLine(out: ReturnType<typeof io>): string {
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0]).not.toMatch(/\n|\bat /);
+    return out.errors[0]!;
+  }
+
+  it("init: ~/.spanlight cannot be made (a file is in the way): one line, and the settings untouched", async () => {
+    writeFileSync(settings, ORIGINAL);
+    writeFileSync(join(home, ".spanlight"), "");
+    const before = snapshot();
+    const out = io();
+    expect(await initCommand([], out)).toBe(1);
+    expect(oneLine(out)).toBe(
+      `spanlight init: cannot write ${join(home, ".spanlight", "hooks", "spanlight-hook.sh")}: ${join(home, ".spanlight")} is not a directory`,
+    );
+    // The scripts go first: no backup, no settings change.
+    expect(snapshot()).toEqual(before);
+    expect(out.lines).toEqual([]);
+  });
+
+  it("init: the settings cannot be written: one line, the settings as they were and no backup left", async () => {
+    writeFileSync(settings, ORIGINAL);
+    blockWrite(settings);
+    const out = io();
+    expect(await initCommand([], out)).toBe(1);
+    expect(oneLine(out)).toBe(`spanlight init: cannot write ${settings}: is a directory`);
+    expect(readFileSync(settings, "utf8")).toBe(ORIGINAL);
+    // A backup left behind would be taken by uninstall for the file as it was before init.
+    expect(existsSync(`${settings}.spanlight-backup`)).toBe(false);
+  });
+
+  it("init: a read-only ~/.claude gives one line naming the file (skipped as root, which chmod cannot stop)", async (ctx) => {
+    if (!readOnlyDirsStopUs()) ctx.skip();
+    writeFileSync(settings, ORIGINAL);
+    chmodSync(join(home, ".claude"), 0o555);
+    try {
+      const out = io();
+      expect(await initCommand([], out)).toBe(1);
+      expect(oneLine(out)).toBe(`spanlight init: cannot write ${settings}.spanlight-backup: permission denied`);
+      expect(readFileSync(settings, "utf8")).toBe(ORIGINAL);
+    } finally {
+      chmodSync(join(home, ".claude"), 0o755);
+    }
+  });
+
+  it("init: a settings file that cannot be read gives one line and changes nothing", async () => {
+    writeFileSync(join(home, "not-a-dir"), "");
+    const place = captureIo({ home: join(home, "not-a-dir"), cwd: project });
+    const before = snapshot();
+    expect(await initCommand([], place)).toBe(1);
+    expect(oneLine(place)).toBe(
+      `spanlight init: cannot read ${join(home, "not-a-dir", ".claude", "settings.json")}: ${join(home, "not-a-dir")} is not a directory`,
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("uninstall: the settings cannot be written: one line, and settings and backup kept", async () => {
+    writeFileSync(settings, ORIGINAL);
+    await initCommand([], io());
+    const installed = readFileSync(settings, "utf8");
+    blockWrite(settings);
+    const out = io();
+    expect(await uninstallCommand([], out)).toBe(1);
+    expect(oneLine(out)).toBe(`spanlight uninstall: cannot write ${settings}: is a directory`);
+    expect(readFileSync(settings, "utf8")).toBe(installed);
+    expect(readFileSync(`${settings}.spanlight-backup`, "utf8")).toBe(ORIGINAL);
+  });
+
+  it("uninstall: a read-only ~/.claude gives one line (skipped as root, which chmod cannot stop)", async (ctx) => {
+    if (!readOnlyDirsStopUs()) ctx.skip();
+    writeFileSync(settings, ORIGINAL);
+    await initCommand([], io());
+    chmodSync(join(home, ".claude"), 0o555);
+    try {
+      const out = io();
+      expect(await uninstallCommand([], out)).toBe(1);
+      expect(oneLine(out)).toBe(`spanlight uninstall: cannot write ${settings}: permission denied`);
+    } finally {
+      chmodSync(join(home, ".claude"), 0o755);
+    }
+  });
+});
+
+describe("init / uninstall without a home directory", () => {
+  it("refuses instead of installing into the current directory", async () => {
+    // "" as home would make ~/.claude and ~/.spanlight relative to the process's directory: run in
+    // the project, so a regression writes there (and is seen), never into the source tree.
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      const out = captureIo({ home: "", cwd: project });
+      expect(await initCommand(["--mode", "command"], out)).toBe(1);
+      expect(out.errors).toEqual(['spanlight init: no home directory to install into (found ""); set HOME to one']);
+      expect(readdirSync(project)).toEqual([]);
+      const un = captureIo({ home: "", cwd: project });
+      expect(await uninstallCommand([], un)).toBe(1);
+      expect(un.errors[0]).toMatch(/^spanlight uninstall: no home directory/);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

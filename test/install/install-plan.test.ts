@@ -130,11 +130,14 @@ describe("spanlight init plan", () => {
     expect(init({}, command.after, true).after).toBe(http.after);
   });
 
-  it("backs up an existing file before the first change, and scripts before the settings that run them", () => {
+  it("writes the scripts, then the backup of an existing file, then the settings that run the scripts", () => {
     const paths = init().writes.map((w) => w.path);
-    expect(paths[0]).toBe(`${USER_SETTINGS}.spanlight-backup`);
-    expect(paths.at(-1)).toBe(USER_SETTINGS);
-    expect(paths).toContain("/home/u/.spanlight/hooks/spanlight-hook.sh");
+    expect(paths).toEqual([
+      "/home/u/.spanlight/hooks/spanlight-hook.sh",
+      "/home/u/.spanlight/hooks/spanlight-hook.py",
+      `${USER_SETTINGS}.spanlight-backup`,
+      USER_SETTINGS,
+    ]);
     expect(init({}, null).writes.map((w) => w.path)).not.toContain(`${USER_SETTINGS}.spanlight-backup`);
   });
 
