@@ -153,19 +153,23 @@ class Sender:
     def __init__(self, spool):
         self.spool = spool
         self.url = resolve_url(spool)
-        self.host = read_host()
+        # Every header value is made header-safe: one with a stray \r (a CRLF env file) would be
+        # refused on the way, and every payload with it.
+        self.host = header_safe(read_host())
         agent = header_safe(env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host)))
         self.headers = {"Content-Type": "application/json", "X-Spanlight-Agent": agent, "X-Spanlight-Host": self.host}
-        container = read_container(self.host)
         for header, value in (
-            ("X-Spanlight-Container", container),
+            ("X-Spanlight-Container", header_safe(read_container(self.host))),
             ("X-Spanlight-Workflow", header_safe(env("SPANLIGHT_WORKFLOW_ID"))),
             ("X-Spanlight-Node", header_safe(env("SPANLIGHT_NODE_ID"))),
         ):
             if value:
                 self.headers[header] = value
-        if env("SPANLIGHT_TOKEN"):
-            self.headers["Authorization"] = "Bearer " + env("SPANLIGHT_TOKEN")
+        # Without surrounding whitespace: a token read from a CRLF env file ends in \r (the server
+        # trims its own token the same way). The same characters as the sh hook strips.
+        token = header_safe(env("SPANLIGHT_TOKEN").strip(" \t\n\r\v\f"))
+        if token:
+            self.headers["Authorization"] = "Bearer " + token
 
     def key(self, name):
         return "%s-%s" % (self.host, name[: -len(".json")])
@@ -184,7 +188,10 @@ class Sender:
             with opener.open(request, timeout=REQUEST_TIMEOUT_S) as response:
                 return response.status, response.read(4096)
         except urllib.error.HTTPError as err:
-            return err.code, b""
+            try:
+                return err.code, err.read(4096)
+            except Exception:
+                return err.code, b""
         except Exception:
             return 0, b""
 
@@ -206,14 +213,21 @@ class Sender:
             if bad:
                 count_in(os.path.join(self.spool, ".rejected"), bad)
             return True
-        if status in (400, 413, 415, 422):
+        if status in (400, 413, 415, 422) and spanlight_error(reply):
             # The server will never take this body: retry a batch item by item, drop a bad single.
+            # A 400 without Spanlight's error body came from something in between (a proxy, an HTTP
+            # parser refusing a header): the payload is not at fault and is tried again later.
             if len(names) > 1:
                 return all(self.send([name]) for name in names)
             remove(os.path.join(self.spool, names[0]))
             count_in(os.path.join(self.spool, ".rejected"), 1)
             return True
         return False
+
+
+def spanlight_error(reply):
+    """Whether the answer is Spanlight's JSON error, {"error":{"code":...}}."""
+    return reply.startswith(b'{"error":')
 
 
 def rejected_in(reply):
@@ -350,8 +364,13 @@ def main():
     os.makedirs(spool, exist_ok=True)
     pid = os.getpid()
     tmp = os.path.join(spool, ".in.%d" % pid)
-    with open(tmp, "wb") as f:
-        f.write(payload)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+    except OSError:
+        # A full disk: a truncated payload must not be adopted and sent later.
+        remove(tmp)
+        return
     os.replace(tmp, os.path.join(spool, spooled_name(time.time_ns(), pid)))
     detach_and_flush(spool)
 

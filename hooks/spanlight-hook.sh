@@ -149,6 +149,13 @@ header_safe() {
   printf '%s' "$1" | LC_ALL=C tr -c ' -~' '_'
 }
 
+# The value without surrounding whitespace: a token read from a CRLF env file ends in \r (the
+# server trims its own token the same way).
+strip_space() {
+  v=${1#"${1%%[![:space:]]*}"}
+  printf '%s' "${v%"${v##*[![:space:]]}"}"
+}
+
 # curl reads its options from stdin so the token never shows in the process list.
 curl_config_value() {
   printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
@@ -167,10 +174,20 @@ post() {
     [ -n "$cont" ] && echo "header = $(curl_config_value "X-Spanlight-Container: $cont")"
     [ -n "$workflow" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $workflow")"
     [ -n "$node" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $node")"
-    [ -n "${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
+    [ -n "$token" ] && echo "header = $(curl_config_value "Authorization: Bearer $token")"
   } | curl -s -o "$reply" -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \
     --data-binary "@$body" -K - 2>/dev/null
   return 0
+}
+
+# Spanlight answers a body it will never take with its JSON error, {"error":{"code":…}}. A bare
+# 400 comes from something in between (a proxy, an HTTP parser refusing a header): the payload is
+# not at fault, so it stays and is tried again.
+spanlight_error() {
+  first=
+  { read -r first <"$1"; } 2>/dev/null
+  case $first in '{"error":'*) return 0 ;; esac
+  return 1
 }
 
 # Items of a delivered batch the server turned down (its answer's "rejected" count).
@@ -226,8 +243,11 @@ send() {
   hook_log "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) sent=$# status=$code url=$url"
   # A batch is taken as a whole even when some of its items are not (each is answered on its
   # own): those are gone like a rejected single payload, and counted the same way.
-  bad=0
-  case $code in 2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;; esac
+  bad=0 refused=0
+  case $code in
+    2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;;
+    400 | 413 | 415 | 422) spanlight_error "$reply" && refused=1 ;;
+  esac
   rm -f "$reply"
   case $code in
     2??)
@@ -236,6 +256,7 @@ send() {
       return 0
       ;;
     400 | 413 | 415 | 422)
+      [ "$refused" -eq 1 ] || return 1
       # The server will never take this body. A batch is retried item by item so only the bad
       # payload is dropped (and counted); one bad payload must not block the spool for ever.
       if [ $# -gt 1 ]; then
@@ -251,9 +272,13 @@ send() {
 }
 
 # Past the bound, the oldest payloads go first: recent events matter most once the server returns.
+# The size bound counts payload bytes, as the Python hook does (disk blocks would make every small
+# payload weigh 4 KiB).
 trim() {
   max=${SPANLIGHT_SPOOL_MAX_FILES:-5000}
   maxkb=${SPANLIGHT_SPOOL_MAX_KB:-102400}
+  case $max in '' | *[!0-9]*) max=5000 ;; esac
+  case $maxkb in '' | *[!0-9]*) maxkb=102400 ;; esac
   n=0
   for f in "$spool"/[0-9]*.json; do [ -f "$f" ] && n=$((n + 1)); done
   dropped=0
@@ -261,12 +286,25 @@ trim() {
     [ "$n" -gt "$max" ] || break
     rm -f "$f" && n=$((n - 1)) && dropped=$((dropped + 1))
   done
-  kb=$(du -sk "$spool" 2>/dev/null | cut -f1)
-  for f in "$spool"/[0-9]*.json; do
-    [ "${kb:-0}" -gt "$maxkb" ] || break
-    size=$(wc -c <"$f" 2>/dev/null)
-    rm -f "$f" && kb=$((kb - ${size:-0} / 1024)) && dropped=$((dropped + 1))
-  done
+  # One `wc -c` for the whole spool (GNU wc takes sizes from stat, without reading the files): a
+  # line "<bytes> <name>" per payload, oldest first as the glob sorts, then a "total" line when
+  # there are several. Relative names keep the argument list short.
+  sizes=$(cd "$spool" 2>/dev/null && wc -c -- [0-9]*.json 2>/dev/null)
+  total=0
+  while read -r size name; do
+    case $size in '' | *[!0-9]*) continue ;; esac
+    [ "$name" = total ] || total=$((total + size))
+  done <<SIZES
+$sizes
+SIZES
+  while read -r size name; do
+    [ "$total" -gt $((maxkb * 1024)) ] || break
+    case $size in '' | *[!0-9]*) continue ;; esac
+    [ "$name" = total ] && break
+    rm -f "$spool/$name" && total=$((total - size)) && dropped=$((dropped + 1))
+  done <<SIZES
+$sizes
+SIZES
   [ "$dropped" -gt 0 ] && count_in "$spool/.dropped" "$dropped"
   return 0
 }
@@ -303,8 +341,11 @@ flush() {
     return 0
   fi
   url=$(resolve_url)
-  host=$(read_host)
-  cont=$(read_container)
+  # Every header value is made header-safe: one with a stray \r (a CRLF env file) would be refused
+  # on the way, and every payload with it.
+  host=$(header_safe "$(read_host)")
+  cont=$(header_safe "$(read_container)")
+  token=$(header_safe "$(strip_space "${SPANLIGHT_TOKEN:-}")")
   agent=$(header_safe "${SPANLIGHT_AGENT_ID:-${CLAUDE_INSTANCE_ID:-$host}}")
   workflow=$(header_safe "${SPANLIGHT_WORKFLOW_ID:-}")
   node=$(header_safe "${SPANLIGHT_NODE_ID:-}")

@@ -151,6 +151,13 @@ header_safe() {
   printf '%s' "$1" | LC_ALL=C tr -c ' -~' '_'
 }
 
+# The value without surrounding whitespace: a token read from a CRLF env file ends in \\r (the
+# server trims its own token the same way).
+strip_space() {
+  v=\${1#"\${1%%[![:space:]]*}"}
+  printf '%s' "\${v%"\${v##*[![:space:]]}"}"
+}
+
 # curl reads its options from stdin so the token never shows in the process list.
 curl_config_value() {
   printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\\\"]/\\\\&/g')"
@@ -169,10 +176,20 @@ post() {
     [ -n "$cont" ] && echo "header = $(curl_config_value "X-Spanlight-Container: $cont")"
     [ -n "$workflow" ] && echo "header = $(curl_config_value "X-Spanlight-Workflow: $workflow")"
     [ -n "$node" ] && echo "header = $(curl_config_value "X-Spanlight-Node: $node")"
-    [ -n "\${SPANLIGHT_TOKEN:-}" ] && echo "header = $(curl_config_value "Authorization: Bearer $SPANLIGHT_TOKEN")"
+    [ -n "$token" ] && echo "header = $(curl_config_value "Authorization: Bearer $token")"
   } | curl -s -o "$reply" -w '%{http_code}' --connect-timeout 2 --max-time 10 -X POST \\
     --data-binary "@$body" -K - 2>/dev/null
   return 0
+}
+
+# Spanlight answers a body it will never take with its JSON error, {"error":{"code":…}}. A bare
+# 400 comes from something in between (a proxy, an HTTP parser refusing a header): the payload is
+# not at fault, so it stays and is tried again.
+spanlight_error() {
+  first=
+  { read -r first <"$1"; } 2>/dev/null
+  case $first in '{"error":'*) return 0 ;; esac
+  return 1
 }
 
 # Items of a delivered batch the server turned down (its answer's "rejected" count).
@@ -228,8 +245,11 @@ send() {
   hook_log "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) sent=$# status=$code url=$url"
   # A batch is taken as a whole even when some of its items are not (each is answered on its
   # own): those are gone like a rejected single payload, and counted the same way.
-  bad=0
-  case $code in 2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;; esac
+  bad=0 refused=0
+  case $code in
+    2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;;
+    400 | 413 | 415 | 422) spanlight_error "$reply" && refused=1 ;;
+  esac
   rm -f "$reply"
   case $code in
     2??)
@@ -238,6 +258,7 @@ send() {
       return 0
       ;;
     400 | 413 | 415 | 422)
+      [ "$refused" -eq 1 ] || return 1
       # The server will never take this body. A batch is retried item by item so only the bad
       # payload is dropped (and counted); one bad payload must not block the spool for ever.
       if [ $# -gt 1 ]; then
@@ -253,9 +274,13 @@ send() {
 }
 
 # Past the bound, the oldest payloads go first: recent events matter most once the server returns.
+# The size bound counts payload bytes, as the Python hook does (disk blocks would make every small
+# payload weigh 4 KiB).
 trim() {
   max=\${SPANLIGHT_SPOOL_MAX_FILES:-5000}
   maxkb=\${SPANLIGHT_SPOOL_MAX_KB:-102400}
+  case $max in '' | *[!0-9]*) max=5000 ;; esac
+  case $maxkb in '' | *[!0-9]*) maxkb=102400 ;; esac
   n=0
   for f in "$spool"/[0-9]*.json; do [ -f "$f" ] && n=$((n + 1)); done
   dropped=0
@@ -263,12 +288,25 @@ trim() {
     [ "$n" -gt "$max" ] || break
     rm -f "$f" && n=$((n - 1)) && dropped=$((dropped + 1))
   done
-  kb=$(du -sk "$spool" 2>/dev/null | cut -f1)
-  for f in "$spool"/[0-9]*.json; do
-    [ "\${kb:-0}" -gt "$maxkb" ] || break
-    size=$(wc -c <"$f" 2>/dev/null)
-    rm -f "$f" && kb=$((kb - \${size:-0} / 1024)) && dropped=$((dropped + 1))
-  done
+  # One \`wc -c\` for the whole spool (GNU wc takes sizes from stat, without reading the files): a
+  # line "<bytes> <name>" per payload, oldest first as the glob sorts, then a "total" line when
+  # there are several. Relative names keep the argument list short.
+  sizes=$(cd "$spool" 2>/dev/null && wc -c -- [0-9]*.json 2>/dev/null)
+  total=0
+  while read -r size name; do
+    case $size in '' | *[!0-9]*) continue ;; esac
+    [ "$name" = total ] || total=$((total + size))
+  done <<SIZES
+$sizes
+SIZES
+  while read -r size name; do
+    [ "$total" -gt $((maxkb * 1024)) ] || break
+    case $size in '' | *[!0-9]*) continue ;; esac
+    [ "$name" = total ] && break
+    rm -f "$spool/$name" && total=$((total - size)) && dropped=$((dropped + 1))
+  done <<SIZES
+$sizes
+SIZES
   [ "$dropped" -gt 0 ] && count_in "$spool/.dropped" "$dropped"
   return 0
 }
@@ -305,8 +343,11 @@ flush() {
     return 0
   fi
   url=$(resolve_url)
-  host=$(read_host)
-  cont=$(read_container)
+  # Every header value is made header-safe: one with a stray \\r (a CRLF env file) would be refused
+  # on the way, and every payload with it.
+  host=$(header_safe "$(read_host)")
+  cont=$(header_safe "$(read_container)")
+  token=$(header_safe "$(strip_space "\${SPANLIGHT_TOKEN:-}")")
   agent=$(header_safe "\${SPANLIGHT_AGENT_ID:-\${CLAUDE_INSTANCE_ID:-$host}}")
   workflow=$(header_safe "\${SPANLIGHT_WORKFLOW_ID:-}")
   node=$(header_safe "\${SPANLIGHT_NODE_ID:-}")
@@ -500,19 +541,23 @@ class Sender:
     def __init__(self, spool):
         self.spool = spool
         self.url = resolve_url(spool)
-        self.host = read_host()
+        # Every header value is made header-safe: one with a stray \\r (a CRLF env file) would be
+        # refused on the way, and every payload with it.
+        self.host = header_safe(read_host())
         agent = header_safe(env("SPANLIGHT_AGENT_ID", env("CLAUDE_INSTANCE_ID", self.host)))
         self.headers = {"Content-Type": "application/json", "X-Spanlight-Agent": agent, "X-Spanlight-Host": self.host}
-        container = read_container(self.host)
         for header, value in (
-            ("X-Spanlight-Container", container),
+            ("X-Spanlight-Container", header_safe(read_container(self.host))),
             ("X-Spanlight-Workflow", header_safe(env("SPANLIGHT_WORKFLOW_ID"))),
             ("X-Spanlight-Node", header_safe(env("SPANLIGHT_NODE_ID"))),
         ):
             if value:
                 self.headers[header] = value
-        if env("SPANLIGHT_TOKEN"):
-            self.headers["Authorization"] = "Bearer " + env("SPANLIGHT_TOKEN")
+        # Without surrounding whitespace: a token read from a CRLF env file ends in \\r (the server
+        # trims its own token the same way). The same characters as the sh hook strips.
+        token = header_safe(env("SPANLIGHT_TOKEN").strip(" \\t\\n\\r\\v\\f"))
+        if token:
+            self.headers["Authorization"] = "Bearer " + token
 
     def key(self, name):
         return "%s-%s" % (self.host, name[: -len(".json")])
@@ -531,7 +576,10 @@ class Sender:
             with opener.open(request, timeout=REQUEST_TIMEOUT_S) as response:
                 return response.status, response.read(4096)
         except urllib.error.HTTPError as err:
-            return err.code, b""
+            try:
+                return err.code, err.read(4096)
+            except Exception:
+                return err.code, b""
         except Exception:
             return 0, b""
 
@@ -553,14 +601,21 @@ class Sender:
             if bad:
                 count_in(os.path.join(self.spool, ".rejected"), bad)
             return True
-        if status in (400, 413, 415, 422):
+        if status in (400, 413, 415, 422) and spanlight_error(reply):
             # The server will never take this body: retry a batch item by item, drop a bad single.
+            # A 400 without Spanlight's error body came from something in between (a proxy, an HTTP
+            # parser refusing a header): the payload is not at fault and is tried again later.
             if len(names) > 1:
                 return all(self.send([name]) for name in names)
             remove(os.path.join(self.spool, names[0]))
             count_in(os.path.join(self.spool, ".rejected"), 1)
             return True
         return False
+
+
+def spanlight_error(reply):
+    """Whether the answer is Spanlight's JSON error, {"error":{"code":...}}."""
+    return reply.startswith(b'{"error":')
 
 
 def rejected_in(reply):
@@ -697,8 +752,13 @@ def main():
     os.makedirs(spool, exist_ok=True)
     pid = os.getpid()
     tmp = os.path.join(spool, ".in.%d" % pid)
-    with open(tmp, "wb") as f:
-        f.write(payload)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+    except OSError:
+        # A full disk: a truncated payload must not be adopted and sent later.
+        remove(tmp)
+        return
     os.replace(tmp, os.path.join(spool, spooled_name(time.time_ns(), pid)))
     detach_and_flush(spool)
 

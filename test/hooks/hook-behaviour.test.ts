@@ -1,8 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CaptureServer, createCaptureServer } from "./helpers/capture-server.ts";
-import { HOOK_VARIANTS, type HookRun, type HookVariant, hooksEnded, readSpool, runHook } from "./helpers/run-hook.ts";
+import {
+  HOOK_VARIANTS,
+  type HookRun,
+  type HookVariant,
+  hooksEnded,
+  readSpool,
+  runHook,
+  runWithStdin,
+} from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
 
 /**
@@ -50,6 +58,17 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
   async function hook(event: string, extraEnv: Record<string, string> = {}) {
     const run = await runHook(variant, payload(event), { ...env, ...extraEnv });
     expectQuiet(run);
+  }
+
+  /** Waits until no delivery holds the spool and no payload is being written or named. */
+  async function spoolIdle() {
+    await vi.waitFor(
+      () => {
+        const s = readSpool(spool);
+        expect(s.locked || s.inFlight > 0).toBe(false);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
   }
 
   /** Waits until every background delivery attempt is over and `n` payloads are left. */
@@ -113,6 +132,78 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     expect(headers["x-spanlight-workflow"]).toMatch(/^nightly_+eu$/);
     expect(headers["x-spanlight-node"]).toBe('n"1');
     await spoolSettles(0);
+  });
+
+  it.each<{ what: string; context: Record<string, string>; expected: Record<string, unknown> }>([
+    {
+      what: "a stray CR or LF (a CRLF env file), and a token with surrounding whitespace",
+      context: {
+        SPANLIGHT_AGENT_ID: "agent-7\r",
+        SPANLIGHT_CONTAINER_ID: "abc123\r",
+        SPANLIGHT_WORKFLOW_ID: "wf-1\r\n",
+        SPANLIGHT_NODE_ID: "node-2\r",
+        SPANLIGHT_TOKEN: " s3cret-token\r\n",
+      },
+      expected: {
+        authorization: "Bearer s3cret-token",
+        "x-spanlight-agent": "agent-7_",
+        "x-spanlight-container": "abc123_",
+        "x-spanlight-workflow": "wf-1__",
+        "x-spanlight-node": "node-2_",
+      },
+    },
+    {
+      what: "a container id outside Latin-1",
+      context: { SPANLIGHT_CONTAINER_ID: "容器-1" },
+      expected: { "x-spanlight-container": expect.stringMatching(/^_+-1$/) },
+    },
+  ])("delivers context with $what as header-safe values", async ({ context, expected }) => {
+    // Sent as they are, the header is refused on the way (Node answers a bare 400, urllib raises),
+    // and every payload with it is lost or stays spooled for good.
+    expectQuiet(await runHook(variant, payload("Stop"), { ...env, ...context }));
+    await spoolSettles(0);
+    expect(readSpool(spool).rejected).toBe(0);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.headers).toMatchObject(expected);
+    expect(server.requests[0]!.headers["idempotency-key"]).toMatch(/^[ -~]+-\d{19}-\d{7}$/);
+  });
+
+  it("keeps a payload turned away by a bare 400 (not Spanlight's error) and sends it later", async () => {
+    // A proxy, or an HTTP parser refusing a header, answers 400 without Spanlight's JSON error
+    // body: the payload is not at fault, so it is neither dropped nor counted as rejected.
+    let bare = true;
+    const proxy = await createCaptureServer(() => (bare ? { status: 400, body: "" } : 204));
+    env.SPANLIGHT_URL = proxy.url;
+    await hook("First");
+    await proxy.waitFor(() => proxy.requests.length === 1, "the refused request");
+    await spoolIdle();
+    expect(readSpool(spool)).toMatchObject({ pending: [expect.any(String)], rejected: 0 });
+
+    bare = false;
+    await hook("Second");
+    await proxy.waitFor(() => proxy.requests.filter((r) => r.status === 204).length >= 1, "the delivery");
+    await spoolSettles(0);
+    const accepted = proxy.requests.filter((r) => r.status === 204).map((r) => JSON.parse(r.body));
+    expect(accepted.flat().map((p: { hook_event_name: string }) => p.hook_event_name)).toEqual(["First", "Second"]);
+    expect(readSpool(spool).rejected).toBe(0);
+    await proxy.close();
+  });
+
+  it("leaves nothing behind when it cannot write the whole payload (a full disk)", async () => {
+    // A file size limit (`ulimit -f 1`: 512 bytes) fails the spool write part-way, as a full disk does.
+    const big = payload("TooBig", { pad: "x".repeat(4000) });
+    const limited = ["-c", 'ulimit -c 0 && ulimit -f 1 && exec "$@"', "sh", variant.command, ...variant.args];
+    const run = await runWithStdin("/bin/sh", limited, big, { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env });
+    expectQuiet(run);
+    // The write is in the foreground, before any delivery starts: a truncated payload left now
+    // would be sent later (and counted as rejected).
+    expect(readdirSync(spool).filter((n) => n.startsWith(".in.") || n.endsWith(".json"))).toEqual([]);
+
+    await hook("Next");
+    await server.waitFor(() => server.requests.length === 1, "the next payload");
+    await spoolSettles(0);
+    expect(eventsOf(server)).toEqual(["Next"]);
+    expect(readSpool(spool).rejected).toBe(0);
   });
 
   it("returns before the server answers: delivery never holds up the agent", async () => {
@@ -198,6 +289,38 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     await hook("E7", bound);
     await server.waitFor(() => eventsOf(server).length === 4, "the kept payloads");
     expect(eventsOf(server)).toEqual(["E4", "E5", "E6", "E7"]);
+  });
+
+  it("bounds the spool by payload bytes, dropping only as many of the oldest as it must", async () => {
+    await server.stop();
+    // 100 payloads of 600 bytes (60,000 in all), older than any hook: under 1 KiB each, as most
+    // events are. Each takes a 4 KiB disk block, which must not count.
+    mkdirSync(spool, { recursive: true, mode: 0o700 });
+    const before = BigInt(Date.now() - 60_000) * 1_000_000n;
+    for (let i = 0; i < 100; i++) {
+      const short = payload(`Old${i}`, { pad: "" });
+      const name = `${String(before + BigInt(i)).padStart(19, "0")}-${String(i).padStart(7, "0")}.json`;
+      writeFileSync(join(spool, name), payload(`Old${i}`, { pad: "x".repeat(600 - short.length) }), { mode: 0o600 });
+    }
+    const spooledEvents = () =>
+      readSpool(spool).pending.map((n) => JSON.parse(readFileSync(join(spool, n), "utf8")).hook_event_name);
+
+    // Within the bound (100 KiB): nothing is dropped.
+    // Each hook's delivery trims with its own bound: wait for it to end before the next one.
+    await hook("Under", { SPANLIGHT_SPOOL_MAX_KB: "100" });
+    await hooksEnded(tmp.path);
+    await spoolSettles(101);
+    expect(readSpool(spool).dropped).toBe(0);
+
+    // 50 KiB is 51,200 bytes: 15 of the oldest go (60,000 + the two small payloads - 15 * 600).
+    const over = payload("Over");
+    expect(60_000 + payload("Under").length + over.length - 15 * 600).toBeLessThanOrEqual(51_200);
+    expect(60_000 + payload("Under").length + over.length - 14 * 600).toBeGreaterThan(51_200);
+    await hook("Over", { SPANLIGHT_SPOOL_MAX_KB: "50" });
+    await hooksEnded(tmp.path);
+    await spoolSettles(87);
+    expect(readSpool(spool).dropped).toBe(15);
+    expect(spooledEvents()).toEqual([...Array.from({ length: 85 }, (_, i) => `Old${i + 15}`), "Under", "Over"]);
   });
 
   it("drops a payload the server will never accept, counts it, and delivers the rest", async () => {

@@ -50,7 +50,7 @@ describe("hooks on a machine missing parts", () => {
     // A PATH with what the script uses, but no curl (Alpine and other slim images).
     const bin = join(tmp.path, "bin");
     mkdirSync(bin);
-    const tools = ["sh", "cat", "mkdir", "rm", "mv", "date", "sed", "head", "find", "du", "cut", "wc", "uname"];
+    const tools = ["sh", "cat", "mkdir", "rm", "mv", "date", "sed", "head", "find", "wc", "uname"];
     for (const tool of tools) {
       const found = (process.env.PATH ?? "").split(":").find((dir) => dir && existsSync(join(dir, tool)));
       if (found) symlinkSync(join(found, tool), join(bin, tool));

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startNodeServer } from "../../src/runtime/node.ts";
-import type { EventsPage } from "../../src/schema/wire.ts";
+import type { Agent, EventsPage } from "../../src/schema/wire.ts";
 import { freePort } from "../helpers/ports.ts";
 import { HOOK_VARIANTS, type HookVariant, hooksEnded, readSpool, runHook } from "./helpers/run-hook.ts";
 import { createTempDir } from "./helpers/temp-dir.ts";
@@ -22,10 +22,10 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
   });
 
   /** A spool aimed at a port nothing listens on yet, and a hook run that must stay quiet. */
-  async function downServerSpool() {
+  async function downServerSpool(extraEnv: Record<string, string> = {}) {
     const port = await freePort();
     const spool = join(tmp.path, "spool");
-    const env = { HOME: tmp.path, SPANLIGHT_SPOOL: spool, SPANLIGHT_URL: `http://127.0.0.1:${port}` };
+    const env = { HOME: tmp.path, SPANLIGHT_SPOOL: spool, SPANLIGHT_URL: `http://127.0.0.1:${port}`, ...extraEnv };
     const fireRaw = async (body: string) => {
       expect(await runHook(variant, body, env)).toEqual({ code: 0, stdout: "", stderr: "" });
     };
@@ -101,5 +101,31 @@ describe.each(HOOK_VARIANTS)("the $name hook against a real Spanlight server", (
       "Stop",
       "SessionEnd",
     ]);
+  });
+
+  it("delivers with a token and container id from a CRLF env file, dropping only what the server refuses", async () => {
+    // Sent as they are, Node's HTTP parser refuses the header with a bare 400 before Spanlight sees
+    // the request: that must neither lose the payload nor count it as refused.
+    const token = "s3cret-token-crlf";
+    const { port, spool, fireRaw, settled } = await downServerSpool({
+      SPANLIGHT_TOKEN: `${token}\r\n`,
+      SPANLIGHT_CONTAINER_ID: "abc123\r",
+    });
+    const session = `sess-crlf-${variant.name}`;
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "Notification" }));
+    // Not JSON: Spanlight answers 400 with its error body, and this one payload is dropped.
+    await fireRaw(`{"session_id": "${session}", "hook_event_name": "Stop", `);
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "Stop" }));
+    await settled(3);
+
+    server = await startNodeServer({ config: { server: { port, token } } });
+    await fireRaw(JSON.stringify({ session_id: session, hook_event_name: "SessionEnd" }));
+    await settled(0);
+    expect(readSpool(spool).rejected).toBe(1);
+    const get = (path: string) => fetch(`${server!.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const page = (await (await get(`/api/events?sessionId=${session}&limit=100`)).json()) as EventsPage;
+    expect(page.events.map((e) => e.type).reverse()).toEqual(["Notification", "Stop", "SessionEnd"]);
+    const agents = (await (await get("/api/agents")).json()) as Agent[];
+    expect(agents.map((a) => a.containerId)).toContain("abc123_");
   });
 });

@@ -2,6 +2,9 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** An answer with its own body; a plain status number answers an error with Spanlight's JSON error body. */
+export type Answer = { status: number; body: string };
+
 export type CapturedRequest = {
   path: string;
   headers: Record<string, string>;
@@ -25,12 +28,20 @@ export type CaptureServer = {
   close(): Promise<void>;
 };
 
+/** What Spanlight answers a body it will never take (src/server/api-error.ts `toBody`). */
+export function spanlightError(status: number): string {
+  return JSON.stringify({ error: { code: "invalid_body", message: `refused with ${status} by the capture server` } });
+}
+
 /**
  * A stand-in ingest endpoint that records every request exactly as received: header checks,
  * a server that is down, one that never answers, one that rejects some bodies.
- * `status(body)` picks the answer (default 204, as Spanlight answers a single hook payload).
+ * `status(body)` picks the answer (default 204, as Spanlight answers a single hook payload); an
+ * error status comes with Spanlight's JSON error body unless it is an `Answer` with its own body.
  */
-export async function createCaptureServer(status: (body: string) => number = () => 204): Promise<CaptureServer> {
+export async function createCaptureServer(
+  status: (body: string) => number | Answer = () => 204,
+): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
   const events = new EventEmitter();
   const held: ServerResponse[] = [];
@@ -43,13 +54,14 @@ export async function createCaptureServer(status: (body: string) => number = () 
       const body = Buffer.concat(chunks).toString("utf8");
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-      const captured = { path: req.url ?? "", headers, body, status: status(body) };
+      const chosen = status(body);
+      const answer =
+        typeof chosen === "number" ? { status: chosen, body: chosen >= 400 ? spanlightError(chosen) : "" } : chosen;
+      const captured = { path: req.url ?? "", headers, body, status: answer.status };
       requests.push(captured);
       if (holding) held.push(res);
-      else {
-        res.writeHead(captured.status);
-        res.end();
-      }
+      else if (answer.body === "") res.writeHead(answer.status).end();
+      else res.writeHead(answer.status, { "content-type": "application/json" }).end(answer.body);
       events.emit("request");
     });
   }
