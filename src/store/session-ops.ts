@@ -10,7 +10,12 @@ import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from 
  * What an event changed beyond the session itself (for store-wide stats): finished tool calls,
  * and metric-derived usage a usage event replaced (the store takes it off its totals).
  */
-export type SessionEffects = { finishedCalls: ToolCall[]; withdrawnUsage?: ModelUsage[] };
+export type SessionEffects = {
+  finishedCalls: ToolCall[];
+  withdrawnUsage?: ModelUsage[];
+  /** Calls a PostToolBatch reported failed without a failure hook of their own (refused before running). */
+  batchFailures?: ToolCall[];
+};
 
 // Notification types that mean "the agent waits for you" (Claude Code 2.1.x).
 export const WAITING_NOTIFICATIONS = new Set([

@@ -91,15 +91,29 @@ export class StatsCounters {
     }
     if (e.status === "error" && countError) {
       this.#errorEvents++;
-      const key = (e.error ?? e.summary).split("\n")[0]!.slice(0, 200);
-      const entry = this.#errors.get(key);
-      if (entry) {
-        entry.count++;
-        entry.lastAt = e.receivedAt;
-      } else {
-        if (this.#errors.size >= MAX_ERROR_KINDS) this.#forgetRarestError();
-        this.#errors.set(key, { count: 1, lastAt: e.receivedAt });
-      }
+      this.#addError(e.error ?? e.summary, e.receivedAt);
+    }
+  }
+
+  /**
+   * Calls an event failed that is not itself an error (a PostToolBatch listing calls Claude Code
+   * refused before they ran): each in the top errors, the event once in the error rate.
+   */
+  failedCalls(e: NormalizedEvent, calls: ReadonlyArray<{ error: string | null; toolName: string }>): void {
+    if (calls.length === 0 || e.status === "error") return;
+    this.#errorEvents++;
+    for (const c of calls) this.#addError(c.error ?? `${c.toolName} refused`, e.receivedAt);
+  }
+
+  #addError(message: string, at: string): void {
+    const key = message.split("\n")[0]!.slice(0, 200);
+    const entry = this.#errors.get(key);
+    if (entry) {
+      entry.count++;
+      entry.lastAt = at;
+    } else {
+      if (this.#errors.size >= MAX_ERROR_KINDS) this.#forgetRarestError();
+      this.#errors.set(key, { count: 1, lastAt: at });
     }
   }
 

@@ -86,7 +86,9 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     const repeated = event.source === "otlp" && event.sessionId !== null && sessions.get(event.sessionId)?.hooked;
     counters.record(event, nowMs, !repeated);
     if (event.type === "PreToolUse" && event.toolName) counters.tools.started(event.toolName);
-    applyEffects(sessions.apply(event));
+    const effects = sessions.apply(event);
+    applyEffects(effects);
+    if (effects?.batchFailures) counters.failedCalls(event, effects.batchFailures);
     agents.record(event, event.sourceTime ?? event.receivedAt, nowMs);
     if (event.sessionId) changed.add(event.sessionId);
     for (const listener of listeners) {
