@@ -63,10 +63,12 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   const reopens = e.source === "telemetry" ? startsTelemetryRun(e) : e.type !== "SessionEnd";
   // Only what happened after the end: a spooled hook delivered late (a SessionStart held while the
   // server was down) carries its own, earlier time and must not bring the ended session back.
-  if (state.status === "ended" && reopens && (state.completedAt === null || at > state.completedAt)) {
+  const afterEnd = state.completedAt === null || at > state.completedAt;
+  if (state.status === "ended" && reopens && afterEnd) {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
     state.completedAt = null;
   }
+  const history = state.status === "ended" && !afterEnd;
 
   switch (e.type) {
     case "UserPromptSubmit":
@@ -156,6 +158,14 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   if (e.source === "telemetry") {
     const call = applyTelemetryEvent(state, e, at, limits);
     if (call) effects.finishedCalls.push(call);
+  }
+  if (history) {
+    // Recorded, but the session stays ended and nothing the late event opened runs on.
+    const open = currentTurn(state);
+    if (open) interruptTurn(state, open, state.completedAt!, "session ended", effects);
+    interruptSubagents(state, state.completedAt!, "session ended", effects);
+    state.status = "ended";
+    state.waitingFor = null;
   }
   if (e.type !== "Stop" && e.type !== "StopFailure") settleStatus(state);
   return effects;

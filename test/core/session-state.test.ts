@@ -277,6 +277,11 @@ describe("late delivery", () => {
     await postHook(s.app, { session_id: "late", hook_event_name: "SessionEnd", reason: "exit" }, at("5"));
     await postHook(s.app, { session_id: "late", hook_event_name: "SessionStart", source: "startup" }, at("1"));
     expect(s.store.sessions()[0]).toMatchObject({ status: "ended", completedAt: "2026-11-21T10:00:05.000Z" });
+    // A prompt spooled from before the end opens no work that would later read as interrupted.
+    await postHook(s.app, { session_id: "late", hook_event_name: "UserPromptSubmit", prompt: "y" }, at("3"));
+    s.clock.advance(3_600_000);
+    s.store.sweep();
+    expect(s.store.sessions()[0]).toMatchObject({ status: "ended" });
     // A resume (a start after the end) still reopens it.
     await postHook(s.app, { session_id: "late", hook_event_name: "SessionStart", source: "resume" }, at("8"));
     expect(s.store.sessions()[0]).toMatchObject({ status: "idle", completedAt: null });
