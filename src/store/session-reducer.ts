@@ -112,7 +112,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
         const turn = currentTurn(state);
         if (turn) turn.status = "waiting";
         state.status = "waiting";
-        state.waitingFor = e.type === "Elicitation" ? "input: MCP elicitation" : `input: ${kind}`;
+        // Claude Code follows a PermissionRequest with a permission_prompt notification: the
+        // request already said which tool waits, which the notification does not.
+        const samePermission = kind === "permission_prompt" && state.waitingFor?.startsWith("permission:");
+        if (!samePermission) state.waitingFor = e.type === "Elicitation" ? "input: MCP elicitation" : `input: ${kind}`;
       }
       break;
     }

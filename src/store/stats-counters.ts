@@ -91,7 +91,7 @@ export class StatsCounters {
     }
     if (e.status === "error" && countError) {
       this.#errorEvents++;
-      this.#addError(e.error ?? e.summary, e.receivedAt);
+      this.#addError(e.error ?? e.summary, e.sourceTime ?? e.receivedAt);
     }
   }
 
@@ -102,7 +102,7 @@ export class StatsCounters {
   failedCalls(e: NormalizedEvent, calls: ReadonlyArray<{ error: string | null; toolName: string }>): void {
     if (calls.length === 0 || e.status === "error") return;
     this.#errorEvents++;
-    for (const c of calls) this.#addError(c.error ?? `${c.toolName} refused`, e.receivedAt);
+    for (const c of calls) this.#addError(c.error ?? `${c.toolName} refused`, e.sourceTime ?? e.receivedAt);
   }
 
   #addError(message: string, at: string): void {
@@ -110,7 +110,8 @@ export class StatsCounters {
     const entry = this.#errors.get(key);
     if (entry) {
       entry.count++;
-      entry.lastAt = at;
+      // When it last happened: a hook delivered late from the spool carries its own, earlier time.
+      if (at > entry.lastAt) entry.lastAt = at;
     } else {
       if (this.#errors.size >= MAX_ERROR_KINDS) this.#forgetRarestError();
       this.#errors.set(key, { count: 1, lastAt: at });

@@ -38,6 +38,9 @@ describe("session and turn state machine", () => {
       tool_input: { command: "rm -rf build" },
     });
     expect(detail()).toMatchObject({ status: "waiting", waitingFor: "permission: Bash" });
+    // Claude Code's notification that follows says less than the request: the tool stays named.
+    await send({ hook_event_name: "Notification", notification_type: "permission_prompt", message: "needs approval" });
+    expect(detail()).toMatchObject({ status: "waiting", waitingFor: "permission: Bash" });
     expect(detail().turns[0]!.status).toBe("waiting");
     await send({
       hook_event_name: "PostToolUse",
