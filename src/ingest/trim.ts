@@ -50,15 +50,64 @@ function cleanString(value: string, path: PathStack, limits: TrimLimits, marks: 
 }
 
 /**
- * The kind of a value under key `k` inside a value of kind `parent`: everything beneath a secret
- * name is secret (`{"passwords": ["…"]}`, `{"credentials": {"pw": "…"}}`). Numbers written as text
- * stay only when every secret name above and at `k` is a token count.
+ * The kind of a value under a key of kind `own` inside a value of kind `parent`: everything beneath a
+ * secret name is secret (`{"passwords": ["…"]}`, `{"credentials": {"pw": "…"}}`). Numbers written as
+ * text stay only when every secret name above and at the key is a token count.
  */
-function childKind(parent: number, k: string): number {
-  const own = keyKind(k);
+function inherit(parent: number, own: number): number {
   if (!(parent & SECRET)) return own;
   const countOnly = parent & COUNT && (!(own & SECRET) || own & COUNT);
   return (own & ~COUNT) | SECRET | (countOnly ? COUNT : 0);
+}
+
+// Object keys seen to come out of redaction as they were (nearly all: keys repeat from event to
+// event), with their keyKind: one lookup for both. A key that holds a secret is never kept here.
+const cleanKeys = new Map<string, number>();
+const CLEAN_KEYS_MAX = 4096;
+
+type ObjectKey = { key: string; own: number };
+
+/** Key `k` redacted like any string (a token can be a key: `{"Bearer sk-ant-…": true}`), and its kind. */
+function learnKey(k: string): ObjectKey {
+  const key = redactString(k);
+  // The kind is the redacted key's: a key that was a secret leaves none in payload-keys' cache.
+  const own = keyKind(key);
+  if (key === k && k.length <= 256) {
+    if (cleanKeys.size >= CLEAN_KEYS_MAX) cleanKeys.clear();
+    cleanKeys.set(k, own);
+  }
+  return { key, own };
+}
+
+// A name/value pair (`{"name": "API_KEY", "value": "…"}`: Kubernetes and ECS env lists, AWS tags as
+// Key/Value, OTLP attributes): the value is as secret as the name says.
+const PAIR_NAMES = ["name", "key", "Name", "Key"] as const;
+
+/** What the name of the pair `obj` says (SECRET, with COUNT for a token count), 0 for no secret or no name. */
+function pairNameKind(obj: Record<string, unknown>): number {
+  for (const n of PAIR_NAMES) {
+    const name = obj[n];
+    if (typeof name !== "string" || !Object.hasOwn(obj, n)) continue;
+    const kind = name.length <= 256 ? keyKind(name) & (SECRET | COUNT) : 0;
+    return kind & SECRET ? kind : 0;
+  }
+  return 0;
+}
+
+/** The kind of the value under `k` in `obj`, itself of kind `parent`, given `k`'s own kind. */
+function kindIn(obj: Record<string, unknown>, k: string, own: number, parent: number): number {
+  const kind = inherit(parent, own);
+  return (k === "value" || k === "Value") && !(kind & SECRET) ? kind | pairNameKind(obj) : kind;
+}
+
+/**
+ * Key `k` of `obj` (a value of kind `parent`) redacted, and the kind of the value under it: the rules
+ * sanitize applies, for copies made elsewhere (the OTLP forwarder's).
+ */
+export function objectKey(obj: Record<string, unknown>, k: string, parent: number): { key: string; kind: number } {
+  const learned = cleanKeys.get(k);
+  const { key, own } = learned === undefined ? learnKey(k) : { key: k, own: learned };
+  return { key, kind: kindIn(obj, k, own, parent) };
 }
 
 /** Keys from the root to the value being cleaned; joined into a path only for the rare string that is cut. */
@@ -97,11 +146,27 @@ function sanitize(
   const src = value as Record<string, unknown>;
   const out: Record<string, unknown> = inPlace ? src : {};
   for (const k of Object.keys(src)) {
-    path.push(k);
-    out[k] = sanitize(src[k], path, limits, marks, childKind(kind, k), inPlace);
+    let key = k;
+    let own = cleanKeys.get(k);
+    if (own === undefined) ({ key, own } = learnKey(k));
+    const v = src[k];
+    if (key !== k && inPlace) delete src[k];
+    path.push(key);
+    out[key] = sanitize(v, path, limits, marks, kindIn(src, k, own, kind), inPlace);
     path.pop();
   }
   return out;
+}
+
+/**
+ * A parsed JSON value redacted as it would be inside a payload (every key and string, whole values
+ * under secret names), nothing cut: for JSON that arrives as text, such as the `tool_input` of
+ * Claude Code's log events. Throws past `jsonDepth` like sanitizePayload.
+ */
+export function redactJson(value: unknown, jsonDepth?: number): unknown {
+  // Rooted one level down: no top-level key is taken for one of Claude Code's own ids.
+  const limits = { eventBytes: Number.POSITIVE_INFINITY, stringChars: Number.POSITIVE_INFINITY, jsonDepth };
+  return sanitize(value, [""], limits, [], 0, false);
 }
 
 type Leaf = { parent: Record<string, unknown> | unknown[]; key: string | number; path: string; size: number };

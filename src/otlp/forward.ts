@@ -3,7 +3,7 @@ import { createExportQueue, postOtlp, type Scheduler, shownUrl } from "../../ote
 import type { Config } from "../config/config-schema.ts";
 import type { OtlpStats } from "../schema/mod.ts";
 import type { ResourceLogs, ResourceSpans } from "./otlp-model.ts";
-import { outboundAttributes, redactValue } from "./outbound-privacy.ts";
+import { outboundAttributes, outboundText, redactValue } from "./outbound-privacy.ts";
 import type { OtlpSinks } from "./receiver.ts";
 import { mapResourceSpans, toLogRecords } from "./sdk-records.ts";
 
@@ -95,14 +95,14 @@ export function createOtlpForwarding(options: ForwardingOptions): { sinks: OtlpS
         })),
       })),
     }));
-    const records = toLogRecords(redacted, attributes) as never;
+    const records = toLogRecords(redacted, attributes, outboundText) as never;
     const body = (json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(records);
     if (body) logs.push({ body, contentType: json ? "application/json" : "application/x-protobuf" });
   }
 
   const sinks: OtlpSinks = {
     spans: otel.forwardNative
-      ? (resourceSpans) => options.exportNative(mapResourceSpans(resourceSpans, attributes))
+      ? (resourceSpans) => options.exportNative(mapResourceSpans(resourceSpans, attributes, outboundText))
       : undefined,
     logs: logs ? forwardLogs : undefined,
     // Metrics carry counts, ids and model names only: they go on byte for byte.

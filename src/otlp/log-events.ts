@@ -1,10 +1,11 @@
 import { plausibleDuration } from "../ingest/event-time.ts";
-import { type IngestContext, sanitizePayload, toFileOps } from "../ingest/mod.ts";
+import { type IngestContext, redactString, sanitizePayload, toFileOps } from "../ingest/mod.ts";
 import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { TrimLimits } from "../ingest/trim.ts";
 import { mayHoldSurrogateEscape, wellFormedDeep } from "../ingest/well-formed.ts";
 import type { EventDraft, Usage } from "../schema/mod.ts";
 import { toJsonRecord, toJsonValue } from "./any-value.ts";
+import { JSON_TEXT_KEYS, redactJsonText } from "./json-text.ts";
 import { nanosToIso, type OtlpLogRecord, type ResourceLogs } from "./otlp-model.ts";
 import { MAX_COST_USD, MAX_TOKENS, usageAmount } from "./usage-bounds.ts";
 
@@ -138,12 +139,21 @@ function toDraft(r: OtlpLogRecord, resource: Record<string, unknown>, opts: LogE
   const raw = toJsonRecord(r.attributes);
   const body = r.body === undefined ? null : toJsonValue(r.body);
   const bodyText = typeof body === "string" ? body : null;
-  const name = s(raw, "event.name") ?? (r.eventName || null) ?? bodyText?.replace(/^claude_code\./, "") ?? "log";
+  // The type is free text too: a plain log line with no event name is typed by its body.
+  const name = redactString(
+    s(raw, "event.name") ?? (r.eventName || null) ?? bodyText?.replace(/^claude_code\./, "") ?? "log",
+  );
   if (SKIPPED_LOG_EVENTS.has(name)) return null;
   const fromClaude = bodyText?.startsWith("claude_code.") || resource["service.name"] === "claude-code";
   const type = fromClaude ? `claude_code.${name}` : name;
   if (body !== null && bodyText !== type) raw.body = body;
   for (const key of ["service.name", "service.version"]) if (resource[key] !== undefined) raw[key] ??= resource[key];
+  // Claude Code sends a tool's input as JSON text; redacted as the object it spells, the secret
+  // names inside it (`{"credentials": {"pw": "…"}}`) hold as they do for a hook's tool_input.
+  for (const key of JSON_TEXT_KEYS) {
+    const v = raw[key];
+    if (typeof v === "string") raw[key] = redactJsonText(v, opts.limits.jsonDepth);
+  }
 
   const clean = sanitizePayload(raw, opts.limits);
   const a = clean.value as Attrs;
@@ -198,9 +208,10 @@ function toDraft(r: OtlpLogRecord, resource: Record<string, unknown>, opts: LogE
   };
 }
 
+/** A resource attribute that becomes a field of the event (host, container): redacted like the payload. */
 function stringAttrOf(resource: Record<string, unknown>, key: string): string | null {
   const v = resource[key];
-  return typeof v === "string" && v !== "" ? v : null;
+  return typeof v === "string" && v !== "" ? redactString(v) : null;
 }
 
 /** Every log record of a request → event drafts in order, plus how many were left out as noise. */

@@ -1,4 +1,4 @@
-import { sanitizePayload } from "../ingest/mod.ts";
+import { redactString, sanitizePayload } from "../ingest/mod.ts";
 import type { TrimLimits } from "../ingest/trim.ts";
 import type { NativeSpan } from "../schema/mod.ts";
 import type { NativeSpanInput } from "../store/mod.ts";
@@ -7,7 +7,8 @@ import { nanosToIso, nanosToMs, type OtlpSpan, type ResourceSpans, ZERO_SPAN_ID,
 
 /**
  * Claude Code's spans → what a session keeps of them: ids, times, status and attributes
- * (redacted, capped), with the join keys the store uses (`tool_use_id`, `request_id`).
+ * (redacted, capped), with the join keys the store uses (`tool_use_id`, `request_id`). Names and
+ * the status message are free text like any other and redacted the same way.
  */
 
 /** Attributes every Claude Code span repeats; the session already carries them. */
@@ -49,13 +50,13 @@ function toNativeSpan(span: OtlpSpan, limits: TrimLimits): NativeSpan {
     traceId: span.traceId,
     spanId: span.spanId,
     parentSpanId: span.parentSpanId,
-    name: span.name,
+    name: redactString(span.name),
     kind: span.kind,
     startedAt,
     endedAt: nanosToIso(span.endTimeUnixNano) ?? startedAt,
     durationMs: Math.max(0, Math.round((endMs - startMs) * 1000) / 1000),
     status: statusOf(span.status.code),
-    statusMessage: span.status.message || null,
+    statusMessage: span.status.message ? redactString(span.status.message) : null,
     turnIndex: null,
     toolUseId: stringAttr(span.attributes, "tool_use_id") ?? stringAttr(span.attributes, "gen_ai.tool.call.id"),
     requestId: isLlm
@@ -63,7 +64,7 @@ function toNativeSpan(span: OtlpSpan, limits: TrimLimits): NativeSpan {
       : null,
     attributes: clean.value as Record<string, unknown>,
     events: span.events.slice(0, MAX_EVENTS).map((e) => ({
-      name: e.name,
+      name: redactString(e.name),
       at: nanosToIso(e.timeUnixNano) ?? startedAt,
     })),
   };

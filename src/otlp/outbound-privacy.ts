@@ -1,4 +1,7 @@
-import { redactString } from "../ingest/mod.ts";
+import { COUNT, SECRET } from "../ingest/payload-keys.ts";
+import { isCountText, REDACTED, redactString } from "../ingest/redact.ts";
+import { objectKey } from "../ingest/trim.ts";
+import { JSON_TEXT_KEYS, redactJsonText } from "./json-text.ts";
 import type { AnyValue, Attributes } from "./otlp-model.ts";
 import type { AttributeMapper } from "./sdk-records.ts";
 
@@ -20,21 +23,42 @@ const CONTENT_KEYS: Record<keyof CaptureSwitches, readonly string[]> = {
   toolOutput: ["tool_output", "tool_result", "output"],
 };
 
+const JSON_TEXT = new Set(JSON_TEXT_KEYS);
+
 function capped(text: string, max: number): string {
-  const clean = redactString(text);
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function redactValue(v: AnyValue, max: number): AnyValue {
-  if (typeof v === "string") return capped(v, max);
-  if (Array.isArray(v)) return v.map((x) => redactValue(x, max));
-  if (v !== null && typeof v === "object" && !(v instanceof Uint8Array)) {
+/**
+ * `v` redacted as the store redacts it (trim.ts): keys and strings by pattern, and whatever a
+ * secret name holds (`password`, `authorization`, `api_key`, a `{name: "API_KEY", value}` pair)
+ * whole, at any depth; `kind` is what the names above say (payload-keys.ts bits).
+ */
+function redactUnder(v: AnyValue, max: number, kind: number): AnyValue {
+  if (typeof v === "string") {
+    if (kind & SECRET && v !== "" && !(kind & COUNT && isCountText(v))) return REDACTED;
+    return capped(redactString(v), max);
+  }
+  if (v instanceof Uint8Array) return kind & SECRET && v.length > 0 ? REDACTED : v;
+  if (Array.isArray(v)) return v.map((x) => redactUnder(x, max, kind & (SECRET | COUNT)));
+  if (v !== null && typeof v === "object") {
     const out: Record<string, AnyValue> = {};
-    for (const [k, x] of Object.entries(v)) if (k !== "__proto__") out[k] = redactValue(x, max);
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "__proto__") continue;
+      const { key, kind: under } = objectKey(v, k, kind);
+      out[key] = redactUnder(x, max, under);
+    }
     return out;
   }
   return v;
 }
+
+export function redactValue(v: AnyValue, max: number): AnyValue {
+  return redactUnder(v, max, 0);
+}
+
+/** Names, status messages and severity texts of what is forwarded: redacted as any string. */
+export const outboundText = (text: string): string => redactString(text);
 
 /** The attribute rewrite applied to everything forwarded (spans, span events, log records). */
 export function outboundAttributes(capture: CaptureSwitches, maxChars: number): AttributeMapper {
@@ -46,7 +70,12 @@ export function outboundAttributes(capture: CaptureSwitches, maxChars: number): 
     const out: Attributes = {};
     for (const [k, v] of Object.entries(attrs)) {
       if (k === "__proto__" || dropped.has(k)) continue;
-      out[k] = redactValue(v, maxChars);
+      const { key, kind } = objectKey(attrs, k, 0);
+      // Claude Code sends a tool's input as JSON text: redacted as the object it spells.
+      out[key] =
+        JSON_TEXT.has(k) && typeof v === "string"
+          ? capped(redactJsonText(v), maxChars)
+          : redactUnder(v, maxChars, kind);
     }
     return out;
   };

@@ -8,13 +8,17 @@ import type { Attributes, OtlpResource, OtlpScope, OtlpSpan, ResourceLogs, Resou
  * Decoded OTLP → the OpenTelemetry JS SDK's record types, so that native spans (and logs) go
  * out through the same serializers and export queue as Spanlight's own spans: ids, parents,
  * nanosecond times, kinds, status, events, links, resource and scope are carried over as sent.
- * `attributes` lets the caller rewrite attribute sets on the way (redaction, privacy switches).
+ * `attributes` lets the caller rewrite attribute sets on the way (redaction, privacy switches), and
+ * `text` the free text beside them: span and span event names, status messages, log severity
+ * texts and event names.
  */
 
 export type AttributeScope = "resource" | "scope" | "span" | "event" | "link" | "log";
 export type AttributeMapper = (attributes: Attributes, where: AttributeScope) => Attributes;
+export type TextMapper = (text: string) => string;
 
 const identity: AttributeMapper = (a) => a;
+const sameText: TextMapper = (t) => t;
 
 export function toHrTime(nanos: string): HrTime {
   const n = BigInt(nanos || "0");
@@ -107,10 +111,15 @@ function toReadableSpan(s: OtlpSpan, resource: Resource, scope: SdkScope, map: A
 }
 
 /**
- * The same spans with every attribute set rewritten (redaction, privacy switches), still plain
- * data: it can cross to the export worker, which makes the SDK records there.
+ * The same spans with every attribute set and every name and status message rewritten (redaction,
+ * privacy switches), still plain data: it can cross to the export worker, which makes the SDK
+ * records there.
  */
-export function mapResourceSpans(resourceSpans: ResourceSpans[], map: AttributeMapper): ResourceSpans[] {
+export function mapResourceSpans(
+  resourceSpans: ResourceSpans[],
+  map: AttributeMapper,
+  text: TextMapper = sameText,
+): ResourceSpans[] {
   return resourceSpans.map((rs) => ({
     ...rs,
     resource: { ...rs.resource, attributes: map(rs.resource.attributes, "resource") },
@@ -119,8 +128,10 @@ export function mapResourceSpans(resourceSpans: ResourceSpans[], map: AttributeM
       scope: { ...ss.scope, attributes: map(ss.scope.attributes, "scope") },
       spans: ss.spans.map((s) => ({
         ...s,
+        name: text(s.name),
+        status: s.status.message ? { ...s.status, message: text(s.status.message) } : s.status,
         attributes: map(s.attributes, "span"),
-        events: s.events.map((e) => ({ ...e, attributes: map(e.attributes, "event") })),
+        events: s.events.map((e) => ({ ...e, name: text(e.name), attributes: map(e.attributes, "event") })),
         links: s.links.map((l) => ({ ...l, attributes: map(l.attributes, "link") })),
       })),
     })),
@@ -159,7 +170,11 @@ export type LogRecordForExport = {
   droppedAttributesCount: number;
 };
 
-export function toLogRecords(resourceLogs: ResourceLogs[], map: AttributeMapper = identity): LogRecordForExport[] {
+export function toLogRecords(
+  resourceLogs: ResourceLogs[],
+  map: AttributeMapper = identity,
+  text: TextMapper = sameText,
+): LogRecordForExport[] {
   const out: LogRecordForExport[] = [];
   for (const rl of resourceLogs) {
     const resource = toResource(rl.resource, rl.schemaUrl, map);
@@ -170,10 +185,10 @@ export function toLogRecords(resourceLogs: ResourceLogs[], map: AttributeMapper 
           hrTime: toHrTime(r.timeUnixNano),
           hrTimeObserved: toHrTime(r.observedTimeUnixNano),
           ...(r.traceId && r.spanId ? { spanContext: context(r.traceId, r.spanId, r.flags, "") } : {}),
-          ...(r.severityText ? { severityText: r.severityText } : {}),
+          ...(r.severityText ? { severityText: text(r.severityText) } : {}),
           ...(r.severityNumber ? { severityNumber: r.severityNumber } : {}),
           ...(r.body !== undefined ? { body: r.body } : {}),
-          ...(r.eventName ? { eventName: r.eventName } : {}),
+          ...(r.eventName ? { eventName: text(r.eventName) } : {}),
           resource,
           instrumentationScope: scope,
           attributes: map(r.attributes, "log"),

@@ -48,6 +48,26 @@ const adversarial: Array<[string, string, (out: string) => boolean]> = [
   ["_sk- runs", fill("_sk-a"), (o) => o.startsWith(`_${REDACTED}`)],
   ["ghp_ just too short", fill("_ghp_aaaaaaaaaaaaaaaaaaa"), (o) => o.startsWith("_ghp_a")],
   ["prose full of markers", fill("the secret token is a password key "), (o) => o.startsWith("the secret")],
+  // Patterns added for .env names, name/value pairs, registry logins, sshpass, aws configure.
+  ["_PASS= repeated", fill("A_PASS="), (o) => o.includes(REDACTED)],
+  ["_key_key… name", fill("_KEY", "", "=s3cr3tvalue"), (o) => o.endsWith(`=${REDACTED}`)],
+  ["name: value, repeated", fill('"name": "API_KEY", "value": "x'), (o) => o.includes(`"value": "${REDACTED}"`)],
+  ["name/value, value unclosed", fill("x", '"name":"API_KEY","value":"'), (o) => o.length >= MIB],
+  ["name + spaces", fill(" ", "name"), (o) => o.startsWith("name ")],
+  ["value + name repeated", fill("name=API_KEY\nvalue "), (o) => o.startsWith("name=API_KEY")],
+  ["login repeated", fill("docker login ", "", " -p x1"), (o) => o.endsWith(`-p ${REDACTED}`)],
+  ["login -p repeated", fill(" -p", "docker login"), (o) => o.startsWith("docker login -p")],
+  ["sshpass repeated", fill("sshpass "), (o) => o.startsWith("sshpass sshpass")],
+  ['sshpass -p " repeated', fill('sshpass -p "x '), (o) => o.startsWith(`sshpass -p "${REDACTED}"`)],
+  ['sshpass -p " unclosed', fill("x ", 'sshpass -p "'), (o) => o.length >= MIB],
+  ["configure set repeated", fill("configure set "), (o) => o.startsWith("configure set configure")],
+  ["SG. runs", fill("_SG.aaaaaaaaaaaaaaaa."), (o) => o.length > 0],
+  ["redis://: repeated", fill("a://:"), (o) => o.startsWith("a://:")],
+  ["xkey=xkey=… one bare value", fill("xkey=", "a_"), (o) => o.startsWith("a_xkey=xkey=")],
+  ['key="…" repeated', fill('a_key="x '), (o) => o.startsWith('a_key="x a_key=')],
+  ["KEY name run", fill("A_", "", "KEY=s3cr3tvalue"), (o) => o.endsWith(`KEY=${REDACTED}`)],
+  ["login login…", fill("login ", "docker "), (o) => o.startsWith("docker login login")],
+  ["configure set, long names", fill("configure set a ", ""), (o) => o.startsWith("configure set a")],
 ];
 
 describe("redaction takes linear time", () => {

@@ -120,3 +120,133 @@ describe("secret-named keys", () => {
     expect(sanitizePayload(payload, limits).value).toEqual(payload);
   });
 });
+
+describe("secret shapes beyond provider tokens", () => {
+  const STRIPE = "4eC39HqLyjWDarjtT1zdp7dc";
+  it.each([
+    [`redis-cli -u redis://:${SECRET}@cache:6379`, "redis://:[REDACTED]@cache:6379"],
+    [`DB_PASS=${SECRET}`, "DB_PASS=[REDACTED]"],
+    [`SMTP_PASS="${SECRET}"`, 'SMTP_PASS="[REDACTED]"'],
+    [`smtpPass: '${SECRET}'`, "smtpPass: '[REDACTED]'"],
+    [`https://x/login?user=admin&pass=${SECRET}`, "&pass=[REDACTED]"],
+    [`APP_KEY=base64:${SECRET}+AbC=`, "APP_KEY=[REDACTED]"],
+    [`ENCRYPTION_KEY=${SECRET}\nMASTER_KEY=${SECRET}`, "ENCRYPTION_KEY=[REDACTED]\nMASTER_KEY=[REDACTED]"],
+    [`export SENDGRID_KEY=${SECRET}`, "export SENDGRID_KEY=[REDACTED]"],
+    [`encryption_key = "${SECRET}"`, 'encryption_key = "[REDACTED]"'],
+    [`environment:\n  APP_KEY: ${SECRET}`, "APP_KEY: [REDACTED]"],
+    [
+      `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${SECRET}+/Ab==;EndpointSuffix=core.windows.net`,
+      "AccountName=acct;AccountKey=[REDACTED];EndpointSuffix=core.windows.net",
+    ],
+    [`stripe sk_test_${STRIPE}`, "stripe [REDACTED]"],
+    [`rk_live_${STRIPE}`, "[REDACTED]"],
+    [`whsec_${STRIPE}`, "[REDACTED]"],
+    ["SG.Sup3rS3cr3tValue123456.Sup3rS3cr3tValueAbCdEfGhIjKlMnOpQrStUvWxYz012", "[REDACTED]"],
+    [`doctl auth init -t dop_v1_${"5f3e".repeat(16)}`, "-t [REDACTED]"],
+    [`docker login -u ci -p ${SECRET} registry.example.com`, "docker login -u ci -p [REDACTED] registry.example.com"],
+    [
+      `podman login -p '${SECRET}' quay.io && docker run -p 8080:80 x`,
+      "-p '[REDACTED]' quay.io && docker run -p 8080:80 x",
+    ],
+    [`sshpass -p ${SECRET} ssh -p 2222 deploy@host`, "sshpass -p [REDACTED] ssh -p 2222 deploy@host"],
+    [`openssl enc -aes-256-cbc --pass ${SECRET} -in x`, "--pass [REDACTED] -in x"],
+    [`aws configure set aws_secret_access_key ${SECRET}/K7MDENG`, "aws configure set aws_secret_access_key [REDACTED]"],
+    [`aws configure set profile.ci.aws_session_token "${SECRET}"`, 'aws_session_token "[REDACTED]"'],
+    [
+      `[{"name":"API_KEY","value":"${SECRET}"},{"name":"PORT","value":"8080"}]`,
+      '"value":"[REDACTED]"},{"name":"PORT","value":"8080"}',
+    ],
+    [`[{"Key": "DB_PASSWORD", "Value": "${SECRET}"}]`, '"Value": "[REDACTED]"'],
+    [`env:\n- name: GITHUB_TOKEN\n  value: ${SECRET}\n`, "value: [REDACTED]\n"],
+    [`{"key":"api_key","value":{"stringValue":"${SECRET}"}}`, '{"stringValue":"[REDACTED]"}'],
+  ])("redacts %s", (input, expected) => {
+    const out = redactString(input);
+    expect(out).toContain(expected);
+    expect(out).not.toMatch(/Sup3rS3cr3t|4eC39Hq|5f3e5f3e/);
+  });
+
+  it.each([
+    "docker run -p 8080:80 -p 443:443 nginx",
+    "docker login --password-stdin registry.example.com < pw.txt",
+    "ssh -p 2222 host && scp -P 2222 a host:b",
+    "sshpass -f ~/.pw ssh -p 22 host",
+    "The password is in the vault; pass it on. You shall not pass: gandalf. Tests pass: 12345678",
+    "passthrough=enabled bypass=everything SHOULD_PASS=true",
+    "sort_key=created_at SORT_KEY=created_at PUBLIC_KEY=ssh-ed25519-AAAAC3 primary_key: user_id",
+    'const STORAGE_KEY = "todos-vuejs"; cacheKey: userSession42; key=value1234; KEY=abcdef12; monkey=banana123',
+    "STRIPE_PUBLISHABLE_KEY=pk_test_abcdefghijklmnop",
+    "aws configure set region eu-west-1 && aws configure set default.output json",
+    '[{"name":"PATH","value":"/usr/bin"},{"name":"token_type","value":"bearer"},{"name":"max_tokens","value":"4096"}]',
+    "- name: DB_PASSWORD\n  valueFrom:\n    configMapKeyRef: {name: db}",
+    "redis://cache:6379/0 http://localhost:8080/x",
+    "Use --pass to give it, or --pass-through value",
+    "the sg.example.com host; msg.foo; SG.short.x; do_v1_ok; whsec_ (empty)",
+  ])("leaves ordinary text alone: %s", (text) => expect(redactString(text)).toBe(text));
+});
+
+describe("secrets in object keys and name/value lists", () => {
+  it("redacts a token used as an object key, in copies and in place", () => {
+    const ant = "sk-ant-api03-AbCdEfGhIjKlMnOp0123456789";
+    const payload = () => ({ tool_input: { [`Bearer ${ant}`]: true, nested: { [ant]: { ok: 1 } } } });
+    for (const inPlace of [false, true]) {
+      const { value } = sanitizePayload(payload(), limits, undefined, inPlace);
+      expect(value).toEqual({ tool_input: { "Bearer [REDACTED]": true, nested: { "[REDACTED]": { ok: 1 } } } });
+    }
+  });
+
+  it("redacts the value of a pair whose name names a secret, and keeps the others", () => {
+    const { value } = sanitizePayload(
+      {
+        tool_input: {
+          env: [
+            { name: "API_KEY", value: SECRET },
+            { name: "PORT", value: "8080" },
+            { name: "max_tokens", value: "4096" },
+            { name: "DB_PASS", value: { nested: SECRET } },
+          ],
+          tags: [
+            { Key: "AccountKey", Value: SECRET },
+            { Key: "team", Value: "infra" },
+          ],
+        },
+      },
+      limits,
+    );
+    expect(value).toEqual({
+      tool_input: {
+        env: [
+          { name: "API_KEY", value: "[REDACTED]" },
+          { name: "PORT", value: "8080" },
+          { name: "max_tokens", value: "4096" },
+          { name: "DB_PASS", value: { nested: "[REDACTED]" } },
+        ],
+        tags: [
+          { Key: "AccountKey", Value: "[REDACTED]" },
+          { Key: "team", Value: "infra" },
+        ],
+      },
+    });
+  });
+
+  it("reads `…_KEY` and `…_PASS` object keys as the text rule does", () => {
+    const { value } = sanitizePayload(
+      {
+        tool_input: {
+          env: { APP_KEY: SECRET, SMTP_PASS: SECRET, ENCRYPTION_KEY: SECRET },
+          sort_key: "created_at",
+          PUBLIC_KEY: "ssh-ed25519 AAAA",
+          cacheKey: "user:42",
+        },
+      },
+      limits,
+    );
+    expect(value).toEqual({
+      tool_input: {
+        env: { APP_KEY: "[REDACTED]", SMTP_PASS: "[REDACTED]", ENCRYPTION_KEY: "[REDACTED]" },
+        sort_key: "created_at",
+        PUBLIC_KEY: "ssh-ed25519 AAAA",
+        cacheKey: "user:42",
+      },
+    });
+  });
+});
