@@ -91,10 +91,12 @@ function summaryOf(name: string, a: Attrs): string {
       return oneLine(s(a, "prompt") ?? `prompt (${n(a, "prompt_length") ?? "?"} characters, not logged)`);
     case "assistant_response":
       return oneLine(s(a, "response") ?? `response (${n(a, "response_length") ?? "?"} characters)`);
-    case "subagent_completed":
+    case "subagent_completed": {
+      const [uses, tokens] = [n(a, "total_tool_uses") ?? 0, n(a, "total_tokens") ?? 0];
       return oneLine(
-        `${s(a, "agent_type") ?? "subagent"} done · ${n(a, "total_tool_uses") ?? 0} tool uses · ${n(a, "total_tokens") ?? 0} tokens`,
+        `${s(a, "agent_type") ?? "subagent"} done · ${uses} tool ${uses === 1 ? "use" : "uses"} · ${tokens} ${tokens === 1 ? "token" : "tokens"}`,
       );
+    }
     case "compaction":
       return oneLine(
         `compaction (${s(a, "trigger") ?? "?"}): ${n(a, "pre_tokens") ?? "?"} → ${n(a, "post_tokens") ?? "?"} tokens`,

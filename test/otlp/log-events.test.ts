@@ -78,6 +78,15 @@ describe("Claude Code log events → normalized events", () => {
     expect(failed.summary).toBe("claude-opus-5-5: 500 Internal server error (scripted) (attempt 2)");
   });
 
+  it("sums up a finished subagent in words that agree with its numbers", () => {
+    // subagent-background's subagent made one tool call.
+    const done = map(logsOf("subagent-background")).events.find(
+      (e) => e.draft.type === "claude_code.subagent_completed",
+    )!;
+    expect(done.draft.summary).toMatch(/^\S+ done · 1 tool use · \d+ tokens$/);
+    expect(done.draft.summary).not.toMatch(/\b1 tool uses\b|\b1 tokens\b/);
+  });
+
   it("reads tool, command and files from tool events, and failures as errors", () => {
     const { events } = map(logsOf("failing-tool"));
     const results = events.filter((e) => e.draft.type === "claude_code.tool_result").map((e) => e.draft);
