@@ -1,4 +1,5 @@
 import { fnv1a32 } from "../text/fnv1a.ts";
+import { redactString } from "./redact.ts";
 /**
  * Context a payload lacks, carried in optional request headers (documented in docs/api.md):
  * the hook clients set them from their environment (agent, container, workflow, node, host).
@@ -26,8 +27,9 @@ function header(headers: { get(name: string): string | null }, name: string): st
   const v = headers.get(name);
   if (v === null) return null;
   const t = v.trim();
-  // Header values are ids: cap them like ids in the schemas.
-  return t === "" ? null : t.slice(0, 256);
+  // Header values are ids, shown and stored like payload text: redacted, then capped like ids in
+  // the schemas (a token someone put in SPANLIGHT_AGENT_ID must not be kept either).
+  return t === "" ? null : redactString(t).slice(0, 256);
 }
 
 function listValue(headers: { get(name: string): string | null }, name: string): string | null {

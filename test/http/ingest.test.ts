@@ -78,6 +78,15 @@ describe("POST /v1/hooks/claude-code", () => {
     expect(s.store.agents()[0]).toMatchObject({ key: "worker-3", containerId: "3f2a9c1b7d4e", currentSessionId: "s1" });
   });
 
+  it("redacts a token put in a context header, like any text it stores", async () => {
+    const s = testSpanlight();
+    const token = `ghp_${"a1B2c3D4".repeat(5)}`;
+    await postHook(s.app, hook, { "x-spanlight-agent": `bot-${token}`, "x-spanlight-workflow": `wf ${token}` });
+    const stored = JSON.stringify(s.store.query({ limit: 1 }).events[0]);
+    expect(stored).not.toContain(token);
+    expect(s.store.query({ limit: 1 }).events[0]!.workflowId).toBe("wf [REDACTED]");
+  });
+
   it("takes X-Spanlight-Time only when plausible: from 2000 to a day past the server's clock (days-late spools included)", async () => {
     const s = testSpanlight(); // server clock: 2026-11-21T10:00:00Z
     const cases: Array<[string, string | null]> = [
