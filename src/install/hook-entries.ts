@@ -42,8 +42,14 @@ export type EntryOptions = {
    * `$HOSTNAME` (containers: Docker sets it to the container id), or nothing (shared project settings).
    */
   host: { kind: "fixed"; name: string } | { kind: "env" } | { kind: "none" };
-  /** Bake the URL into command hooks; off when the environment provides SPANLIGHT_URL (containers). */
+  /** Bake the URL into command hooks (the environment's SPANLIGHT_URL still wins). */
   urlInCommand: boolean;
+  /**
+   * The URL command hooks bake in, when it differs from `baseUrl`: with --docker, HTTP hooks post
+   * to the host from the container, while the command hook posts where the host reaches Spanlight
+   * unless the container's SPANLIGHT_URL says otherwise (the same project settings serve both).
+   */
+  commandBaseUrl?: string;
 };
 
 export function toHookUrl(baseUrl: string): string {
@@ -97,7 +103,8 @@ function toHttpHook(options: EntryOptions): HttpHook {
  * allows them in `http` mode, the spooling command hook everywhere else.
  */
 export function toHookEntries(options: EntryOptions): HookEntries {
-  const command: CommandHook = { type: "command", command: toHookCommand(options), timeout: COMMAND_TIMEOUT_S };
+  const commandLine = toHookCommand({ ...options, baseUrl: options.commandBaseUrl ?? options.baseUrl });
+  const command: CommandHook = { type: "command", command: commandLine, timeout: COMMAND_TIMEOUT_S };
   const entries: HookEntries = {};
   for (const event of spanlightEvents()) {
     const handler = options.mode === "http" && !COMMAND_ONLY_EVENTS.has(event) ? toHttpHook(options) : command;

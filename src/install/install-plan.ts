@@ -5,7 +5,14 @@ import { type HookClient, type HookMode, toHookEntries } from "./hook-entries.ts
 import { backupPath, hooksDir, type Scope, settingsPath } from "./install-paths.ts";
 import { toOtelEnv } from "./otel-env.ts";
 import { SettingsError } from "./settings-error.ts";
-import { envConflicts, formatSettings, parseSettings, withoutSpanlight, withSpanlight } from "./settings-merge.ts";
+import {
+  envConflicts,
+  formatSettings,
+  parseSettings,
+  spanlightHandlers,
+  withoutSpanlight,
+  withSpanlight,
+} from "./settings-merge.ts";
 import { toUnifiedDiff } from "./text-diff.ts";
 
 /**
@@ -70,7 +77,8 @@ export function planInit(options: InitOptions, where: Place, current: CurrentFil
       : options.scope === "user"
         ? { kind: "fixed", name: options.hostName }
         : { kind: "none" },
-    urlInCommand: !docker,
+    urlInCommand: true,
+    commandBaseUrl: options.baseUrl,
   });
   const env = options.otel ? toOtelEnv(hookBaseUrl) : {};
   const conflicts = envConflicts(withoutSpanlight(settings, { prune: false }), env);
@@ -90,7 +98,10 @@ export function planInit(options: InitOptions, where: Place, current: CurrentFil
     writes.push({ path: join(hooksDir(where.home), name), text: hookScript(name), executable: true });
   }
   if (docker && options.scope === "project") writes.push({ path: dockerEnvFile(where.cwd), text: toEnvFile(docker) });
-  if (changed && current.settings !== null && !current.backupExists) {
+  // The file as it was before Spanlight: not one an earlier init already wrote its hooks into
+  // (re-running init with another mode or URL, after the first run created the file).
+  const ours = Object.keys(spanlightHandlers(settings)).length > 0;
+  if (changed && current.settings !== null && !current.backupExists && !ours) {
     writes.push({ path: backupPath(path), text: current.settings, modeOf: path });
   }
   if (changed) writes.push({ path, text: after });

@@ -130,6 +130,16 @@ describe("spanlight init plan", () => {
     expect(init({}, command.after, true).after).toBe(http.after);
   });
 
+  it("backs up no file an earlier init wrote: that is not the file as it was before Spanlight", () => {
+    // A fresh machine: the first run creates the file, a second one with another mode rewrites it.
+    const created = init({}, null);
+    const again = init({ mode: "command" }, created.after, false);
+    expect(again.changed).toBe(true);
+    expect(again.writes.map((w) => w.path)).not.toContain(`${USER_SETTINGS}.spanlight-backup`);
+    // With no backup, uninstall takes the file away again, as before the first run.
+    expect(planUninstall("user", WHERE, { settings: again.after, backup: null }).after).toBeNull();
+  });
+
   it("writes the scripts, then the backup of an existing file, then the settings that run the scripts", () => {
     const paths = init().writes.map((w) => w.path);
     expect(paths).toEqual([
@@ -156,6 +166,15 @@ describe("spanlight init plan", () => {
     const envFile = command.writes.find((w) => w.path === "/work/p/.spanlight/docker.env");
     expect(envFile?.text).toBe(
       "SPANLIGHT_URL=http://host.docker.internal:9292/v1/hooks/claude-code\nSPANLIGHT_HOOKS_DIR=/opt/spanlight/hooks\n",
+    );
+    // On another port the host's own sessions still reach the server: the host URL is baked in,
+    // and in the container docker.env's SPANLIGHT_URL wins over it.
+    const port = init({ docker: true, mode: "command", scope: "project", baseUrl: "http://127.0.0.1:9440" }, null);
+    expect(hooksOf(port.after).Stop[0].hooks[0].command).toBe(
+      'SPANLIGHT_URL="${SPANLIGHT_URL:-http://127.0.0.1:9440/v1/hooks/claude-code}" sh "${SPANLIGHT_HOOKS_DIR:-$HOME/.spanlight/hooks}/spanlight-hook.sh" || true # spanlight',
+    );
+    expect(port.writes.find((w) => w.path.endsWith("docker.env"))?.text).toContain(
+      "SPANLIGHT_URL=http://host.docker.internal:9440/v1/hooks/claude-code",
     );
     const http = hooksOf(init({ docker: true, mode: "http" }, null).after).Stop[0].hooks[0];
     expect(http.url).toBe("http://host.docker.internal:9292/v1/hooks/claude-code");
