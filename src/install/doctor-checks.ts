@@ -19,6 +19,9 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const token = options.token ?? options.env.SPANLIGHT_TOKEN ?? null;
   const opts = { ...options, token };
   checkScripts(options.home, checks);
+  // The spool as it was before doctor's own test event went through it (and briefly sat there).
+  const spool: Check[] = [];
+  checkSpool(options, spool);
   if (installed && !mayContact(base, installed, options)) {
     checks.push(notContacted(base, installed, "Claude Code's events"));
   } else if ((await checkServer(base, token, checks)) && installed) {
@@ -26,6 +29,6 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
     await checkHttpHook(installed, opts, checks);
     await checkOtlp(installed, opts, checks);
   }
-  checkSpool(options, checks);
+  checks.push(...spool);
   return checks;
 }

@@ -53,6 +53,17 @@ export function findInstalled(options: DoctorOptions, checks: Check[]): Installe
       });
     }
   }
+  const both = (["project", "user"] as const).every(
+    (scope) => Object.keys(handlersIn(settingsPath(scope, options)) ?? {}).length > 0,
+  );
+  if (both) {
+    checks.push({
+      status: "warn",
+      title: "Spanlight hooks are in both the project's and your user settings",
+      detail: `${settingsPath("project", options)} and ${settingsPath("user", options)}: Claude Code runs the hooks of both (identical HTTP hooks once), so events can arrive twice`,
+      fix: "Keep one: spanlight uninstall --project, or spanlight uninstall (user settings).",
+    });
+  }
   if (!found) {
     checks.push({
       status: "fail",
@@ -71,6 +82,15 @@ export function findInstalled(options: DoctorOptions, checks: Check[]): Installe
     ...(missing.length > 0 ? { fix: "Run spanlight init again to add the missing events." } : {}),
   });
   return found;
+}
+
+/** Spanlight's handlers in a settings file, or null when it cannot be read. */
+function handlersIn(path: string): Record<string, unknown[]> | null {
+  try {
+    return spanlightHandlers(parseSettings(readIfExists(path), path));
+  } catch {
+    return null;
+  }
 }
 
 /** The base URL the installed hooks post to, as the hook itself resolves it (env beats the baked-in URL). */

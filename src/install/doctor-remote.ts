@@ -62,6 +62,14 @@ export async function checkServer(base: string, token: string | null, checks: Ch
 function checkExport(exp: ExportStats | undefined, checks: Check[]): void {
   if (!exp?.enabled) return;
   const lost = exp.failed + exp.dropped;
+  if (!exp.lastError && exp.exported === 0 && lost === 0) {
+    checks.push({
+      status: "warn",
+      title: "Trace export is on, but no span has been sent yet, so whether it reaches the backend is not known",
+      fix: "Run a Claude Code session, then check again.",
+    });
+    return;
+  }
   checks.push(
     exp.lastError
       ? {
@@ -194,7 +202,12 @@ export async function checkHttpHook(installed: Installed, options: DoctorOptions
             status: "fail",
             title: `HTTP hook endpoint ${url} answered ${res.status}`,
             detail: body.slice(0, 200) || "(empty body)",
-            fix: res.status === 401 ? "Claude Code needs SPANLIGHT_TOKEN in its environment." : "See docs/hooks.md.",
+            fix:
+              res.status !== 401
+                ? "See docs/hooks.md."
+                : sendsToken(handler)
+                  ? "Claude Code needs SPANLIGHT_TOKEN in its environment."
+                  : "The hooks were installed without a token: run spanlight init --token (or with SPANLIGHT_TOKEN set).",
           },
     );
   } catch (err) {
@@ -247,4 +260,9 @@ export function notContacted(url: string, installed: Installed, what: string): C
     detail: "a project's settings name a server off this machine; doctor sends your token only where you point it",
     fix: `If you trust it: spanlight doctor --url ${url}`,
   };
+}
+
+function sendsToken(handler: Record<string, unknown>): boolean {
+  const headers = (handler.headers ?? {}) as Record<string, unknown>;
+  return Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
 }

@@ -92,6 +92,34 @@ describe("spanlight doctor", () => {
     expect(await doctorCommand([], withToken), withToken.text()).toBe(0);
   });
 
+  it("names the fix for a token the installed HTTP hooks do not send", async () => {
+    server = await startNodeServer({ config: { server: { token: "doctor-token-2" } } });
+    await initCommand(["--mode", "http", "--url", server.url], io());
+    const out = io({ SPANLIGHT_TOKEN: "doctor-token-2" });
+    expect(await doctorCommand([], out)).toBe(1);
+    expect(out.text()).toContain("answered 401");
+    expect(out.text()).toContain("→ The hooks were installed without a token: run spanlight init --token");
+  });
+
+  it("warns of hooks in both the project's and the user's settings (events twice)", async () => {
+    server = await startNodeServer();
+    await initCommand(["--mode", "command", "--url", server.url], io());
+    await initCommand(["--project", "--url", server.url], io());
+    const out = io();
+    await doctorCommand([], out);
+    expect(out.text()).toContain("! Spanlight hooks are in both the project's and your user settings");
+  });
+
+  it("does not call trace export working before it has sent anything", async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}/v1/traces`;
+    server = await startNodeServer({ config: { otel: { export: { enabled: true, endpoint: nowhere } } } });
+    await initCommand(["--mode", "http", "--url", server.url], io());
+    const out = io();
+    await doctorCommand([], out);
+    expect(out.text()).toContain("! Trace export is on, but no span has been sent yet");
+    expect(out.text()).not.toContain("Trace export works");
+  });
+
   it("says whether trace export reaches its backend", async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}/v1/traces`;
     server = await startNodeServer({
