@@ -1,4 +1,5 @@
 import { otelEnvToConfig, shownUrl } from "../../otel/mod.ts";
+import { unknownEnvWarnings } from "../config/env-names.ts";
 import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
 import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
@@ -50,7 +51,7 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     layers.push({ source: file, values: values as ConfigInput });
   }
   layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
-  const warnings: string[] = [];
+  const warnings: string[] = unknownEnvWarnings(rt.env);
   const otel = otelEnvToConfig(rt.env, (line) => warnings.push(line));
   layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel } });
   const fromFlags: ConfigInput = { server: {} };
@@ -118,6 +119,14 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   rt.out(`  otlp       ${base}/v1/{traces,logs,metrics}   (spanlight init --otel points Claude Code here)`);
   if (config.otel.export.enabled)
     rt.out(`  export     ${shownUrl(config.otel.export.endpoint)} (${config.otel.export.protocol})`);
+  else if (
+    rt.env.SPANLIGHT_OTEL_ENDPOINT ||
+    rt.env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    rt.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  )
+    rt.out(
+      "  export     off: an export endpoint is set, but SPANLIGHT_OTEL_ENABLED=1 (or otel.export.enabled) turns export on",
+    );
   if (config.server.token) rt.out("  auth       bearer token required");
   return new Promise<number>((resolve) => {
     rt.onShutdown(async (signal) => {

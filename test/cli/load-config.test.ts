@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, serveCommand } from "../../src/cli/serve.ts";
+import { unknownEnvWarnings } from "../../src/config/env-names.ts";
 import type { Runtime } from "../../src/runtime/runtime.ts";
 
 /** The part of a runtime loadConfig needs, with the config file given as text. */
@@ -40,6 +41,28 @@ describe("loadConfig: the config file", () => {
     const r = await loadConfig([], rt(null, { OTEL_EXPORTER_OTLP_HEADERS: "x-a=1,garbage" }));
     expect(r.ok && r.config.otel.export.headers).toEqual({ "x-a": "1" });
     expect(r.ok && r.warnings).toEqual(["OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value; ignored"]);
+  });
+
+  it("names a SPANLIGHT_* variable nothing reads, with the setting it resembles", async () => {
+    const r = await loadConfig([], rt(null, { SPANLIGHT_PROT: "9393", SPANLIGHT_SPOOL: "/tmp/s", SPANLIGHT_ZZZ: "1" }));
+    expect(r.ok && r.warnings).toEqual([
+      "SPANLIGHT_PROT is not a Spanlight setting and is ignored (did you mean SPANLIGHT_PORT?)",
+      "SPANLIGHT_ZZZ is not a Spanlight setting and is ignored",
+    ]);
+  });
+
+  it("knows every SPANLIGHT_* variable the code and docs name (no false warnings)", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+    const named = new Set<string>();
+    for (const f of [...files("src"), ...files("otel"), ...files("hooks"), ...files("docs"), "README.md"]) {
+      if (!/\.(ts|md|sh|py)$/.test(f)) continue;
+      for (const m of readFileSync(f, "utf8").matchAll(/SPANLIGHT_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*])/g)) named.add(m[0]);
+    }
+    expect(named.size).toBeGreaterThan(30);
+    expect(unknownEnvWarnings(Object.fromEntries([...named].map((n) => [n, "1"])))).toEqual([]);
   });
 
   it("accepts the $schema reference editors add to a JSON file", async () => {

@@ -101,6 +101,21 @@ describe("spanlight serve", () => {
     expect(await p.exited).toBe(0);
   });
 
+  it("says what it ignores: a mistyped SPANLIGHT_* variable, an endpoint while export is off", async () => {
+    const port = await freePort();
+    const p = run(["serve", "--port", String(port)], {
+      SPANLIGHT_OTEL_ENDPOINT: "http://127.0.0.1:4999/v1/traces",
+      SPANLIGHT_OTEL_ENABLED: "",
+      SPANLIGHT_OTEL_ENABLE: "1",
+    });
+    await p.waitForOutput(/export\s+off: an export endpoint is set, but SPANLIGHT_OTEL_ENABLED=1/);
+    expect(p.err()).toContain(
+      "SPANLIGHT_OTEL_ENABLE is not a Spanlight setting and is ignored (did you mean SPANLIGHT_OTEL_ENABLED?)",
+    );
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
   it("says the port is in use in one line and exits 2", async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
