@@ -127,7 +127,9 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     rt.out(
       "  export     off: an export endpoint is set, but SPANLIGHT_OTEL_ENABLED=1 (or otel.export.enabled) turns export on",
     );
-  if (config.server.token) rt.out("  auth       bearer token required");
+  if (config.server.token) {
+    rt.out("  auth       bearer token required (the dashboard: open it once with ?token=<token>)");
+  }
   return new Promise<number>((resolve) => {
     rt.onShutdown(async (signal) => {
       rt.err(`spanlight: ${signal}, shutting down`);

@@ -30,7 +30,7 @@ export async function checkServer(base: string, token: string | null, checks: Ch
       title: `Server does not answer at ${base}`,
       detail: /ECONNREFUSED|ConnectionRefused/.test(reason) ? "connection refused" : reason,
       fix: /\/\/(127\.|localhost|\[::1\])/.test(base)
-        ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""}`
+        ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""} (or, if it runs at another address, point the hooks there: spanlight init --url <its URL>)`
         : "Check that the server runs and that this machine can reach it.",
     });
     return false;

@@ -116,6 +116,13 @@ describe("spanlight serve", () => {
     expect(await p.exited).toBe(0);
   });
 
+  it("with a token, says how to open the dashboard", async () => {
+    const p = run(["serve", "--port", String(await freePort())], { SPANLIGHT_TOKEN: "serve-token-1" });
+    await p.waitForOutput(/auth\s+bearer token required \(the dashboard: open it once with \?token=<token>\)/);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
   it("says the port is in use in one line and exits 2", async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
