@@ -159,7 +159,7 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
     } else if (cmd === "sed") {
       const inPlace = plain.some((w) => w === "--in-place" || /^-[a-zA-Z]*i/.test(w));
       // The script is the first operand, unless given with -e / -f (whose values are no operands).
-      const args = plain.slice(1).filter((w, k, all) => all[k - 1] !== "-e" && all[k - 1] !== "-f");
+      const args = plain.slice(1).filter((_w, k, all) => all[k - 1] !== "-e" && all[k - 1] !== "-f");
       const scripted = args.length < plain.length - 1 || plain.some((w) => w.startsWith("--expression"));
       for (const w of operandsOf(args).slice(scripted ? 0 : 1)) add(w, inPlace ? "edit" : "read");
     } else {

@@ -34,7 +34,8 @@ export function closeBatch(
     finishCall(call, at, known ? null : 0, status, error);
     call.endSeq = e.seq;
     if (status === "error") {
-      (effects.batchFailures ??= []).push(call);
+      effects.batchFailures ??= [];
+      effects.batchFailures.push(call);
       state.errorCount++;
       const turn = turnFor(state, call.promptId);
       if (turn) turn.errorCount++;
