@@ -86,7 +86,7 @@ describe("captured data as text", () => {
   it("pretty-prints objects and shows strings as their own lines", () => {
     expect(toJsonText({ a: [1, "<b>"] })).toBe('{\n  "a": [\n    1,\n    "<b>"\n  ]\n}');
     expect(toJsonText("Exit code 3\nls: no such file")).toBe("Exit code 3\nls: no such file");
-    expect(toJsonText(undefined)).toBe("undefined");
+    expect(toJsonText(undefined)).toBe("");
   });
 });
 

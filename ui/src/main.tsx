@@ -13,6 +13,7 @@ import "./styles/04-overview.css";
 import "./styles/05-live.css";
 import "./styles/06-tables.css";
 import "./styles/07-session.css";
+import "./styles/07-waterfall.css";
 import "./styles/08-agents.css";
 import "./styles/09-responsive.css";
 

@@ -2,7 +2,7 @@ import { A, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/ro
 import { onCleanup, onMount, Show } from "solid-js";
 import { Banners } from "./components/banners.tsx";
 import { ConnectionBadge } from "./components/connection-badge.tsx";
-import { formatCount } from "./lib/format.ts";
+import { plural } from "./lib/format.ts";
 import { isPlainKey, isTypingTarget } from "./lib/keyboard.ts";
 import { useApp } from "./state/app-ctx.tsx";
 
@@ -53,7 +53,7 @@ export function Shell(props: RouteSectionProps) {
           <ul class="nav">
             {NAV.map((item) => (
               <li>
-                <A href={item.href} end={item.end} activeClass="active">
+                <A href={item.href} end={item.end} activeClass="active" data-label={item.label}>
                   {item.label}
                 </A>
               </li>
@@ -65,7 +65,7 @@ export function Shell(props: RouteSectionProps) {
             <span class="chip chip-warn">paused</span>
           </Show>
           <span class="muted small" title="Events held by this page">
-            {formatCount(app.log().events.length)} events
+            {plural(app.log().events.length, "event")}
           </span>
           <ConnectionBadge />
         </div>

@@ -1,5 +1,5 @@
 import { createSignal, Match, Show, Switch } from "solid-js";
-import { formatCount } from "../lib/format.ts";
+import { formatCount, plural } from "../lib/format.ts";
 import { useApp } from "../state/app-ctx.tsx";
 
 function TokenForm() {
@@ -24,6 +24,11 @@ function TokenForm() {
       <button type="submit">Connect</button>
     </form>
   );
+}
+
+/** `1 event was evicted`, `12 older events were evicted`. */
+function evictedText(n: number, which = ""): string {
+  return `${formatCount(n)} ${which}${n === 1 ? "event was" : "events were"} evicted`;
 }
 
 /** Why live data is missing or incomplete; shown on every view. */
@@ -65,8 +70,8 @@ export function Banners() {
               <Match when={n().kind === "gap" && n()}>
                 {(g) => (
                   <span>
-                    {formatCount((g() as { missed: number }).missed)} events were evicted from the server's buffer while
-                    this page was disconnected; they are not shown.
+                    {evictedText((g() as { missed: number }).missed)} from the server's buffer while this page was
+                    disconnected; they are not shown.
                   </span>
                 )}
               </Match>
@@ -85,14 +90,14 @@ export function Banners() {
       </Show>
       <Show when={evicted() > 0}>
         <p class="evicted-note" role="note">
-          {formatCount(evicted())} older events were evicted from the server's ring buffer (capacity{" "}
+          {evictedText(evicted(), "older ")} from the server's ring buffer (capacity{" "}
           {formatCount(app.store.stats?.buffer.capacity)}); summaries still count them.
         </p>
       </Show>
       <Show when={exportError()}>
         {(x) => (
           <p class="export-note" role="note" data-testid="export-failing">
-            <strong>Trace export is failing:</strong> {x().error}. {formatCount(x().failed)} spans not delivered so far;
+            <strong>Trace export is failing:</strong> {x().error}. {plural(x().failed, "span")} not delivered so far;
             events are still received and shown here.
           </p>
         )}

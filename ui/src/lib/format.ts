@@ -78,6 +78,11 @@ export function formatPercent(ratio: number | null | undefined): string {
 /** Below half of the smallest step shown ($0.0001) a cost would print as `$0.0000`: it reads `<$0.0001`. */
 export const TINY_COST_USD = 0.00005;
 
+/** A count and its noun, singular for one: `1 tool call`, `2 tool calls`, `12.3k events`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** Dollars with cents, or more precision for the sub-cent amounts single tool calls cost. */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return "—";

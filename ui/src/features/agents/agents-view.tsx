@@ -4,7 +4,7 @@ import { SessionChip } from "../../components/session-chip.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
-import { formatCount, shortId } from "../../lib/format.ts";
+import { plural, shortId } from "../../lib/format.ts";
 import { createThrottle } from "../../lib/frame-queue.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
 import { useApp } from "../../state/app-ctx.tsx";
@@ -94,12 +94,12 @@ export function AgentsView() {
                   </dd>
                   <dt>Rate</dt>
                   <dd>
-                    {a.eventsPerMinute}/min · {formatCount(a.eventCount)} events
+                    {a.eventsPerMinute}/min · {plural(a.eventCount, "event")}
                   </dd>
                 </dl>
                 <footer>
                   <A href={`/sessions?q=${encodeURIComponent(a.agentId ?? a.containerId ?? a.hostName ?? "")}`}>
-                    {a.sessionIds.length} session{a.sessionIds.length === 1 ? "" : "s"}
+                    {plural(a.sessionIds.length, "session")}
                   </A>
                   <For each={a.sessionIds.slice(-SESSIONS_ON_CARD).reverse()}>
                     {(id) => <SessionChip sessionId={id} project={projectOf(id)} />}

@@ -1,7 +1,7 @@
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
 import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
-import { formatCount, shortId } from "../../lib/format.ts";
+import { formatCount, plural, shortId } from "../../lib/format.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
 import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
 import { useApp } from "../../state/app-ctx.tsx";
@@ -201,8 +201,8 @@ export function LiveView() {
       <div class="toolbar">
         <span class="muted small" aria-live="polite" data-testid="row-count" data-count={total()}>
           {isEmptyFilter(filter())
-            ? `${formatCount(total())} events`
-            : `${formatCount(total())} of ${formatCount((app.paused() ?? app.log()).events.length)} events match`}
+            ? plural(total(), "event")
+            : `${formatCount(total())} of ${plural((app.paused() ?? app.log()).events.length, "event")} match`}
           {app.backlogLoading() ? " · loading history…" : ""}
         </span>
         <span class="toolbar-spacer" />

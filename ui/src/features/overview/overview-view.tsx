@@ -4,7 +4,7 @@ import type { SessionSummary } from "../../../../src/schema/session.ts";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
-import { formatCost, formatCount, formatDuration, formatPercent, shortId } from "../../lib/format.ts";
+import { formatCost, formatCount, formatDuration, formatPercent, plural, shortId } from "../../lib/format.ts";
 import { describeWaiting } from "../../lib/waiting.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { isLive } from "../../state/session-list.ts";
@@ -14,9 +14,16 @@ import { ModelsPanel, TelemetryPanel } from "./usage-panels.tsx";
 // Enough rows to see the busy tools and errors without pushing the session list off screen.
 const TOP_N = 8;
 
-function Card(props: { label: string; value: string; hint?: string; tone?: string; children?: JSX.Element }) {
+function Card(props: {
+  label: string;
+  value: string;
+  hint?: string;
+  tone?: string;
+  title?: string;
+  children?: JSX.Element;
+}) {
   return (
-    <div class={`card${props.tone ? ` card-${props.tone}` : ""}`}>
+    <div class={`card${props.tone ? ` card-${props.tone}` : ""}`} title={props.title}>
       <dt>{props.label}</dt>
       <dd>
         <span class="card-value">{props.value}</span>
@@ -56,10 +63,8 @@ export function OverviewView() {
   const live = () => app.store.sessions.filter((s) => isLive(s.status));
   // The sums of what the sessions hold (stats carry cost per model, not requests per session).
   const llmRequests = () => app.store.sessions.reduce((n, s) => n + (s.llmRequestCount ?? 0), 0);
-  const apiErrorHint = () => {
-    const n = app.store.sessions.reduce((k, s) => k + (s.apiErrorCount ?? 0), 0);
-    return n > 0 ? `${n} API error${n === 1 ? "" : "s"}` : undefined;
-  };
+  // Failed requests (API errors) count as requests; Cost by model counts the ones that answered.
+  const failedRequests = () => app.store.sessions.reduce((k, s) => k + (s.apiErrorCount ?? 0), 0);
   const topTools = () =>
     [...(stats()?.tools ?? [])]
       .sort((a, b) => b.count - a.count || a.toolName.localeCompare(b.toolName))
@@ -92,7 +97,7 @@ export function OverviewView() {
         <Card
           label="Cost"
           value={tokens() > 0 || (stats()?.totalCostUsd ?? 0) > 0 ? formatCost(stats()?.totalCostUsd) : "—"}
-          hint={tokens() > 0 ? `${formatCount(tokens())} tokens` : "not reported yet"}
+          hint={tokens() > 0 ? plural(tokens(), "token") : "not reported yet"}
         />
         <Show when={stats()?.export.enabled && stats()?.export}>
           {(x) => (
@@ -105,7 +110,16 @@ export function OverviewView() {
           )}
         </Show>
         <Show when={llmRequests() > 0}>
-          <Card label="LLM requests" value={formatCount(llmRequests())} hint={apiErrorHint()} />
+          <Card
+            label="LLM requests"
+            value={formatCount(llmRequests())}
+            hint={failedRequests() > 0 ? `incl. ${formatCount(failedRequests())} failed` : undefined}
+            title={
+              failedRequests() > 0
+                ? `${plural(failedRequests(), "request")} failed with an API error; Cost by model counts only the ones that answered`
+                : undefined
+            }
+          />
         </Show>
       </dl>
 
@@ -158,7 +172,9 @@ export function OverviewView() {
                       <StatusBadge status={s.status} />
                       <span class="active-main">
                         <span class="active-title">{s.project ?? shortId(s.sessionId)}</span>
-                        <span class="muted small">{s.agentId ?? s.hostName ?? ""}</span>
+                        <span class="muted small ellipsis" title={s.agentId ?? s.hostName ?? undefined}>
+                          {s.agentId ?? s.hostName ?? ""}
+                        </span>
                       </span>
                       <span class="active-doing">
                         <Show
@@ -167,11 +183,16 @@ export function OverviewView() {
                             <Show when={s.currentTool} fallback={<span class="muted">{notInTool(s)}</span>}>
                               {(tool) => (
                                 <>
-                                  <span class={`tool-tag tool-${toolColorSlot(tool().toolName)}`}>
+                                  <span
+                                    class={`tool-tag tool-${toolColorSlot(tool().toolName)}`}
+                                    title={tool().toolName}
+                                  >
                                     {tool().toolName}
                                   </span>
-                                  <span class="mono ellipsis">{tool().summary}</span>
-                                  <span class="muted small nowrap">
+                                  <span class="mono ellipsis active-summary" title={tool().summary}>
+                                    {tool().summary}
+                                  </span>
+                                  <span class="muted small nowrap active-dur">
                                     {formatDuration(app.now() - Date.parse(tool().startedAt))}
                                   </span>
                                 </>

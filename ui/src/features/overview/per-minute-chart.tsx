@@ -1,5 +1,5 @@
 import { For } from "solid-js";
-import { formatClock } from "../../lib/format.ts";
+import { formatClock, plural } from "../../lib/format.ts";
 
 type Bucket = { at: string; count: number };
 
@@ -32,7 +32,7 @@ export function PerMinuteChart(props: { buckets: readonly Bucket[] }) {
                 rx="2"
               >
                 <title>
-                  {formatClock(b.at).slice(0, 5)}: {b.count} events
+                  {formatClock(b.at).slice(0, 5)}: {plural(b.count, "event")}
                 </title>
               </rect>
             );

@@ -4,14 +4,14 @@ import type { OtlpStats, Stats } from "../../../../src/schema/wire.ts";
 import { ModelTable } from "../../components/model-table.tsx";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
-import { formatCount } from "../../lib/format.ts";
+import { formatCount, plural } from "../../lib/format.ts";
 import { countBySource, OTEL_HINT } from "../../lib/usage.ts";
 import { describeActiveTime, describeWork, hasActivity } from "../sessions/session-usage.tsx";
 
 /** "Exact for 3 sessions, from metrics for 1; 12 without cost data", the Overview's source line. */
 export function describeSources(sessions: readonly SessionSummary[]): string {
   const by = countBySource(sessions);
-  const n = (k: number | undefined) => `${k} session${k === 1 ? "" : "s"}`;
+  const n = (k: number | undefined) => plural(k ?? 0, "session");
   const parts: string[] = [];
   if (by.exact) parts.push(`exact for ${n(by.exact)} (Claude Code's own telemetry)`);
   if (by.metrics) parts.push(`from metrics for ${n(by.metrics)} (totals only)`);
@@ -48,6 +48,12 @@ export function ModelsPanel(props: { stats: Stats | null; sessions: readonly Ses
 const SIGNALS = ["logs", "traces", "metrics"] as const satisfies ReadonlyArray<keyof OtlpStats>;
 
 /** What the OTLP receiver got per signal, and the counters from Claude Code's metrics. */
+/** `Active time 21 s CLI · +12 −3 lines · 1 commit`: what Claude Code's metrics counted. */
+function activityLine(a: SessionActivity): string {
+  const active = describeActiveTime(a);
+  return [active && `Active time ${active}`, describeWork(a)].filter(Boolean).join(" · ");
+}
+
 export function TelemetryPanel(props: { otlp: OtlpStats | undefined; activity: SessionActivity | undefined }) {
   const any = () => SIGNALS.some((k) => (props.otlp?.[k].requests ?? 0) > 0);
   return (
@@ -84,16 +90,11 @@ export function TelemetryPanel(props: { otlp: OtlpStats | undefined; activity: S
         <p class="muted small source-line">
           {formatCount(props.otlp?.storedEvents)} log events kept, {formatCount(props.otlp?.skippedLogRecords)} start-up
           and hook-run records left out
-          {props.otlp?.rejectedRequests ? `, ${props.otlp.rejectedRequests} requests rejected` : ""}.
+          {props.otlp?.rejectedRequests ? `, ${plural(props.otlp.rejectedRequests, "request")} rejected` : ""}.
         </p>
       </Show>
       <Show when={hasActivity(props.activity) && props.activity}>
-        {(a) => (
-          <p class="small source-line">
-            Active time {describeActiveTime(a())}
-            {describeWork(a()) ? ` · ${describeWork(a())}` : ""}
-          </p>
-        )}
+        {(a) => <p class="small source-line">{activityLine(a())}</p>}
       </Show>
     </section>
   );

@@ -1,21 +1,16 @@
 import { createResource, For, Match, Show, Switch } from "solid-js";
-import type { NormalizedEvent } from "../../../../src/schema/normalized-event.ts";
 import type { NativeSpan, SessionDetail, Subagent, ToolCall, Turn } from "../../../../src/schema/session.ts";
 import { ExternalLink } from "../../components/external-link.tsx";
 import { JsonBlock } from "../../components/json-block.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
-import { formatDuration } from "../../lib/format.ts";
+import { formatDuration, plural } from "../../lib/format.ts";
 import { formatExact } from "../../lib/usage.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { Times, UsageFields } from "./detail-parts.tsx";
 import { LlmDetail } from "./llm-detail.tsx";
 import type { SessionItem } from "./session-item.ts";
+import { toolIo } from "./tool-io.ts";
 import { sumRequests } from "./waterfall-llm.ts";
-
-function payloadField(e: NormalizedEvent | null | undefined, key: string): unknown {
-  const p = e?.payload;
-  return p && typeof p === "object" ? (p as Record<string, unknown>)[key] : undefined;
-}
 
 function TurnDetail(props: { turn: Turn }) {
   return (
@@ -29,7 +24,7 @@ function TurnDetail(props: { turn: Turn }) {
       <dd class="wrap">{props.turn.promptPreview || "—"}</dd>
       <dt>Tool calls</dt>
       <dd>
-        {props.turn.toolCallCount} · {props.turn.errorCount} errors
+        {props.turn.toolCallCount} · {plural(props.turn.errorCount, "error")}
       </dd>
       <Show when={props.turn.llmRequestCount}>
         <dt>LLM requests</dt>
@@ -79,7 +74,9 @@ function NativeToolFields(props: { call: ToolCall; spans: readonly NativeSpan[] 
             <dd>
               {n().success === false ? "failed" : n().success ? "ok" : ""}
               {n().durationMs !== null ? ` · ran ${formatDuration(n().durationMs)}` : ""}
-              {n().resultBytes !== null ? ` · ${formatExact(n().resultBytes)} bytes of result` : ""}
+              {n().resultBytes !== null
+                ? ` · ${formatExact(n().resultBytes)} ${n().resultBytes === 1 ? "byte" : "bytes"} of result`
+                : ""}
             </dd>
           </Show>
           <Show when={n().error && n().error !== props.call.error}>
@@ -104,10 +101,7 @@ function ToolDetail(props: { call: ToolCall; spans: readonly NativeSpan[] }) {
       return { pre, post };
     },
   );
-  const output = () => {
-    const post = io.latest?.post;
-    return payloadField(post, "tool_response") ?? payloadField(post, "error");
-  };
+  const captured = () => toolIo(io.latest?.pre, io.latest?.post, props.call.toolUseId);
   return (
     <>
       <dl class="fields">
@@ -141,13 +135,27 @@ function ToolDetail(props: { call: ToolCall; spans: readonly NativeSpan[] }) {
         <dd class="mono wrap">{props.call.toolUseId}</dd>
       </dl>
       <Show when={!io.loading || io.latest} fallback={<p class="muted">Loading input and output…</p>}>
-        <Show when={io.latest?.pre} fallback={<p class="muted small">Input no longer held by the server.</p>}>
+        <Show
+          when={captured().input !== undefined}
+          fallback={
+            <Show when={props.call.startSeq !== null || props.call.endSeq !== null}>
+              <p class="muted small">Input no longer held by the server.</p>
+            </Show>
+          }
+        >
           <h3>Input</h3>
-          <JsonBlock value={payloadField(io.latest?.pre, "tool_input")} label="Tool input JSON" />
+          <JsonBlock value={captured().input} label="Tool input JSON" />
         </Show>
-        <Show when={io.latest?.post}>
+        <Show
+          when={captured().output !== undefined}
+          fallback={
+            <Show when={props.call.endSeq !== null && !io.latest?.post}>
+              <p class="muted small">Output no longer held by the server.</p>
+            </Show>
+          }
+        >
           <h3>Output</h3>
-          <JsonBlock value={output()} label="Tool output JSON" />
+          <JsonBlock value={captured().output} label="Tool output JSON" />
         </Show>
       </Show>
     </>

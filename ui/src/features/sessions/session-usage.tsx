@@ -1,7 +1,7 @@
 import { Show } from "solid-js";
 import type { SessionActivity, SessionSummary } from "../../../../src/schema/session.ts";
 import { TimeAgo } from "../../components/time-ago.tsx";
-import { formatDuration } from "../../lib/format.ts";
+import { formatDuration, plural } from "../../lib/format.ts";
 import { hasUsage, OTEL_HINT, toUsageOrigin } from "../../lib/usage.ts";
 
 /**
@@ -66,9 +66,9 @@ export function UsageNote(props: { session: SessionSummary }) {
 export function describeWork(a: SessionActivity): string | null {
   const parts: string[] = [];
   if (a.linesAdded || a.linesRemoved) parts.push(`+${a.linesAdded} −${a.linesRemoved} lines`);
-  if (a.commits) parts.push(`${a.commits} commit${a.commits === 1 ? "" : "s"}`);
-  if (a.pullRequests) parts.push(`${a.pullRequests} PR${a.pullRequests === 1 ? "" : "s"}`);
-  if (a.editsRejected) parts.push(`${a.editsRejected} edit${a.editsRejected === 1 ? "" : "s"} rejected`);
+  if (a.commits) parts.push(plural(a.commits, "commit"));
+  if (a.pullRequests) parts.push(plural(a.pullRequests, "PR"));
+  if (a.editsRejected) parts.push(`${plural(a.editsRejected, "edit")} rejected`);
   return parts.length > 0 ? parts.join(" · ") : null;
 }
 
@@ -80,7 +80,13 @@ export function hasActivity(a: SessionActivity | null | undefined): a is Session
   return !!a && (a.activeTimeCliSec > 0 || a.activeTimeUserSec > 0 || describeWork(a) !== null);
 }
 
-/** Claude Code's active time: its own (CLI) and the user's (typing, reading). */
-export function describeActiveTime(a: SessionActivity): string {
-  return `${formatDuration(a.activeTimeCliSec * 1000)} CLI · ${formatDuration(a.activeTimeUserSec * 1000)} you`;
+/**
+ * Claude Code's active time: its own (CLI) and the user's (typing, reading), each only when
+ * counted ("0 ms you" on every session without user time said nothing); null when neither was.
+ */
+export function describeActiveTime(a: SessionActivity): string | null {
+  const parts: string[] = [];
+  if (a.activeTimeCliSec > 0) parts.push(`${formatDuration(a.activeTimeCliSec * 1000)} CLI`);
+  if (a.activeTimeUserSec > 0) parts.push(`${formatDuration(a.activeTimeUserSec * 1000)} you`);
+  return parts.length > 0 ? parts.join(" · ") : null;
 }

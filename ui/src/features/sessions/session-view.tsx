@@ -11,10 +11,11 @@ import {
   Show,
 } from "solid-js";
 import type { SessionDetail } from "../../../../src/schema/session.ts";
+import { FilePath } from "../../components/file-path.tsx";
 import { ModelTable } from "../../components/model-table.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
-import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
+import { formatCost, formatCount, formatDuration, plural } from "../../lib/format.ts";
 import { isPlainKey, isTextEntry } from "../../lib/keyboard.ts";
 import { describeTokens, hasUsage, totalTokens } from "../../lib/usage.ts";
 import { describeWaiting } from "../../lib/waiting.ts";
@@ -173,7 +174,8 @@ export function SessionView() {
                 <Meta label="Container">{s().containerId}</Meta>
               </Show>
               <Meta label="Working dir">
-                <span class="mono">{s().cwd ?? "—"}</span>
+                {/* Wraps between directories, never inside a name. */}
+                <span class="mono">{s().cwd ? <FilePath path={s().cwd ?? ""} /> : "—"}</span>
               </Meta>
               <Meta label="Model">{s().model ?? "—"}</Meta>
               <Meta label="Started">
@@ -209,17 +211,14 @@ export function SessionView() {
                 <Meta label="LLM requests">
                   {s().llmRequestCount}
                   <Show when={s().apiErrorCount}>
-                    <span class="err-text small">
-                      {" "}
-                      · {s().apiErrorCount} API error{s().apiErrorCount === 1 ? "" : "s"}
-                    </span>
+                    <span class="err-text small"> · {plural(s().apiErrorCount ?? 0, "API error")}</span>
                   </Show>
                 </Meta>
               </Show>
               <Show when={hasActivity(s().activity) && s().activity}>
                 {(a) => (
                   <>
-                    <Meta label="Active time">{describeActiveTime(a())}</Meta>
+                    <Show when={describeActiveTime(a())}>{(t) => <Meta label="Active time">{t()}</Meta>}</Show>
                     <Show when={describeWork(a())}>{(w) => <Meta label="Work">{w()}</Meta>}</Show>
                   </>
                 )}
@@ -242,8 +241,8 @@ export function SessionView() {
             </div>
             <Show when={s().truncated.toolCalls + s().truncated.turns + (s().truncated.llmRequests ?? 0) > 0}>
               <p class="note">
-                The oldest {s().truncated.turns} turns, {s().truncated.toolCalls} tool calls and{" "}
-                {s().truncated.llmRequests ?? 0} LLM requests were dropped by the per-session bound.
+                The oldest {plural(s().truncated.turns, "turn")}, {plural(s().truncated.toolCalls, "tool call")} and{" "}
+                {plural(s().truncated.llmRequests ?? 0, "LLM request")} were dropped by the per-session bound.
               </p>
             </Show>
             <div class="split split-session">

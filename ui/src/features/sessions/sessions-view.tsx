@@ -59,7 +59,7 @@ export function SessionsView() {
                       {s.cwd ?? s.sessionId}
                     </span>
                   </td>
-                  <td class="cell-clip">
+                  <td class="cell-clip cell-agent">
                     <span class="ellipsis" title={s.agentId ?? s.hostName ?? undefined}>
                       {s.agentId ?? s.hostName ?? "—"}
                     </span>

@@ -6,14 +6,11 @@ import { formatCost, formatCount, formatDuration } from "../../lib/format.ts";
 import { createKeyedList } from "../../lib/keyed-list.ts";
 import { describeTokens, formatCostFine, totalTokens } from "../../lib/usage.ts";
 import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
-import { isProblem, type Waterfall, type WaterfallRow } from "./waterfall.ts";
+import type { Waterfall, WaterfallRow } from "./waterfall.ts";
+import { axisTicks } from "./waterfall-axis.ts";
+import { isDenied, isProblem } from "./waterfall-status.ts";
 
-// Four intervals keep the labels apart on a narrow track (the detail panel and the cost column take room).
-// The grid lines in styles/07-session.css (`.wf-track .wf-lane`) are drawn at the same 25% steps; on a phone
-// only the 0, 50% and 100% labels show.
-const TICKS = 4;
-
-// Row pitch: the 26 px cells of `.waterfall .wf-row td` (styles/07-session.css) and their 1 px border.
+// Row pitch: the 26 px cells of `.waterfall .wf-row td` (styles/07-waterfall.css) and their 1 px border.
 // Fixed rows make the visible window a division, as in the Live stream; a browser test checks the CSS agrees.
 export const WF_ROW_H = 27;
 // Rows kept above and below the visible ones, so a quick scroll rarely shows blank space.
@@ -77,7 +74,12 @@ export function WaterfallView(props: {
   });
   // Rebuilt on every refetch and clock tick; reconciled so rows keep their DOM while in the window.
   const rows = createKeyedList(() => props.waterfall.rows.slice(win().start, win().end), "key");
-  const ticks = () => Array.from({ length: TICKS + 1 }, (_, i) => (props.waterfall.spanMs * i) / TICKS);
+  // As many axis labels as fit the axis's measured width (the detail panel and the cost column take
+  // room); the grid lines of `.wf-track .wf-lane` (styles/07-waterfall.css) follow via --wf-ticks.
+  let axis: HTMLSpanElement | undefined;
+  const [axisPx, setAxisPx] = createSignal(0);
+  const ticks = createMemo(() => axisTicks(props.waterfall.spanMs, axisPx()));
+  const intervals = () => Math.max(1, ticks().length - 1);
 
   onMount(() => {
     const measure = () => {
@@ -85,10 +87,15 @@ export function WaterfallView(props: {
       setViewport(scroller.clientHeight);
       if (head) setHeadH(head.offsetHeight);
     };
+    const measureAxis = () => setAxisPx(axis?.clientWidth ?? 0);
     measure();
+    measureAxis();
     if (scroller && typeof ResizeObserver === "function") {
       const ro = new ResizeObserver(measure);
       ro.observe(scroller);
+      const axisRo = new ResizeObserver(measureAxis);
+      if (axis) axisRo.observe(axis);
+      onCleanup(() => axisRo.disconnect());
       onCleanup(() => ro.disconnect());
     }
   });
@@ -115,6 +122,7 @@ export function WaterfallView(props: {
         class="waterfall"
         aria-rowcount={total() + 1}
         aria-label="Session timeline: turns, tool calls, subagents and LLM requests"
+        style={{ "--wf-ticks": intervals() }}
       >
         <colgroup>
           <col class="w-wf-name" />
@@ -140,15 +148,15 @@ export function WaterfallView(props: {
               </th>
             </Show>
             <th scope="col" class="wf-axis">
-              <span class="wf-lane">
+              <span class="wf-lane" ref={axis}>
                 <For each={ticks()}>
-                  {(t, i) => (
+                  {(t) => (
                     <span
                       class="wf-tick"
-                      style={{ left: pct(t) }}
-                      classList={{ first: i() === 0, last: i() === TICKS }}
+                      style={{ left: pct(t.ms) }}
+                      classList={{ first: t.ms === 0, last: t.ms === props.waterfall.spanMs }}
                     >
-                      {formatDuration(t)}
+                      {t.label}
                     </span>
                   )}
                 </For>
@@ -163,7 +171,12 @@ export function WaterfallView(props: {
               <tr
                 class={`wf-row wf-${row.ref.kind}`}
                 aria-rowindex={win().start + i() + 2}
-                classList={{ selected: props.selectedKey === row.key, problem: isProblem(row.status) }}
+                classList={{
+                  selected: props.selectedKey === row.key,
+                  problem: isProblem(row.status),
+                  denied: isDenied(row.status),
+                  waiting: row.ref.kind === "tool" && row.status === "waiting",
+                }}
                 aria-current={props.selectedKey === row.key ? "true" : undefined}
                 data-key={row.key}
                 data-depth={row.depth}
@@ -196,7 +209,19 @@ export function WaterfallView(props: {
                   <Show when={row.ref.kind === "llm" && !isProblem(row.status)}>
                     <Icon name="spark" class="tone-icon tone-llm" title="LLM request" />
                   </Show>
+                  <Show when={isDenied(row.status)}>
+                    <Icon name="lock" class="tone-icon tone-muted" />
+                  </Show>
+                  <Show when={row.ref.kind === "tool" && row.status === "waiting"}>
+                    <Icon name="lock" class="tone-icon tone-wait" />
+                  </Show>
                   <span class="wf-label">{row.label}</span>
+                  <Show when={isDenied(row.status)}>
+                    <span class="wf-state">denied</span>
+                  </Show>
+                  <Show when={row.ref.kind === "tool" && row.status === "waiting"}>
+                    <span class="wf-state wf-state-wait">waiting for permission</span>
+                  </Show>
                   <ExternalLink href={row.traceUrl} class="trace-link" onClick={(e) => e.stopPropagation()}>
                     Open in Jaeger ↗
                   </ExternalLink>

@@ -6,7 +6,10 @@ import type {
   ToolCall,
   Turn,
 } from "../../../../src/schema/session.ts";
+import { plural } from "../../lib/format.ts";
+import { readablePrompt } from "./prompt-text.ts";
 import { sumRequests, toLlmRow } from "./waterfall-llm.ts";
+import { callAwaitingPermission } from "./waterfall-status.ts";
 
 export type WaterfallRef =
   | { kind: "turn"; index: number }
@@ -95,6 +98,7 @@ export function toWaterfall(
     return (endedAt ? ms(endedAt) : nowMs) - originMs;
   };
 
+  const awaiting = callAwaitingPermission(detail);
   const mainCalls = new Map<number | null, ToolCall[]>();
   const subCalls = new Map<string, ToolCall[]>();
   const agentIds = new Set(detail.subagents.map((s) => s.agentId));
@@ -139,7 +143,7 @@ export function toWaterfall(
       ref,
       depth,
       label: s.agentType,
-      detail: `${s.background ? "background " : ""}subagent · ${s.toolCallCount} tool calls`,
+      detail: `${s.background ? "background " : ""}subagent · ${plural(s.toolCallCount, "tool call")}`,
       startMs: ms(s.startedAt) - originMs,
       endMs: endOf(s.endedAt, s.startedAt),
       finished: s.endedAt !== null,
@@ -171,7 +175,8 @@ export function toWaterfall(
       startMs: ms(c.startedAt) - originMs,
       endMs: endOf(c.endedAt, c.startedAt, c.durationMs),
       finished: c.status !== "running",
-      status: c.status,
+      // A call blocked on the user's permission waits rather than runs.
+      status: c === awaiting ? "waiting" : c.status,
       toolName: c.toolName,
       parent: children.length > 0,
       traceUrl: null,
@@ -193,9 +198,7 @@ export function toWaterfall(
     for (const item of items.sort(byStart)) item.push();
   }
 
-  const turnIndexes = new Set<number>();
-  for (const t of detail.turns) {
-    turnIndexes.add(t.index);
+  function pushTurn(t: Turn) {
     const ref: WaterfallRef = { kind: "turn", index: t.index };
     const key = rowKey(ref);
     rows.push({
@@ -203,7 +206,7 @@ export function toWaterfall(
       ref,
       depth: 0,
       label: `Turn ${t.index}`,
-      detail: t.promptPreview,
+      detail: readablePrompt(t.promptPreview),
       startMs: ms(t.startedAt) - originMs,
       endMs: endOf(t.endedAt, t.startedAt),
       finished: t.status !== "running" && t.status !== "waiting",
@@ -220,7 +223,11 @@ export function toWaterfall(
     });
     if (!folded.has(key)) pushChildren(t.index, 1);
   }
+
+  // Top-level rows (turns, and the calls outside any turn) in start order, like everything below them.
+  const tops = detail.turns.map((t) => ({ startMs: ms(t.startedAt) - originMs, push: () => pushTurn(t) }));
   // Calls outside any known turn: before the first prompt, or turns dropped by the per-session bound.
+  const turnIndexes = new Set(detail.turns.map((t) => t.index));
   const orphanTurns = new Set<number | null>(
     [...mainCalls.keys(), ...unparented.keys(), ...mainLlm.keys()].filter((k) => k === null || !turnIndexes.has(k)),
   );
@@ -232,20 +239,11 @@ export function toWaterfall(
     ]);
     const outsideLlm = [...orphanTurns].flatMap((k) => mainLlm.get(k) ?? []);
     const hasCalls = [...orphanTurns].some((k) => mainCalls.has(k) || unparented.has(k));
-    // Other agents (TelemetryEvents) have no prompts: their calls are the run itself, not strays.
-    const run = detail.source === "telemetry";
-    rows.push({
+    const row: WaterfallRow = {
       key: "outside",
       ref: { kind: "group" },
       depth: 0,
-      label: run ? "Agent run" : "Outside a turn",
-      detail: run
-        ? "tool calls the agent reported"
-        : outsideLlm.length === 0
-          ? "tool calls not matched to a prompt"
-          : hasCalls
-            ? "tool calls and LLM requests not matched to a prompt"
-            : "LLM requests not matched to a prompt (slash commands, compaction, no hooks)",
+      ...outsideText(detail.source === "telemetry", outsideLlm.length > 0, hasCalls),
       startMs: Math.min(...spans.map((s) => s[0] as number)),
       endMs: Math.max(...spans.map((s) => s[1] as number)),
       finished: true,
@@ -255,13 +253,35 @@ export function toWaterfall(
       traceUrl: null,
       ...sumRequests(outsideLlm),
       firstTokenAt: null,
+    };
+    tops.push({
+      startMs: row.startMs,
+      push: () => {
+        rows.push(row);
+        if (!folded.has("outside")) for (const k of orphanTurns) pushChildren(k, 1);
+      },
     });
-    if (!folded.has("outside")) for (const k of orphanTurns) pushChildren(k, 1);
   }
+  // A stable sort: turns that start together keep their order.
+  for (const top of tops.sort((a, b) => a.startMs - b.startMs)) top.push();
 
   const endMs = Math.max(ms(detail.completedAt ?? detail.lastEventAt) - originMs, ...rows.map((r) => r.endMs), 1);
   const usage = allLlm.length > 0 || detail.turns.some((t) => (t.costUsd ?? 0) > 0 || (t.llmRequestCount ?? 0) > 0);
   return { rows, spanMs: endMs, originMs, usage };
+}
+
+/** The group row of calls outside any turn: another agent's run, or strays of a Claude Code session. */
+function outsideText(run: boolean, hasLlm: boolean, hasCalls: boolean): { label: string; detail: string } {
+  // Other agents (TelemetryEvents) have no prompts: their calls are the run itself, not strays.
+  if (run) return { label: "Agent run", detail: "tool calls the agent reported" };
+  return {
+    label: "Outside a turn",
+    detail: !hasLlm
+      ? "tool calls not matched to a prompt"
+      : hasCalls
+        ? "tool calls and LLM requests not matched to a prompt"
+        : "LLM requests not matched to a prompt (slash commands, compaction, no hooks)",
+  };
 }
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -274,11 +294,6 @@ function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function turnUsage(t: Turn): { costUsd: number | null; tokens: TokenTotals | null } {
   if (!t.llmRequestCount && !t.costUsd) return { costUsd: null, tokens: null };
   return { costUsd: t.costUsd ?? null, tokens: t.tokens ?? null };
-}
-
-/** Failures and interruptions are what the eye should find first. */
-export function isProblem(status: string): boolean {
-  return status === "error" || status === "interrupted" || status === "denied";
 }
 
 export function findTurn(detail: SessionDetail, index: number): Turn | null {

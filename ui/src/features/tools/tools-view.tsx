@@ -3,7 +3,7 @@ import { createMemo, For, Show } from "solid-js";
 import { num, TableHead } from "../../components/table-head.tsx";
 import { TimeAgo } from "../../components/time-ago.tsx";
 import { toolColorSlot } from "../../lib/event-kind.ts";
-import { formatCount, formatDuration, formatPercent } from "../../lib/format.ts";
+import { formatCount, formatDuration, formatPercent, plural } from "../../lib/format.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 
 /** Per tool: how often, how often it fails, how long it takes, and the last error. */
@@ -25,7 +25,7 @@ export function ToolsView() {
               num("Calls"),
               num("Running"),
               num("Failures"),
-              num("Failure rate"),
+              num("Failure rate", "Failures over finished calls: running calls are not counted"),
               num("p50"),
               num("p95"),
               "Last error",
@@ -35,7 +35,7 @@ export function ToolsView() {
             <For each={tools()}>
               {(t) => (
                 <tr>
-                  <td class="cell-clip">
+                  <td class="cell-clip cell-tool">
                     <A
                       href={`/live?tool=${encodeURIComponent(t.toolName)}`}
                       class={`tool-tag tool-${toolColorSlot(t.toolName)}`}
@@ -49,7 +49,7 @@ export function ToolsView() {
                   <td class="num" classList={{ "err-text": t.failures > 0 }}>
                     {t.failures}
                   </td>
-                  <td class="num">
+                  <td class="num" title={`${t.failures} of ${plural(t.count - t.running, "finished call")}`}>
                     <span class="rate-bar" aria-hidden="true">
                       <span style={{ width: `${Math.min(100, t.failureRate * 100)}%` }} />
                     </span>
