@@ -141,7 +141,9 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
       expect(post.status).toBe(204);
       const frame = await stream.next((f) => f.event === "event" && f.data!.includes(`smoke-${name}`));
       expect(JSON.parse(frame.data!)).toMatchObject({ sessionId: `smoke-${name}`, type: "SessionStart" });
-      expect(Number(frame.id)).toBeGreaterThan(loadHooks(SCENARIO).length);
+      // `<seq>@<run tag>`: the sequence id, tagged with the server run.
+      expect(frame.id).toMatch(/^\d+@[0-9a-f]{8}$/);
+      expect(Number(frame.id!.split("@")[0])).toBeGreaterThan(loadHooks(SCENARIO).length);
     } finally {
       stream.close();
     }
