@@ -213,10 +213,11 @@ class Sender:
             if bad:
                 count_in(os.path.join(self.spool, ".rejected"), bad)
             return True
-        if status in (400, 413, 415, 422) and spanlight_error(reply):
+        if status == 413 or (status in (400, 415, 422) and spanlight_error(reply)):
             # The server will never take this body: retry a batch item by item, drop a bad single.
             # A 400 without Spanlight's error body came from something in between (a proxy, an HTTP
-            # parser refusing a header): the payload is not at fault and is tried again later.
+            # parser refusing a header): the payload is not at fault and is tried again later. Too
+            # large is too large whoever says it (a proxy's body limit too).
             if len(names) > 1:
                 return all(self.send([name]) for name in names)
             remove(os.path.join(self.spool, names[0]))

@@ -184,7 +184,7 @@ post() {
 
 # Spanlight answers a body it will never take with its JSON error, {"error":{"code":…}}. A bare
 # 400 comes from something in between (a proxy, an HTTP parser refusing a header): the payload is
-# not at fault, so it stays and is tried again.
+# not at fault, so it stays and is tried again. (A 413 is acted on whoever sends it.)
 spanlight_error() {
   first=
   { read -r first <"$1"; } 2>/dev/null
@@ -248,7 +248,9 @@ send() {
   bad=0 refused=0
   case $code in
     2??) [ $# -gt 1 ] && bad=$(rejected_in "$reply") ;;
-    400 | 413 | 415 | 422) spanlight_error "$reply" && refused=1 ;;
+    # Too large is too large, whoever says it (a proxy's body limit too): split or drop.
+    413) refused=1 ;;
+    400 | 415 | 422) spanlight_error "$reply" && refused=1 ;;
   esac
   rm -f "$reply"
   case $code in
@@ -601,10 +603,11 @@ class Sender:
             if bad:
                 count_in(os.path.join(self.spool, ".rejected"), bad)
             return True
-        if status in (400, 413, 415, 422) and spanlight_error(reply):
+        if status == 413 or (status in (400, 415, 422) and spanlight_error(reply)):
             # The server will never take this body: retry a batch item by item, drop a bad single.
             # A 400 without Spanlight's error body came from something in between (a proxy, an HTTP
-            # parser refusing a header): the payload is not at fault and is tried again later.
+            # parser refusing a header): the payload is not at fault and is tried again later. Too
+            # large is too large whoever says it (a proxy's body limit too).
             if len(names) > 1:
                 return all(self.send([name]) for name in names)
             remove(os.path.join(self.spool, names[0]))

@@ -189,6 +189,31 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     await proxy.close();
   });
 
+  it("splits a batch a proxy finds too large (a bare 413) and delivers every payload", async () => {
+    // nginx's default body limit is 1 MiB; here 3000 bytes, so five ~1 KB payloads make a batch too big.
+    const proxy = await createCaptureServer((body) =>
+      body.length > 3000 ? { status: 413, body: "<html>413 Request Entity Too Large</html>" } : 204,
+    );
+    env.SPANLIGHT_URL = proxy.url;
+    await proxy.stop();
+    for (const n of [1, 2, 3, 4, 5]) await runHook(variant, payload(`Big${n}`, { pad: "x".repeat(900) }), env);
+    await spoolSettles(5);
+    await proxy.start();
+    await hook("Last");
+    await spoolSettles(0);
+    const delivered = proxy.requests.filter((r) => r.status === 204).flatMap((r) => [JSON.parse(r.body)].flat());
+    expect(delivered.map((p: { hook_event_name: string }) => p.hook_event_name)).toEqual([
+      "Big1",
+      "Big2",
+      "Big3",
+      "Big4",
+      "Big5",
+      "Last",
+    ]);
+    expect(readSpool(spool).rejected).toBe(0);
+    await proxy.close();
+  });
+
   it("leaves nothing behind when it cannot write the whole payload (a full disk)", async () => {
     // A file size limit (`ulimit -f 1`: 512 bytes) fails the spool write part-way, as a full disk does.
     const big = payload("TooBig", { pad: "x".repeat(4000) });
