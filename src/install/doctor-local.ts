@@ -36,7 +36,9 @@ export function toBaseUrl(endpoint: string): string {
 
 export function findInstalled(options: DoctorOptions, checks: Check[]): Installed | null {
   let found: Installed | null = null;
-  for (const scope of ["project", "user"] as const) {
+  // Run in the home directory, the project's settings are the user's own: one file, user scope.
+  const sameFile = settingsPath("project", options) === settingsPath("user", options);
+  for (const scope of sameFile ? (["user"] as const) : (["project", "user"] as const)) {
     const path = settingsPath(scope, options);
     try {
       const settings = parseSettings(readIfExists(path), path);
@@ -53,9 +55,11 @@ export function findInstalled(options: DoctorOptions, checks: Check[]): Installe
       });
     }
   }
-  const both = (["project", "user"] as const).every(
-    (scope) => Object.keys(handlersIn(settingsPath(scope, options)) ?? {}).length > 0,
-  );
+  const both =
+    !sameFile &&
+    (["project", "user"] as const).every(
+      (scope) => Object.keys(handlersIn(settingsPath(scope, options)) ?? {}).length > 0,
+    );
   if (both) {
     checks.push({
       status: "warn",

@@ -108,3 +108,30 @@ describe("isInitCommand", () => {
     }
   });
 });
+
+describe("spanlight doctor run in the home directory", () => {
+  it("takes ~/.claude/settings.json for the user's own settings, not a project's", async () => {
+    const home = join(tmp.path, "home");
+    mkdirSync(join(home, ".claude"));
+    const settings = {
+      hooks: {
+        Stop: [
+          {
+            matcher: "*",
+            hooks: [
+              { type: "http", url: "http://203.0.113.9:9/v1/hooks/claude-code", headers: { "X-Spanlight-Hook": "http" } },
+            ],
+          },
+        ],
+      },
+    };
+    writeFileSync(join(home, ".claude", "settings.json"), JSON.stringify(settings));
+    const out = captureIo({ home, cwd: home, env: { PATH: process.env.PATH! } });
+    await doctorCommand([], out);
+    expect(out.text()).toContain(`Spanlight hooks in ${join(home, ".claude", "settings.json")}`);
+    expect(out.text()).not.toContain("both the project's and your user settings");
+    // The user's own settings name the server: doctor tries it (and finds nothing there).
+    expect(out.text()).not.toContain("which doctor did not contact");
+    expect(out.text()).toContain("Server does not answer at http://203.0.113.9:9");
+  });
+});
