@@ -136,7 +136,7 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
     seen.add(path);
     ops.push({ path, op });
   };
-  for (const words of shellWords(command)) {
+  for (const words of shellWords(withoutHeredocBodies(command))) {
     for (const w of words) if (w.redirect) add(w.text, w.redirect === "in" ? "read" : "write");
     const plain = words.filter((w) => !w.redirect).map((w) => w.text);
     const cmd = plain[0] ?? "";
@@ -153,7 +153,7 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
       const sources = operands.slice(0, -1);
       // mv takes its sources away: they are written (removed), not read.
       for (const w of sources) add(w, cmd === "mv" ? "write" : "read");
-      const intoDir = target.endsWith("/") || sources.length > 1;
+      const intoDir = target.endsWith("/") || target === "." || target === ".." || sources.length > 1;
       for (const w of intoDir ? sources : [target])
         add(intoDir ? `${target.replace(/\/+$/, "")}/${baseName(w)}` : w, "write");
     } else if (cmd === "sed") {
@@ -169,12 +169,33 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
   return ops;
 }
 
+/**
+ * The command without the bodies of its heredocs (`cat > f <<'EOF'` … `EOF`): their lines are a
+ * file's text, not commands (a line "file sizes matter" would read as `file` on two files).
+ */
+function withoutHeredocBodies(command: string): string {
+  if (!command.includes("<<")) return command;
+  const lines = command.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    out.push(lines[i]!);
+    const delimiters = [...lines[i]!.matchAll(/<<-?[ \t]*(["']?)([\w.-]+)\1/g)].map((m) => m[2]!);
+    for (const delimiter of delimiters) {
+      while (i + 1 < lines.length && lines[i + 1]!.replace(/^\t+/, "") !== delimiter) i++;
+      i++; // the delimiter line itself
+    }
+  }
+  return out.join("\n");
+}
+
 /** A command's operands: not options, nor an option's numeric or punctuation value; all after `--`. */
 function operandsOf(args: string[]): string[] {
   const dashDash = args.indexOf("--");
   const before = dashDash < 0 ? args : args.slice(0, dashDash);
   const after = dashDash < 0 ? [] : args.slice(dashDash + 1);
-  return [...before.filter((w) => !w.startsWith("-") && !NOT_A_FILE.test(w)), ...after.filter((w) => w !== "")];
+  // `.` and `..` are directories (`cp a.txt .`), though punctuation.
+  const operand = (w: string) => !w.startsWith("-") && (w === "." || w === ".." || !NOT_A_FILE.test(w));
+  return [...before.filter(operand), ...after.filter((w) => w !== "")];
 }
 
 function baseName(path: string): string {

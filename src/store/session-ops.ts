@@ -1,6 +1,6 @@
-import { type FileTouchOp, toFileOps } from "../ingest/file-paths.ts";
 import { oneLine } from "../ingest/summarize.ts";
 import type { ModelUsage, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
+import { touchFiles } from "./session-files.ts";
 import { joinEarlyNative } from "./session-otlp.ts";
 import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from "./session-state.ts";
 
@@ -12,6 +12,8 @@ import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from 
  */
 export type SessionEffects = {
   finishedCalls: ToolCall[];
+  /** Calls finished before (interrupted by the idle timeout or the end) that ended again, and how they had ended. */
+  correctedCalls?: Array<{ call: ToolCall; was: ToolCall["status"] }>;
   withdrawnUsage?: ModelUsage[];
   /** Calls a PostToolBatch reported failed without a failure hook of their own (refused before running). */
   batchFailures?: ToolCall[];
@@ -64,22 +66,6 @@ export function interruptTurn(state: SessionState, turn: Turn, at: string, why: 
   turn.outcome = why;
   for (const call of state.toolCalls.values()) {
     if (call.status === "running" && call.turnIndex === turn.index && !call.subagentId) {
-      finishCall(call, at, null, "interrupted", why);
-      effects.finishedCalls.push(call);
-    }
-  }
-}
-
-/** Ends running subagents and their running calls (the session ended, or went silent). */
-export function interruptSubagents(state: SessionState, at: string, why: string, effects: SessionEffects): void {
-  if (!hasRunningSubagents(state)) return;
-  for (const sub of state.subagents.values()) {
-    if (sub.status !== "running") continue;
-    sub.status = "interrupted";
-    sub.endedAt = at;
-  }
-  for (const call of state.toolCalls.values()) {
-    if (call.status === "running" && call.subagentId) {
       finishCall(call, at, null, "interrupted", why);
       effects.finishedCalls.push(call);
     }
@@ -245,29 +231,6 @@ export function dropOldestFinished(map: Map<string, { status: string }>): void {
   map.delete(victim ?? (map.keys().next().value as string));
 }
 
-export function touchFiles(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
-  recordFileOps(state, toFileOps(e.toolName, payloadField(e, "tool_input"), e.cwd), at, limits);
-}
-
-export function recordFileOps(state: SessionState, ops: readonly FileTouchOp[], at: string, limits: SessionLimits) {
-  for (const { path, op } of ops) {
-    let f = state.files.get(path);
-    if (!f) {
-      if (state.files.size >= limits.maxFilesPerSession) {
-        state.truncated.files++;
-        continue;
-      }
-      f = { path, reads: 0, writes: 0, edits: 0, searches: 0, lastAt: at };
-      state.files.set(path, f);
-    }
-    if (op === "read") f.reads++;
-    else if (op === "write") f.writes++;
-    else if (op === "edit") f.edits++;
-    else f.searches++;
-    f.lastAt = at;
-  }
-}
-
 export function endCall(
   state: SessionState,
   e: NormalizedEvent,
@@ -276,6 +239,7 @@ export function endCall(
   effects: SessionEffects,
 ) {
   let call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
+  const was = call?.status ?? "running";
   // The Pre may have been lost (hook not installed for it, evicted, out of order): rebuild from the Post.
   if (!call) {
     const startedAt = new Date(Date.parse(at) - (e.durationMs ?? 0)).toISOString();
@@ -286,11 +250,16 @@ export function endCall(
   const status = e.type === "PostToolUseFailure" ? (interrupted ? "interrupted" : "error") : "ok";
   finishCall(call, at, e.durationMs, status, e.error);
   call.endSeq = e.seq;
-  if (status !== "ok") {
+  if (status !== "ok" && (was === "running" || was === "interrupted")) {
     const turn = turnFor(state, e.promptId);
     if (turn) turn.errorCount++;
   }
-  effects.finishedCalls.push(call);
+  // Ended before (the idle timeout, the session's end) and now for real: counted once, as it ended.
+  if (was === "running") effects.finishedCalls.push(call);
+  else {
+    effects.correctedCalls ??= [];
+    effects.correctedCalls.push({ call, was });
+  }
   // A failed Read read nothing, a failed Edit changed nothing.
   if (status === "ok") touchFiles(state, e, at, limits);
   if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);

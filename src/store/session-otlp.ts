@@ -157,7 +157,9 @@ function nativeFor(state: SessionState, e: NormalizedEvent): { info: NativeToolI
   if (!early) {
     early = { info: emptyNative(), countedError: false };
     state.earlyNative.set(e.toolUseId, early);
-    if (state.earlyNative.size > MAX_EARLY_NATIVE) state.earlyNative.delete(state.earlyNative.keys().next().value!);
+    // A session no hook has reported may never get one (telemetry only): it holds few.
+    const max = state.hooked ? MAX_EARLY_NATIVE : MAX_EARLY_NATIVE / 8;
+    if (state.earlyNative.size > max) state.earlyNative.delete(state.earlyNative.keys().next().value!);
   }
   return early;
 }

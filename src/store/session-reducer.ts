@@ -8,7 +8,6 @@ import {
   endCall,
   finishCall,
   hasRunningSubagents,
-  interruptSubagents,
   interruptTurn,
   payloadField,
   resolveWaits,
@@ -20,7 +19,7 @@ import {
 } from "./session-ops.ts";
 import { applyOtlpEvent } from "./session-otlp.ts";
 import { projectName, type SessionLimits, type SessionState } from "./session-state.ts";
-import { onSubagentStart } from "./session-subagents.ts";
+import { interruptSubagents, onSubagentStart, reviveSubagent } from "./session-subagents.ts";
 import { applyTelemetryEvent, expireSilentRun, startsTelemetryRun } from "./session-telemetry.ts";
 import { applyEventUsage } from "./session-usage.ts";
 
@@ -69,6 +68,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     state.completedAt = null;
   }
   const history = state.status === "ended" && !afterEnd;
+  if (e.subagentId && !history) reviveSubagent(state, e.subagentId, at);
 
   switch (e.type) {
     case "UserPromptSubmit":
@@ -163,10 +163,17 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     if (call) effects.finishedCalls.push(call);
   }
   if (history) {
-    // Recorded, but the session stays ended and nothing the late event opened runs on.
+    // Recorded, but the session stays ended and nothing the late event opened runs on: a turn, a
+    // subagent, a call (in a turn that had already ended, or in none).
+    const end = state.completedAt!;
     const open = currentTurn(state);
-    if (open) interruptTurn(state, open, state.completedAt!, "session ended", effects);
-    interruptSubagents(state, state.completedAt!, "session ended", effects);
+    if (open) interruptTurn(state, open, end, "session ended", effects);
+    interruptSubagents(state, end, "session ended", effects);
+    for (const call of state.toolCalls.values()) {
+      if (call.status !== "running") continue;
+      finishCall(call, end, null, "interrupted", "session ended");
+      effects.finishedCalls.push(call);
+    }
     state.status = "ended";
     state.waitingFor = null;
   }

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from "../schema/mod.ts";
-import { dropOldestFinished, turnFor } from "./session-ops.ts";
+import { dropOldestFinished, finishCall, type SessionEffects, turnFor } from "./session-ops.ts";
 import type { SessionLimits, SessionState } from "./session-state.ts";
 
 /**
@@ -34,4 +34,30 @@ export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: str
     dropOldestFinished(state.subagents);
     state.truncated.subagents++;
   }
+}
+
+/**
+ * Ends running subagents and every running call of a subagent (the session ended, or went silent),
+ * also one whose subagent stopped without it or never reported its start.
+ */
+export function interruptSubagents(state: SessionState, at: string, why: string, effects: SessionEffects): void {
+  for (const sub of state.subagents.values()) {
+    if (sub.status !== "running") continue;
+    sub.status = "interrupted";
+    sub.endedAt = at;
+  }
+  for (const call of state.toolCalls.values()) {
+    if (call.status === "running" && call.subagentId) {
+      finishCall(call, at, null, "interrupted", why);
+      effects.finishedCalls.push(call);
+    }
+  }
+}
+
+/** A subagent the idle timeout took for gone is alive after all: an event of its own came later. */
+export function reviveSubagent(state: SessionState, agentId: string, at: string): void {
+  const sub = state.subagents.get(agentId);
+  if (sub?.status !== "interrupted" || sub.endedAt === null || at <= sub.endedAt) return;
+  sub.status = "running";
+  sub.endedAt = null;
 }

@@ -1,7 +1,8 @@
 import { telemetryFileOps } from "../ingest/file-paths.ts";
 import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { NormalizedEvent } from "../schema/mod.ts";
-import { addCall, finishCall, hasRunningSubagents, payloadField, recordFileOps } from "./session-ops.ts";
+import { recordFileOps } from "./session-files.ts";
+import { addCall, finishCall, hasRunningSubagents, payloadField } from "./session-ops.ts";
 import type { SessionLimits, SessionState } from "./session-state.ts";
 
 // TelemetryEvents (POST /telemetry) on a session. The envelope has no turns and no tool-call ids:

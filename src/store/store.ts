@@ -56,6 +56,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
   function applyEffects(effects: SessionEffects | null) {
     if (!effects) return;
     for (const call of effects.finishedCalls) counters.tools.finished(call);
+    for (const { call, was } of effects.correctedCalls ?? []) counters.tools.corrected(was, call);
     for (const m of effects.withdrawnUsage ?? []) counters.adjustUsage(m.model, m, -1);
   }
 

@@ -51,18 +51,32 @@ export class ToolStatsTable {
     // event both started and ended (a TelemetryEvent `tool_call`): no PreToolUse counted it.
     if (call.startSeq === null || call.startSeq === call.endSeq) acc.started++;
     acc.finished++;
-    // A denial is the user's decision, not the tool failing (sessions do not count it as an error either).
-    if (call.status !== "ok" && call.status !== "denied") {
-      acc.failures++;
-      acc.lastError = call.error;
-      acc.lastErrorAt = call.endedAt;
-    }
-    // Interrupted and denied calls did not run to their end: their time says nothing about the tool.
-    if (call.durationMs !== null && call.status !== "interrupted" && call.status !== "denied") {
-      if (acc.durations.length < DURATION_WINDOW) acc.durations.push(call.durationMs);
-      else acc.durations[acc.next] = call.durationMs;
-      acc.next = (acc.next + 1) % DURATION_WINDOW;
-    }
+    if (isFailure(call.status)) this.#failed(acc, call);
+    if (timed(call.status)) this.#timed(acc, call);
+  }
+
+  /**
+   * A finished call finished again, otherwise: its Post came after the idle timeout or the session's
+   * end had marked it interrupted. It is counted once, as it really ended.
+   */
+  corrected(was: ToolCall["status"], call: ToolCall): void {
+    const acc = this.#acc(call.toolName);
+    if (isFailure(was) && !isFailure(call.status)) acc.failures = Math.max(0, acc.failures - 1);
+    else if (!isFailure(was) && isFailure(call.status)) this.#failed(acc, call);
+    if (!timed(was) && timed(call.status)) this.#timed(acc, call);
+  }
+
+  #failed(acc: Acc, call: ToolCall): void {
+    acc.failures++;
+    acc.lastError = call.error;
+    acc.lastErrorAt = call.endedAt;
+  }
+
+  #timed(acc: Acc, call: ToolCall): void {
+    if (call.durationMs === null) return;
+    if (acc.durations.length < DURATION_WINDOW) acc.durations.push(call.durationMs);
+    else acc.durations[acc.next] = call.durationMs;
+    acc.next = (acc.next + 1) % DURATION_WINDOW;
   }
 
   /** A running call whose session was evicted: its Post can no longer end it, so it stops counting as running. */
@@ -88,4 +102,14 @@ export class ToolStatsTable {
       })
       .sort((a, b) => b.count - a.count || a.toolName.localeCompare(b.toolName));
   }
+}
+
+// A denial is the user's decision, not the tool failing (sessions do not count it as an error either).
+function isFailure(status: ToolCall["status"]): boolean {
+  return status !== "ok" && status !== "denied" && status !== "running";
+}
+
+// Interrupted and denied calls did not run to their end: their time says nothing about the tool.
+function timed(status: ToolCall["status"]): boolean {
+  return status === "ok" || status === "error";
 }

@@ -111,6 +111,19 @@ describe("file paths from tool input", () => {
         { path: "/repo/build/out", op: "write" },
       ],
     ],
+    // A heredoc's body is a file's text, not commands.
+    [
+      "cat > notes.md <<'EOF'\nfile sizes matter here\nsort order is stable\nEOF\nwc -l notes.md",
+      [{ path: "/repo/notes.md", op: "write" }],
+    ],
+    [
+      "cp /tmp/foo.txt . && mv ../a.txt ..",
+      [
+        { path: "/tmp/foo.txt", op: "read" },
+        { path: "/repo/foo.txt", op: "write" },
+        { path: "/a.txt", op: "write" },
+      ],
+    ],
     // Other commands: only words that are evidently paths (`git add x` is no evidence).
     ["git add memo.txt && python3 ./run.py", [{ path: "/repo/run.py", op: "read" }]],
   ])("bash in /repo: %s", (command, expected) => {

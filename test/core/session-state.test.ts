@@ -127,6 +127,36 @@ describe("session and turn state machine", () => {
     expect(bash.running).toBe(0);
   });
 
+  it("ends a subagent's running call on SessionEnd, also when its subagent already stopped", async () => {
+    const { send, detail } = session();
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub1", agent_type: "Explore" });
+    await send({ hook_event_name: "PreToolUse", agent_id: "sub1", tool_name: "Bash", tool_use_id: "b1" });
+    await send({ hook_event_name: "SubagentStop", agent_id: "sub1" });
+    await send({ hook_event_name: "PreToolUse", agent_id: "never-started", tool_name: "Read", tool_use_id: "r1" });
+    await send({ hook_event_name: "SessionEnd", reason: "other" });
+    expect(detail().toolCalls.map((c) => [c.toolUseId, c.status])).toEqual([
+      ["b1", "interrupted"],
+      ["r1", "interrupted"],
+    ]);
+  });
+
+  it("takes back the idle timeout's verdict when the subagent's call ends after all", async () => {
+    const { s, clock, send, detail } = session();
+    await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
+    await send({ hook_event_name: "SubagentStart", agent_id: "sub1", agent_type: "Explore" });
+    await send({ hook_event_name: "Stop", prompt_id: "p1" });
+    const bash = { agent_id: "sub1", tool_name: "Bash", tool_use_id: "b1" };
+    await send({ hook_event_name: "PreToolUse", ...bash });
+    clock.advance(60_000); // a long build, no event meanwhile
+    s.store.sweep();
+    expect(detail().status).toBe("interrupted");
+    await send({ hook_event_name: "PostToolUse", ...bash, duration_ms: 61_000 });
+    expect([detail().status, detail().subagents[0]!.status]).toEqual(["active", "running"]);
+    expect(detail().toolCalls[0]).toMatchObject({ status: "ok", durationMs: 61_000 });
+    const [stats] = (await (await s.app.request("/api/tools")).json()) as Array<Record<string, unknown>>;
+    expect(stats).toMatchObject({ toolName: "Bash", count: 1, running: 0, failures: 0, p50Ms: 61_000 });
+  });
+
   it("marks a session silent while only a background subagent runs interrupted after the idle timeout", async () => {
     const { s, clock, send, detail } = session();
     await send({ hook_event_name: "UserPromptSubmit", prompt: "go", prompt_id: "p1" });
@@ -280,6 +310,13 @@ describe("late delivery", () => {
     await postHook(s.app, { session_id: "late", hook_event_name: "SessionEnd", reason: "exit" }, at("5"));
     await postHook(s.app, { session_id: "late", hook_event_name: "SessionStart", source: "startup" }, at("1"));
     expect(s.store.sessions()[0]).toMatchObject({ status: "ended", completedAt: "2026-11-21T10:00:05.000Z" });
+    // A call spooled from before the end is ended with it, not left running.
+    await postHook(
+      s.app,
+      { session_id: "late", hook_event_name: "PreToolUse", tool_name: "Bash", tool_use_id: "t-late" },
+      at("4"),
+    );
+    expect(s.store.session("late")!.toolCalls.get("t-late")).toMatchObject({ status: "interrupted" });
     // A prompt spooled from before the end opens no work that would later read as interrupted.
     await postHook(s.app, { session_id: "late", hook_event_name: "UserPromptSubmit", prompt: "y" }, at("3"));
     s.clock.advance(3_600_000);

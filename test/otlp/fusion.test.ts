@@ -160,6 +160,31 @@ describe("joins", () => {
     ]);
   });
 
+  it("holds few early tool events for a session no hook reports (telemetry only)", async () => {
+    const s = testSpanlight();
+    const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const logRecords = Array.from({ length: 100 }, (_, i) => ({
+      timeUnixNano: "1795000000000000000",
+      body: { stringValue: "claude_code.tool_result" },
+      attributes: [
+        attr("event.name", "tool_result"),
+        attr("session.id", "otlp-only"),
+        attr("tool_use_id", `toolu_${i}`),
+        attr("tool_name", "Bash"),
+        attr("success", "true"),
+      ],
+    }));
+    const body = { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords }] }] };
+    const res = await s.app.request("/v1/logs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    // Nothing may ever join them: a hooked session holds up to 256, this one an eighth.
+    expect(s.store.session("otlp-only")!.earlyNative.size).toBe(32);
+  });
+
   it("keeps native spans in the session, each on its turn, with tool and request joins", async () => {
     const s = testSpanlight();
     await replayScenario(s.app, "multi-turn");
