@@ -119,7 +119,11 @@ describe("spanlight doctor run in the home directory", () => {
           {
             matcher: "*",
             hooks: [
-              { type: "http", url: "http://203.0.113.9:9/v1/hooks/claude-code", headers: { "X-Spanlight-Hook": "http" } },
+              {
+                type: "http",
+                url: "http://203.0.113.9:9/v1/hooks/claude-code",
+                headers: { "X-Spanlight-Hook": "http" },
+              },
             ],
           },
         ],
