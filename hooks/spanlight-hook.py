@@ -21,8 +21,23 @@ def env(name, default=""):
 
 
 def spool_dir():
-    home = env("HOME", "/tmp/spanlight-%d" % os.getuid())
-    return env("SPANLIGHT_SPOOL", os.path.join(home, ".spanlight", "spool"))
+    """The spool; None when the /tmp one (no HOME) is not the user's own to use."""
+    if env("SPANLIGHT_SPOOL"):
+        return env("SPANLIGHT_SPOOL")
+    if env("HOME"):
+        return os.path.join(env("HOME"), ".spanlight", "spool")
+    # Without HOME the spool is under /tmp, where another user could have made the directory first
+    # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
+    home = os.path.join(env("TMPDIR", "/tmp"), "spanlight-%d" % os.getuid())
+    try:
+        os.makedirs(home, exist_ok=True)
+        st = os.lstat(home)
+        if st.st_uid != os.getuid() or not os.path.isdir(home) or os.path.islink(home):
+            return None
+        os.chmod(home, 0o700)
+    except OSError:
+        return None
+    return os.path.join(home, ".spanlight", "spool")
 
 
 def resolve_url(spool):
@@ -356,6 +371,9 @@ def main():
         sys.stdin.buffer.read()
         return
     spool = spool_dir()
+    if spool is None:
+        sys.stdin.buffer.read()
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--flush":
         flush(spool)
         return

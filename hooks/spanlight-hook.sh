@@ -26,7 +26,14 @@
 
 # Payloads hold prompts and commands: the spool and its files are the user's alone.
 umask 077
-spool=${SPANLIGHT_SPOOL:-${HOME:-/tmp/spanlight-$(id -u)}/.spanlight/spool}
+spool=${SPANLIGHT_SPOOL:-${HOME:-${TMPDIR:-/tmp}/spanlight-$(id -u)}/.spanlight/spool}
+if [ -z "${SPANLIGHT_SPOOL:-}" ] && [ -z "${HOME:-}" ]; then
+  # Without HOME the spool is under /tmp, where another user could have made the directory first
+  # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
+  tmp_home=${spool%/.spanlight/spool}
+  mkdir -p "$tmp_home" 2>/dev/null
+  { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null || exec cat >/dev/null 2>&1
+fi
 if [ "${1:-}" != --deliver ] && [ "${1:-}" != --flush ]; then
   case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in
     # Any case, as the Python hook reads it (Off, NO, False).

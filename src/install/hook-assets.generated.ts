@@ -28,7 +28,14 @@ export const HOOK_ASSETS = {
 
 # Payloads hold prompts and commands: the spool and its files are the user's alone.
 umask 077
-spool=\${SPANLIGHT_SPOOL:-\${HOME:-/tmp/spanlight-$(id -u)}/.spanlight/spool}
+spool=\${SPANLIGHT_SPOOL:-\${HOME:-\${TMPDIR:-/tmp}/spanlight-$(id -u)}/.spanlight/spool}
+if [ -z "\${SPANLIGHT_SPOOL:-}" ] && [ -z "\${HOME:-}" ]; then
+  # Without HOME the spool is under /tmp, where another user could have made the directory first
+  # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
+  tmp_home=\${spool%/.spanlight/spool}
+  mkdir -p "$tmp_home" 2>/dev/null
+  { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null || exec cat >/dev/null 2>&1
+fi
 if [ "\${1:-}" != --deliver ] && [ "\${1:-}" != --flush ]; then
   case "\${SPANLIGHT_ENABLED:-\${TELEMETRY_ENABLED:-1}}" in
     # Any case, as the Python hook reads it (Off, NO, False).
@@ -411,8 +418,23 @@ def env(name, default=""):
 
 
 def spool_dir():
-    home = env("HOME", "/tmp/spanlight-%d" % os.getuid())
-    return env("SPANLIGHT_SPOOL", os.path.join(home, ".spanlight", "spool"))
+    """The spool; None when the /tmp one (no HOME) is not the user's own to use."""
+    if env("SPANLIGHT_SPOOL"):
+        return env("SPANLIGHT_SPOOL")
+    if env("HOME"):
+        return os.path.join(env("HOME"), ".spanlight", "spool")
+    # Without HOME the spool is under /tmp, where another user could have made the directory first
+    # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
+    home = os.path.join(env("TMPDIR", "/tmp"), "spanlight-%d" % os.getuid())
+    try:
+        os.makedirs(home, exist_ok=True)
+        st = os.lstat(home)
+        if st.st_uid != os.getuid() or not os.path.isdir(home) or os.path.islink(home):
+            return None
+        os.chmod(home, 0o700)
+    except OSError:
+        return None
+    return os.path.join(home, ".spanlight", "spool")
 
 
 def resolve_url(spool):
@@ -746,6 +768,9 @@ def main():
         sys.stdin.buffer.read()
         return
     spool = spool_dir()
+    if spool is None:
+        sys.stdin.buffer.read()
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--flush":
         flush(spool)
         return

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CaptureServer, createCaptureServer } from "./helpers/capture-server.ts";
@@ -257,6 +257,28 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     // Late payloads keep the time they fired at, in firing order.
     const times = server.requests.flatMap((r) => r.headers["x-spanlight-time"]!.split(",")).map(Date.parse);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it("without HOME spools under $TMPDIR only in a directory of the user's own", async () => {
+    await server.stop();
+    const tmpdir = join(tmp.path, "tmpdir");
+    mkdirSync(tmpdir);
+    const { HOME: _, SPANLIGHT_SPOOL: __, ...noHome } = env;
+    const own = join(tmpdir, `spanlight-${process.getuid!()}`);
+    expectQuiet(await runHook(variant, payload("Stop"), { ...noHome, TMPDIR: tmpdir }));
+    await vi.waitFor(() => expect(readSpool(join(own, ".spanlight", "spool")).pending).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 20,
+    });
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    // Someone else's (here: a link to elsewhere): the payload is not written there.
+    const elsewhere = join(tmp.path, "elsewhere");
+    mkdirSync(elsewhere);
+    const planted = join(tmp.path, "tmpdir2");
+    mkdirSync(planted);
+    symlinkSync(elsewhere, join(planted, `spanlight-${process.getuid!()}`));
+    expectQuiet(await runHook(variant, payload("Stop"), { ...noHome, TMPDIR: planted }));
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it("keeps what it spools (prompts, commands) readable by the user alone", async () => {
