@@ -20,6 +20,8 @@ Run "spanlight <command> --help" for a command's options. With no command, "serv
 export async function runCli(args: string[], rt: Runtime): Promise<number> {
   const [first, ...rest] = args;
   if (first === "--help" || first === "-h" || first === "help") {
+    // `spanlight help init`, `spanlight -h init`: that command's help.
+    if (rest[0] && COMMANDS[rest[0]]) return COMMANDS[rest[0]]!.run(["--help"], rt);
     rt.out(help());
     return 0;
   }

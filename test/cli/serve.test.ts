@@ -151,6 +151,12 @@ describe("spanlight serve", () => {
     const help = run(["--help"]);
     expect(await help.exited).toBe(0);
     expect(help.out()).toMatch(/Usage: spanlight <command>/);
+    // A command after -h / help: that command's help.
+    for (const args of [["-h", "init"], ["help", "doctor"]]) {
+      const one = run(args);
+      expect(await one.exited).toBe(0);
+      expect(one.out()).toMatch(new RegExp(`^Usage: spanlight ${args[1]}`));
+    }
     const version = run(["--version"]);
     expect(await version.exited).toBe(0);
     expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
