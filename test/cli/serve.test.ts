@@ -152,7 +152,10 @@ describe("spanlight serve", () => {
     expect(await help.exited).toBe(0);
     expect(help.out()).toMatch(/Usage: spanlight <command>/);
     // A command after -h / help: that command's help.
-    for (const args of [["-h", "init"], ["help", "doctor"]]) {
+    for (const args of [
+      ["-h", "init"],
+      ["help", "doctor"],
+    ]) {
       const one = run(args);
       expect(await one.exited).toBe(0);
       expect(one.out()).toMatch(new RegExp(`^Usage: spanlight ${args[1]}`));
