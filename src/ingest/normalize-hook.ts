@@ -1,4 +1,5 @@
 import type { EventDraft, HookPayload } from "../schema/mod.ts";
+import { readablePrompt } from "../text/prompt-text.ts";
 import type { IngestContext } from "./context.ts";
 import { plausibleDuration } from "./event-time.ts";
 import { toFileOps } from "./file-paths.ts";
@@ -34,7 +35,7 @@ function hookSummary(type: string, p: Record<string, unknown>, toolSummary: stri
       return oneLine(`${tool ?? "tool"} denied: ${s(p, "reason") ?? toolSummary}`);
     case "UserPromptSubmit":
     case "UserPromptExpansion":
-      return oneLine(s(p, "prompt") ?? "");
+      return oneLine(readablePrompt(s(p, "prompt") ?? ""));
     case "Stop":
     case "SubagentStop":
       return oneLine(s(p, "last_assistant_message") ?? s(p, "agent_type") ?? "");

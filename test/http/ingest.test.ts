@@ -78,6 +78,19 @@ describe("POST /v1/hooks/claude-code", () => {
     expect(s.store.agents()[0]).toMatchObject({ key: "worker-3", containerId: "3f2a9c1b7d4e", currentSessionId: "s1" });
   });
 
+  it("sums up a background task's report by what it says, not its markup", async () => {
+    const s = testSpanlight();
+    const prompt =
+      '<task-notification>\n<task-id>a255</task-id>\n<status>completed</status>\n<summary>Agent "Explore" completed</summary>\n</task-notification>';
+    await postHook(s.app, { session_id: "s-task", hook_event_name: "UserPromptSubmit", prompt });
+    expect(s.store.query({ limit: 1 }).events[0]!.summary).toBe(
+      'Background task notification: Agent "Explore" completed',
+    );
+    expect(s.store.session("s-task")!.turns[0]!.promptPreview).toBe(
+      'Background task notification: Agent "Explore" completed',
+    );
+  });
+
   it("redacts a token put in a context header, like any text it stores", async () => {
     const s = testSpanlight();
     const token = `ghp_${"a1B2c3D4".repeat(5)}`;

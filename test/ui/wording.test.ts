@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionActivity } from "../../src/schema/session.ts";
-import { readablePrompt } from "../../ui/src/features/sessions/prompt-text.ts";
+import { readablePrompt } from "../../src/text/prompt-text.ts";
 import { describeActiveTime } from "../../ui/src/features/sessions/session-usage.tsx";
 import { plural } from "../../ui/src/lib/format.ts";
 

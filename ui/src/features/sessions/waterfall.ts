@@ -6,8 +6,8 @@ import type {
   ToolCall,
   Turn,
 } from "../../../../src/schema/session.ts";
+import { readablePrompt } from "../../../../src/text/prompt-text.ts";
 import { plural } from "../../lib/format.ts";
-import { readablePrompt } from "./prompt-text.ts";
 import { sumRequests, toLlmRow } from "./waterfall-llm.ts";
 import { callAwaitingPermission } from "./waterfall-status.ts";
 

@@ -6,8 +6,9 @@ function tagText(text: string, tag: string): string | null {
 }
 
 /**
- * A prompt preview for a row's one line. Claude Code submits some prompts itself, as markup: a
- * background task reporting back (`<task-notification><task-id>…`, its summary often past the
+ * A prompt as a one-line summary reads it (an event's summary, a turn's preview, the waterfall;
+ * shared by server and dashboard). Claude Code submits some prompts itself, as markup: a
+ * background task reporting back (`<task-notification><task-id>…`, its summary often past a
  * 200-character preview) reads as what it is; other markup (`<command-name>/compact</command-name>`)
  * loses its tags.
  */
