@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import type { ConfigInput } from "../../../src/config/mod.ts";
 import { startNodeServer } from "../../../src/runtime/node.ts";
 import { FIXTURES_DIR } from "../../helpers/fixtures.ts";
@@ -123,4 +124,35 @@ export async function postOtlp(url: string, scenario: string, headers: Record<st
     if (res.status !== 200) throw new Error(`${scenario} ${line.path}: ${res.status} ${await res.text()}`);
   }
   return lines.length;
+}
+
+/**
+ * A suite's dashboard: a built UI on a fresh server seeded by `seed`, and a browser, set up before
+ * the suite's tests and closed after them. `open` shows a page at a size once it is live.
+ */
+export function seededDashboard(seed: (url: string) => Promise<void>) {
+  let server: UiServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureUiBuilt();
+    server = await startUiServer();
+    await seed(server.url);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser(): Browser {
+      return browser!;
+    },
+    async open(path: string, ready: string, size: { width: number; height: number }) {
+      const { page } = browser!;
+      await page.setViewportSize(size);
+      await page.goto(`${server!.url}${path}`);
+      await page.waitForSelector(ready);
+      await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent === "live");
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureUiBuilt, launchBrowser, QUICK, startUiServer, type UiServer } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { QUICK, seededDashboard } from "./harness.ts";
 import { LONG_AGENT, LONG_TOOL, seedLong, sessionOf } from "./seed-long.ts";
 
 // A laptop and a half-width window: where the audit found columns starved and labels colliding.
@@ -10,31 +10,10 @@ const SUBAGENT = sessionOf("subagent");
 type Rect = { left: number; right: number; top: number; bottom: number; width: number; height: number };
 
 describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
-  let server: UiServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureUiBuilt();
-    server = await startUiServer();
-    await seedLong(server.url);
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(path: string, ready: string, size = WIDE) {
-    const { page } = browser;
-    await page.setViewportSize(size);
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector(ready);
-    await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent === "live");
-  }
-
+  const dashboard = seededDashboard(seedLong);
+  const open = (path: string, ready: string, size = WIDE) => dashboard.open(path, ready, size);
   const rect = (selector: string) =>
-    browser.page.evaluate((sel) => {
+    dashboard.browser.page.evaluate((sel) => {
       const r = document.querySelector(sel)?.getBoundingClientRect();
       return r
         ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height }
@@ -43,7 +22,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
 
   /** How far a scrolling box's content reaches past its visible width. */
   const sideways = (selector: string) =>
-    browser.page.evaluate((sel) => {
+    dashboard.browser.page.evaluate((sel) => {
       const el = document.querySelector(sel)!;
       return el.scrollWidth - el.clientWidth;
     }, selector);
@@ -54,12 +33,12 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
   ])("keeps the waterfall's axis labels apart at $size.width px (details open: $panel)", async ({ size, query }) => {
     await open(`/sessions/${SUBAGENT}${query}`, "tr.wf-llm", size);
     // The tick count follows the axis's measured width; wait for the layout to settle on it.
-    await browser.page.waitForFunction(() => {
+    await dashboard.browser.page.waitForFunction(() => {
       const lane = document.querySelector("th.wf-axis .wf-lane");
       const ticks = document.querySelectorAll(".wf-tick");
       return lane && lane.clientWidth > 0 && ticks.length >= 2;
     });
-    const layout = await browser.page.evaluate(() => {
+    const layout = await dashboard.browser.page.evaluate(() => {
       const axis = document.querySelector("th.wf-axis .wf-lane")!.getBoundingClientRect();
       const ticks = [...document.querySelectorAll(".wf-tick")].map((t) => t.getBoundingClientRect());
       return { axis: [axis.left, axis.right], ticks: ticks.map((r) => [r.left, r.right]) };
@@ -86,10 +65,10 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
     async ({ size, details, min }) => {
       await open("/live", "table.events tbody tr.row", size);
       if (details) {
-        await browser.page.click("table.events tbody tr.row");
-        await browser.page.waitForSelector("aside.detail");
+        await dashboard.browser.page.click("table.events tbody tr.row");
+        await dashboard.browser.page.waitForSelector("aside.detail");
       }
-      const widths = await browser.page.$$eval("table.events thead th", (ths) =>
+      const widths = await dashboard.browser.page.$$eval("table.events thead th", (ths) =>
         ths.map((th) => th.getBoundingClientRect().width),
       );
       const summary = widths.at(-1)!;
@@ -102,7 +81,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
     await open("/files", "table.files tbody tr", NARROW);
     expect((await rect("table.files thead th"))!.width).toBeGreaterThanOrEqual(180);
     expect(await sideways(".table-wrap")).toBeLessThanOrEqual(0);
-    const broken = await browser.page.evaluate(() => {
+    const broken = await dashboard.browser.page.evaluate(() => {
       const range = document.createRange();
       return [...document.querySelectorAll("table.files .path-part")].filter((part) => {
         range.selectNodeContents(part);
@@ -116,7 +95,10 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
   it("fits the Sessions table into its box at 1280 px, a long agent id cut with the full id on hover", async () => {
     await open("/sessions", `span[title="${LONG_AGENT}"]`);
     expect(await sideways(".table-wrap")).toBeLessThanOrEqual(0);
-    const agent = await browser.page.$eval(`span[title="${LONG_AGENT}"]`, (el) => [el.clientWidth, el.scrollWidth]);
+    const agent = await dashboard.browser.page.$eval(`span[title="${LONG_AGENT}"]`, (el) => [
+      el.clientWidth,
+      el.scrollWidth,
+    ]);
     expect(agent[0]).toBeLessThan(agent[1]!);
     const cost = (await rect("table.data thead th:last-child"))!;
     expect(cost.right).toBeLessThanOrEqual((await rect(".table-wrap"))!.right);
@@ -126,7 +108,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
     "keeps an active session's tool, summary, duration and agent inside the Overview card at $width px",
     async (size) => {
       await open("/", `.active-doing .tool-tag[title="${LONG_TOOL}"]`, size);
-      const item = await browser.page.evaluate(
+      const item = await dashboard.browser.page.evaluate(
         (agent) => {
           const tag = document.querySelector(`.active-doing .tool-tag[title="${agent.tool}"]`)!;
           const li = tag.closest(".active-item")!;
@@ -161,7 +143,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
 
   it("keeps Tools numbers on one line and the last error in sight at 800 px", async () => {
     await open("/tools", "table.data tbody tr", NARROW);
-    const lines = await browser.page.evaluate(() => {
+    const lines = await dashboard.browser.page.evaluate(() => {
       const range = document.createRange();
       // A cell's boxes (text, the rate bar) all sit on its first line: none starts below another's bottom.
       return [...document.querySelectorAll("table.data td.num")].filter((td) => {
@@ -179,12 +161,14 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
 
   it("keeps the navigation still when the active view changes", async () => {
     const links = async () =>
-      browser.page.$$eval(".nav a", (as) => as.map((a) => Math.round(a.getBoundingClientRect().left * 10) / 10));
+      dashboard.browser.page.$$eval(".nav a", (as) =>
+        as.map((a) => Math.round(a.getBoundingClientRect().left * 10) / 10),
+      );
     await open("/", ".nav a.active");
     const first = await links();
     for (const path of ["/live", "/sessions", "/tools", "/files"]) {
-      await browser.page.click(`.nav a[href="${path}"]`);
-      await browser.page.waitForSelector(`.nav a.active[href="${path}"]`);
+      await dashboard.browser.page.click(`.nav a[href="${path}"]`);
+      await dashboard.browser.page.waitForSelector(`.nav a.active[href="${path}"]`);
       expect(await links()).toEqual(first);
     }
   });
@@ -192,7 +176,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
   it("breaks a session's working dir between directories, never inside a name", async () => {
     // The audit's case: `/tmp/cc-harness/subagent/project` ended in "projec" / "t" at 800 px.
     await open(`/sessions/${SUBAGENT}`, ".meta-grid", NARROW);
-    const broken = await browser.page.evaluate(() => {
+    const broken = await dashboard.browser.page.evaluate(() => {
       const dd = [...document.querySelectorAll(".meta-grid .meta")]
         .find((m) => m.querySelector("dt")?.textContent === "Working dir")!
         .querySelector("dd")!;
@@ -229,7 +213,7 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
 
   it("sets an empty table's message off the box's border", async () => {
     await open("/files?q=no-such-file", ".table-wrap > .empty");
-    const gap = await browser.page.evaluate(() => {
+    const gap = await dashboard.browser.page.evaluate(() => {
       const range = document.createRange();
       range.selectNodeContents(document.querySelector(".table-wrap > .empty")!);
       return range.getBoundingClientRect().left - document.querySelector(".table-wrap")!.getBoundingClientRect().left;
@@ -238,6 +222,6 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
   });
 
   it("logs no errors in the page", () => {
-    expect(browser.errors).toEqual([]);
+    expect(dashboard.browser.errors).toEqual([]);
   });
 });

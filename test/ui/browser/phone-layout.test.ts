@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadHooks } from "../../helpers/fixtures.ts";
-import {
-  type Browser,
-  ensureUiBuilt,
-  launchBrowser,
-  postHooks,
-  postOtlp,
-  QUICK,
-  startUiServer,
-  type UiServer,
-} from "./harness.ts";
+import { type Browser, postHooks, postOtlp, QUICK, seededDashboard } from "./harness.ts";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1400, height: 900 };
@@ -74,28 +65,8 @@ function pageOverflow(b: Browser) {
 }
 
 describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
-  let server: UiServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureUiBuilt();
-    server = await startUiServer();
-    await seed(server.url);
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(path: string, ready: string, size = PHONE) {
-    const { page } = browser;
-    await page.setViewportSize(size);
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector(ready);
-    await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.textContent === "live");
-  }
+  const dashboard = seededDashboard(seed);
+  const open = (path: string, ready: string, size = PHONE) => dashboard.open(path, ready, size);
 
   const views = [
     { path: "/", ready: "table.models tbody tr" },
@@ -109,8 +80,8 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
 
   it.each(views)("fits $path into 390 px: no sideways page scroll, every view and the badge in sight", async (view) => {
     await open(view.path, view.ready);
-    expect(await pageOverflow(browser)).toBeLessThanOrEqual(0);
-    const hidden = await browser.page.evaluate(() =>
+    expect(await pageOverflow(dashboard.browser)).toBeLessThanOrEqual(0);
+    const hidden = await dashboard.browser.page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>(".nav a, [data-testid=connection]")]
         .filter((el) => {
           const r = el.getBoundingClientRect();
@@ -120,12 +91,12 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
         .map((el) => el.textContent),
     );
     expect(hidden).toEqual([]);
-    expect(await browser.page.locator(".nav a").count()).toBe(6);
+    expect(await dashboard.browser.page.locator(".nav a").count()).toBe(6);
   });
 
   it("keeps the waterfall's timeline readable at 390 px: a wide track and axis labels that do not collide", async () => {
     await open(`/sessions/${SESSION}`, "tr.wf-llm");
-    const layout = await browser.page.evaluate(() => {
+    const layout = await dashboard.browser.page.evaluate(() => {
       const box = (el: Element) => el.getBoundingClientRect();
       const wrap = document.querySelector(".wf-wrap")!;
       const axis = box(document.querySelector("th.wf-axis")!);
@@ -154,21 +125,21 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
 
   it("opens a waterfall row's details over the page at 390 px, and closes them with ×", async () => {
     await open(`/sessions/${SESSION}`, "tr.wf-llm");
-    const { page } = browser;
+    const { page } = dashboard.browser;
     await page.click("tr.wf-subagent");
     await page.waitForSelector("aside.detail .token-split");
     const panel = (await page.locator("aside.detail").boundingBox())!;
     expect(panel.x).toBeGreaterThanOrEqual(0);
     expect(panel.x + panel.width).toBeLessThanOrEqual(PHONE.width);
-    expect(await pageOverflow(browser)).toBeLessThanOrEqual(0);
+    expect(await pageOverflow(dashboard.browser)).toBeLessThanOrEqual(0);
     await page.click('aside.detail button[aria-label^="Close"]');
     await page.waitForSelector("aside.detail", { state: "detached" });
   });
 
   it("says what a waiting session waits for in words, within the Overview's panel", async () => {
     await open("/", ".active-list .wait-text");
-    expect(await browser.page.textContent(".active-list .wait-text")).toBe("waiting: permission prompt");
-    const spill = await browser.page.evaluate(() => {
+    expect(await dashboard.browser.page.textContent(".active-list .wait-text")).toBe("waiting: permission prompt");
+    const spill = await dashboard.browser.page.evaluate(() => {
       const panel = document.querySelector(".active-list")!.getBoundingClientRect();
       return document.querySelector(".active-list .wait-text")!.getBoundingClientRect().right - panel.right;
     });
@@ -180,7 +151,7 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
     { path: "/tools", cell: `a[title="${LONG_TOOL}"]` },
   ])("cuts a long name in $path instead of widening the table, the full name on hover", async ({ path, cell }) => {
     await open(path, cell, DESKTOP);
-    const widths = await browser.page.evaluate((sel) => {
+    const widths = await dashboard.browser.page.evaluate((sel) => {
       const wrap = document.querySelector(".table-wrap")!;
       const el = document.querySelector<HTMLElement>(sel)!;
       return { sideways: wrap.scrollWidth - wrap.clientWidth, shown: el.clientWidth, full: el.scrollWidth };
@@ -191,7 +162,7 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
 
   it("keeps Files paths readable at 390 px: lines break between directories, not inside their names", async () => {
     await open("/files", "table.files tbody tr");
-    const segments = await browser.page.evaluate(() => {
+    const segments = await dashboard.browser.page.evaluate(() => {
       const path = [...document.querySelectorAll(".file-path")].find((p) =>
         p.textContent?.endsWith("/notes/todo.txt"),
       )!;
@@ -206,6 +177,6 @@ describe.skipIf(QUICK)("dashboard on a phone and with long names", () => {
   });
 
   it("logs no errors in the page", () => {
-    expect(browser.errors).toEqual([]);
+    expect(dashboard.browser.errors).toEqual([]);
   });
 });
