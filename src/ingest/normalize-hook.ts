@@ -1,5 +1,5 @@
 import type { EventDraft, HookPayload } from "../schema/mod.ts";
-import { readablePrompt } from "../text/prompt-text.ts";
+import { taskNotificationText } from "../text/prompt-text.ts";
 import type { IngestContext } from "./context.ts";
 import { plausibleDuration } from "./event-time.ts";
 import { toFileOps } from "./file-paths.ts";
@@ -34,8 +34,10 @@ function hookSummary(type: string, p: Record<string, unknown>, toolSummary: stri
     case "PermissionDenied":
       return oneLine(`${tool ?? "tool"} denied: ${s(p, "reason") ?? toolSummary}`);
     case "UserPromptSubmit":
-    case "UserPromptExpansion":
-      return oneLine(readablePrompt(s(p, "prompt") ?? ""));
+    case "UserPromptExpansion": {
+      const prompt = s(p, "prompt") ?? "";
+      return oneLine(taskNotificationText(prompt) ?? prompt);
+    }
     case "Stop":
     case "SubagentStop":
       return oneLine(s(p, "last_assistant_message") ?? s(p, "agent_type") ?? "");

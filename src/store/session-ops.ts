@@ -1,6 +1,6 @@
 import { oneLine } from "../ingest/summarize.ts";
 import type { ModelUsage, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
-import { readablePrompt } from "../text/prompt-text.ts";
+import { taskNotificationText } from "../text/prompt-text.ts";
 import { touchFiles } from "./session-files.ts";
 import { joinEarlyNative } from "./session-otlp.ts";
 import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from "./session-state.ts";
@@ -100,7 +100,7 @@ export function startTurn(
   state.turns.push({
     index: state.turnCount,
     promptId: e.promptId,
-    promptPreview: oneLine(typeof prompt === "string" ? readablePrompt(prompt) : e.summary, 200),
+    promptPreview: oneLine(typeof prompt === "string" ? (taskNotificationText(prompt) ?? prompt) : e.summary, 200),
     startedAt: at,
     endedAt: null,
     status: "running",

@@ -14,11 +14,21 @@ function tagText(text: string, tag: string): string | null {
  */
 export function readablePrompt(preview: string): string {
   const text = preview.trim();
-  if (text.startsWith("<task-notification>")) {
-    const what = tagText(text, "summary") ?? (tagText(text, "status") ? `task ${tagText(text, "status")}` : null);
-    return what ? `Background task notification: ${what}` : "Background task notification";
-  }
+  const task = taskNotificationText(text);
+  if (task) return task;
   if (!text.startsWith("<")) return preview;
   const stripped = text.replace(TAG, " ").replace(/\s+/g, " ").trim();
   return stripped || preview;
+}
+
+/**
+ * A background task's report in words (`Background task notification: Agent "x" completed`), or
+ * null for any other prompt. What the server puts in summaries: unlike readablePrompt it leaves
+ * every other prompt as the user typed it, markup included.
+ */
+export function taskNotificationText(prompt: string): string | null {
+  const text = prompt.trimStart();
+  if (!text.startsWith("<task-notification>")) return null;
+  const what = tagText(text, "summary") ?? (tagText(text, "status") ? `task ${tagText(text, "status")}` : null);
+  return what ? `Background task notification: ${what}` : "Background task notification";
 }

@@ -29,7 +29,8 @@ describe("waterfall rows", () => {
 
   it("labels a background task's notification turn in words, not its markup", async () => {
     const turn = topRows(await detailOf("subagent-background")).find((r) => r.key === "turn:2")!;
-    expect(turn.detail).toBe("Background task notification");
+    // The server's preview carries the report's own summary, past its first 200 characters.
+    expect(turn.detail).toBe('Background task notification: Agent "Slow check" finished');
   });
 
   it("keeps denied calls apart from failures: the session counts no error for them", async () => {
