@@ -37,6 +37,22 @@ const READERS = new Set([
 ]);
 const WRITERS = new Set(["tee", "touch", "mkdir", "rm", "rmdir", "truncate"]);
 const COPIERS = new Set(["cp", "mv", "ln", "install"]);
+// Options that take the next word as their value, so that word is no operand. Some values are files:
+// `sort -o out` writes one, `touch -r ref` reads one, `cp -t dir` names the target directory.
+type OptionValue = FileOp | "target" | null;
+const VALUE_OPTIONS: Record<string, Record<string, OptionValue>> = {
+  sort: { "-o": "write", "-k": null, "-t": null, "-S": null, "-T": null },
+  touch: { "-d": null, "-t": null, "-r": "read" },
+  head: { "-n": null, "-c": null },
+  tail: { "-n": null, "-c": null },
+  truncate: { "-s": null, "-r": "read" },
+  mkdir: { "-m": null },
+  uniq: { "-f": null, "-s": null, "-w": null },
+  cp: { "-t": "target", "-S": null },
+  mv: { "-t": "target", "-S": null },
+  ln: { "-t": "target", "-S": null },
+  install: { "-t": "target", "-m": null, "-o": null, "-g": null },
+};
 // A word that is an option's value rather than a file (`head -n 5`, `sort -t ,`): a number or punctuation.
 const NOT_A_FILE = /^(?:[+-]?\d+[kKmMgG]?|[^\p{L}\p{N}]*)$/u;
 
@@ -145,12 +161,24 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
       dir = target && !/[$`*?~]/.test(target) && target !== "-" ? resolvePath(target, dir) : null;
       continue;
     }
-    const operands = operandsOf(plain.slice(1));
+    const values = VALUE_OPTIONS[cmd];
+    let targetDir: string | null = null;
+    const args = values ? [] : plain.slice(1);
+    if (values) {
+      for (let k = 1; k < plain.length; k++) {
+        const kind = values[plain[k]!];
+        if (kind === undefined || k + 1 === plain.length) args.push(plain[k]!);
+        else if (kind === "target") targetDir = plain[++k]!;
+        else if (kind === null) k++;
+        else add(plain[++k]!, kind);
+      }
+    }
+    const operands = operandsOf(args);
     if (READERS.has(cmd) || WRITERS.has(cmd)) {
       for (const w of operands) add(w, READERS.has(cmd) ? "read" : "write");
-    } else if (COPIERS.has(cmd) && operands.length >= 2) {
-      const target = operands.at(-1)!;
-      const sources = operands.slice(0, -1);
+    } else if (COPIERS.has(cmd) && operands.length >= (targetDir ? 1 : 2)) {
+      const target = targetDir ? `${targetDir.replace(/\/+$/, "")}/` : operands.at(-1)!;
+      const sources = targetDir ? operands : operands.slice(0, -1);
       // mv takes its sources away: they are written (removed), not read.
       for (const w of sources) add(w, cmd === "mv" ? "write" : "read");
       const intoDir = target.endsWith("/") || target === "." || target === ".." || sources.length > 1;

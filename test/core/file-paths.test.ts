@@ -124,6 +124,31 @@ describe("file paths from tool input", () => {
         { path: "/a.txt", op: "write" },
       ],
     ],
+    // Options' values: some are files, some only look like words.
+    [
+      "sort -o sorted.txt -k 2 data.txt",
+      [
+        { path: "/repo/sorted.txt", op: "write" },
+        { path: "/repo/data.txt", op: "read" },
+      ],
+    ],
+    [
+      'touch -d "2 days ago" stamp && touch -r ref.txt new.txt',
+      [
+        { path: "/repo/stamp", op: "write" },
+        { path: "/repo/ref.txt", op: "read" },
+        { path: "/repo/new.txt", op: "write" },
+      ],
+    ],
+    [
+      "cp -t dest/ a.txt b.txt",
+      [
+        { path: "/repo/a.txt", op: "read" },
+        { path: "/repo/b.txt", op: "read" },
+        { path: "/repo/dest/a.txt", op: "write" },
+        { path: "/repo/dest/b.txt", op: "write" },
+      ],
+    ],
     // Other commands: only words that are evidently paths (`git add x` is no evidence).
     ["git add memo.txt && python3 ./run.py", [{ path: "/repo/run.py", op: "read" }]],
   ])("bash in /repo: %s", (command, expected) => {
