@@ -376,6 +376,16 @@ def main():
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--flush":
         flush(spool)
+        # Run by hand: say how it went (hooks themselves never print).
+        left = len(pending(spool)) if os.path.isdir(spool) else 0
+        url = resolve_url(spool)
+        if left == 0:
+            sys.stderr.write("spanlight-hook: the spool %s is empty: everything is delivered to %s\n" % (spool, url))
+        else:
+            sys.stderr.write(
+                "spanlight-hook: %d payload(s) still in %s: %s did not take them yet, or another delivery is under way"
+                " (SPANLIGHT_HOOK_LOG=file logs each attempt)\n" % (left, spool, url)
+            )
         return
     payload = sys.stdin.buffer.read()
     if not payload.strip():

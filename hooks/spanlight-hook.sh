@@ -391,4 +391,14 @@ if [ "$1" = --deliver ]; then
   [ -f "$2" ] && adopt "$2"
 fi
 flush
+if [ "$1" = --flush ]; then
+  # Run by hand: say how it went (hooks themselves never print).
+  n=0
+  for f in "$spool"/[0-9]*.json; do [ -f "$f" ] && n=$((n + 1)); done
+  if [ "$n" -eq 0 ]; then
+    echo "spanlight-hook: the spool $spool is empty: everything is delivered to $(resolve_url)" >&2
+  else
+    echo "spanlight-hook: $n payload(s) still in $spool: $(resolve_url) did not take them yet, or another delivery is under way (SPANLIGHT_HOOK_LOG=file logs each attempt)" >&2
+  fi
+fi
 exit 0

@@ -393,6 +393,16 @@ if [ "$1" = --deliver ]; then
   [ -f "$2" ] && adopt "$2"
 fi
 flush
+if [ "$1" = --flush ]; then
+  # Run by hand: say how it went (hooks themselves never print).
+  n=0
+  for f in "$spool"/[0-9]*.json; do [ -f "$f" ] && n=$((n + 1)); done
+  if [ "$n" -eq 0 ]; then
+    echo "spanlight-hook: the spool $spool is empty: everything is delivered to $(resolve_url)" >&2
+  else
+    echo "spanlight-hook: $n payload(s) still in $spool: $(resolve_url) did not take them yet, or another delivery is under way (SPANLIGHT_HOOK_LOG=file logs each attempt)" >&2
+  fi
+fi
 exit 0
 `,
   "spanlight-hook.py": `#!/usr/bin/env python3
@@ -773,6 +783,16 @@ def main():
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--flush":
         flush(spool)
+        # Run by hand: say how it went (hooks themselves never print).
+        left = len(pending(spool)) if os.path.isdir(spool) else 0
+        url = resolve_url(spool)
+        if left == 0:
+            sys.stderr.write("spanlight-hook: the spool %s is empty: everything is delivered to %s\\n" % (spool, url))
+        else:
+            sys.stderr.write(
+                "spanlight-hook: %d payload(s) still in %s: %s did not take them yet, or another delivery is under way"
+                " (SPANLIGHT_HOOK_LOG=file logs each attempt)\\n" % (left, spool, url)
+            )
         return
     payload = sys.stdin.buffer.read()
     if not payload.strip():

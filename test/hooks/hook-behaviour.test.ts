@@ -418,12 +418,26 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     await server.stop();
     for (const n of [1, 2]) await hook(`Down${n}`);
     await spoolSettles(2);
+    // No background delivery left that could hold the lock when the flush by hand looks.
+    await hooksEnded(tmp.path);
     await server.start();
     const { SPANLIGHT_URL: _, ...withoutUrl } = env;
     const flush = { ...variant, args: [...variant.args, "--flush"] };
-    expectQuiet(await runHook(flush, "", withoutUrl));
+    const run = await runHook(flush, "", withoutUrl);
+    // By hand it says how it went, on stderr; stdout stays empty and the exit code 0.
+    expect([run.code, run.stdout]).toEqual([0, ""]);
+    expect(run.stderr).toBe(
+      `spanlight-hook: the spool ${spool} is empty: everything is delivered to ${server.url}/v1/hooks/claude-code\n`,
+    );
     await spoolSettles(0);
     expect(eventsOf(server)).toEqual(["Down1", "Down2"]);
+    await server.stop();
+    await hook("Down3");
+    await hooksEnded(tmp.path);
+    const left = await runHook(flush, "", withoutUrl);
+    expect(left.stderr).toMatch(
+      /^spanlight-hook: 1 payload\(s\) still in .*: http:\/\/127\.0\.0\.1:\d+\S* did not take them yet/,
+    );
   });
 
   it("takes over a lock left behind by a killed delivery", async () => {
