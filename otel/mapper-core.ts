@@ -15,6 +15,12 @@ export type MapperOptions = AttributeOptions & {
   maxOpenSpans: number;
   toolTimeoutMs: number;
   turnTimeoutMs: number;
+  /**
+   * Salts the ids of spans rebuilt from an event in their middle (an implicit turn, a call from its
+   * Post): a restarted server must not export a second span under an id the one before it already
+   * used (ended as incomplete at its shutdown). Random per mapper unless given (tests).
+   */
+  rebuildSalt?: string;
 };
 
 // Sessions whose state (turn counter, model, pending Agent calls) is kept; the least recently
@@ -29,6 +35,8 @@ export const LIFECYCLE = new Set(["SessionStart", "SessionEnd", "Setup"]);
 export type StartSpec = Omit<OpenSpan, "lastMs" | "touchedWall" | "permissionAsked" | "spanId" | "sessionId"> & {
   name: string;
   attributes: Attributes;
+  /** Started from an event in the span's middle, not its own start (see MapperOptions.rebuildSalt). */
+  rebuilt?: boolean;
 };
 
 export type MapperCore = ReturnType<typeof createMapperCore>;
@@ -43,6 +51,7 @@ export function createMapperCore(opts: MapperOptions) {
   const ended = new BoundedMap<string, SpanRef>(RECENT_ENDED);
   const sessions = new Map<string, SessionCtx>();
   const seen = new BoundedMap<string, true>(RECENT_ENDED);
+  const salt = opts.rebuildSalt ?? Math.random().toString(36).slice(2);
   let out: SpanCommand[] = [];
   let wall = 0;
 
@@ -98,7 +107,7 @@ export function createMapperCore(opts: MapperOptions) {
       role: spec.role,
       sessionId: ctx.id,
       traceId: spec.traceId,
-      spanId: toSpanId(spec.key),
+      spanId: toSpanId(spec.rebuilt ? `${spec.key}|${salt}` : spec.key),
       parentKey: spec.parentKey,
       agentCtx: spec.agentCtx,
       startMs: spec.startMs,
@@ -204,6 +213,7 @@ export function createMapperCore(opts: MapperOptions) {
       resource: resourceOf(e),
       name: `invoke_agent ${AGENT_NAME}`,
       attributes: turnAttributes(e, ctx.turnCount, ctx, true, opts),
+      rebuilt: true,
     });
     ctx.turnKey ??= turn.key;
     return key;

@@ -29,7 +29,14 @@ export function onPreTool(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent,
 }
 
 /** An execute_tool span under its subagent or turn; Agent calls wait to be matched to a SubagentStart. */
-export function startCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, key: string, at: number): OpenSpan {
+export function startCall(
+  core: MapperCore,
+  ctx: SessionCtx,
+  e: NormalizedEvent,
+  key: string,
+  at: number,
+  rebuilt = false,
+): OpenSpan {
   const parentKey = core.callParentOf(ctx, e, at);
   const span = core.start(ctx, {
     key,
@@ -42,6 +49,7 @@ export function startCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent,
     resource: core.resourceOf(e),
     name: `execute_tool ${e.toolName ?? "unknown"}`,
     attributes: toolStartAttributes(e, core.opts),
+    rebuilt,
   });
   core.touch(parentKey, at);
   if (isAgentTool(e.toolName)) {
@@ -57,7 +65,7 @@ export function onPostTool(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent
   const key = toolKeyOf(ctx, e.toolUseId ?? e.id);
   if (core.isKnown(key) && !core.open.has(key)) return; // re-sent hook
   // The Pre was missed (not hooked, or before Spanlight started): the call still gets its span.
-  const span = core.open.get(key) ?? startCall(core, ctx, e, key, at - (e.durationMs ?? 0));
+  const span = core.open.get(key) ?? startCall(core, ctx, e, key, at - (e.durationMs ?? 0), true);
   if (isAgentTool(e.toolName)) settleAgentCall(ctx, key, e);
   const { opts } = core;
   core.emit({ op: "set", key, attributes: toolEndAttributes(e, opts) });

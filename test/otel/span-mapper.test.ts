@@ -52,6 +52,30 @@ describe("span mapper", () => {
     expect(subagent.attributes["gen_ai.agent.id"]).toBe("a255a05da7aa5d95d");
   });
 
+  it("gives spans a restarted server rebuilds mid-turn ids of their own (no span id twice in a trace)", () => {
+    const events = replayEvents("bash-echo");
+    const post = events.findIndex((e) => e.type === "PostToolUse");
+    // The first server sees the prompt and the Pre, then shuts down (its open spans end as incomplete).
+    const before = createHarness();
+    for (const e of events.slice(0, post)) before.map(e);
+    before.endAll("shutdown");
+    // The next one starts with the Post: an implicit turn, and the call rebuilt from its Post.
+    const after = createHarness();
+    for (const e of events.slice(post)) after.map(e);
+    after.endAll("shutdown");
+    const [oldTurn, newTurn] = [before, after].map((h) => one(h.spans, "invoke_agent claude-code"));
+    const [oldBash, newBash] = [before, after].map((h) => one(h.spans, "execute_tool Bash"));
+    expect(newTurn!.traceId).toBe(oldTurn!.traceId);
+    expect(newTurn!.spanId).not.toBe(oldTurn!.spanId);
+    expect(newBash!.spanId).not.toBe(oldBash!.spanId);
+    expect(newBash!.parentSpanId).toBe(newTurn!.spanId);
+    // A span that starts with its own hook keeps its deterministic id (a re-sent hook adds nothing).
+    const again = createHarness();
+    for (const e of events.slice(0, post)) again.map(e);
+    again.endAll("shutdown");
+    expect(one(again.spans, "execute_tool Bash").spanId).toBe(oldBash!.spanId);
+  });
+
   it("does not nest a subagent under an earlier Agent call that failed before starting one", () => {
     const events = replayEvents("subagent");
     const at = events.findIndex((e) => e.type === "PreToolUse" && e.toolName === "Agent");
