@@ -10,6 +10,8 @@ export type BatchDeps = {
   startCall(synthetic: NormalizedEvent, key: string): OpenSpan;
   finish(key: string, incomplete: string | null): void;
   emit(cmd: SpanCommand): void;
+  /** A failure as a failed hook reports it: ERROR status, `error.type` and an `exception` event. */
+  fail(key: string, error: string, kind: string): void;
   keyOf(toolUseId: string): string;
 };
 
@@ -53,9 +55,11 @@ export function toolBatchCommands(e: NormalizedEvent, deps: BatchDeps): void {
     const response = typeof item.tool_response === "string" ? item.tool_response : null;
     const open = deps.openCall(id);
     if (open) {
-      const kind = open.permissionAsked ? "permission_denied" : "no_result";
-      deps.emit({ op: "set", key: open.key, attributes: { "error.type": kind } });
-      deps.emit({ op: "status", key: open.key, code: "error", message: firstLine(response ?? kind, 200) });
+      if (open.permissionAsked) {
+        // Denied: the user's decision, marked as the PermissionDenied hook marks it (no exception).
+        deps.emit({ op: "set", key: open.key, attributes: { "error.type": "permission_denied" } });
+        deps.emit({ op: "status", key: open.key, code: "error", message: firstLine(response ?? "denied", 200) });
+      } else deps.fail(open.key, response ?? "no result", "no_result");
       deps.finish(open.key, null);
       return;
     }
@@ -64,10 +68,7 @@ export function toolBatchCommands(e: NormalizedEvent, deps: BatchDeps): void {
     deps.startCall(toSyntheticCall(e, item, index), key);
     deps.emit({ op: "set", key, attributes: { "spanlight.tool.batch_only": true } });
     const error = response ? TOOL_USE_ERROR.exec(response.trim()) : null;
-    if (error) {
-      deps.emit({ op: "set", key, attributes: { "error.type": "tool_error" } });
-      deps.emit({ op: "status", key, code: "error", message: firstLine(error[1] ?? "", 200) });
-    }
+    if (error) deps.fail(key, (error[1] ?? "").trim(), "tool_error");
     deps.finish(key, null);
   });
 }

@@ -124,6 +124,7 @@ export function onToolBatch(core: MapperCore, ctx: SessionCtx, e: NormalizedEven
     startCall: (synthetic, key) => startCall(core, ctx, synthetic, key, at),
     finish: (key, incomplete) => core.finish(key, at, null, incomplete),
     emit: core.emit,
+    fail: (key, error, kind) => emitFailure(core, key, error, kind, at),
     keyOf: (id) => toolKeyOf(ctx, id),
   });
 }
