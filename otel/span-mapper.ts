@@ -17,9 +17,17 @@ import { onPrompt, onStep, onStop } from "./turn-hooks.ts";
 export type { MapperOptions } from "./mapper-core.ts";
 export type SpanMapper = ReturnType<typeof createSpanMapper>;
 
-/** Whether the mapper looks at an event at all: hook and TelemetryEvents of a session (OTLP events come with spans of their own). */
+/**
+ * Whether the mapper looks at an event at all: hook and TelemetryEvents of a session (OTLP events
+ * come with spans of their own), and Claude Code's `api_request`, for the model a turn runs on.
+ */
 export function isMappable(e: NormalizedEvent): boolean {
-  return (e.source === "claude-code-hook" || e.source === "telemetry") && e.sessionId !== null && e.sessionId !== "";
+  if (e.sessionId === null || e.sessionId === "") return false;
+  return (
+    e.source === "claude-code-hook" ||
+    e.source === "telemetry" ||
+    (e.source === "otlp" && e.type === "claude_code.api_request" && e.model !== null && e.subagentId === null)
+  );
 }
 
 /**
@@ -34,6 +42,15 @@ export function createSpanMapper(opts: MapperOptions) {
     const ctx = core.sessionCtx(e.sessionId!);
     if (e.source === "telemetry") {
       onTelemetryEvent(core, ctx, e, at);
+      return;
+    }
+    if (e.source === "otlp") {
+      // Hooks name the model only at SessionStart (and a switch); Claude Code's own requests say it.
+      if (e.model !== ctx.model) {
+        ctx.model = e.model;
+        const turn = ctx.turnKey ? core.open.get(ctx.turnKey) : undefined;
+        if (turn) core.emit({ op: "set", key: turn.key, attributes: { "gen_ai.request.model": e.model! } });
+      }
       return;
     }
     if (e.cwd && !e.subagentId) ctx.cwd = e.cwd;

@@ -52,6 +52,24 @@ describe("span mapper", () => {
     expect(subagent.attributes["gen_ai.agent.id"]).toBe("a255a05da7aa5d95d");
   });
 
+  it("names the turn's model from Claude Code's own api_request when the hooks did not", () => {
+    const events = replayEvents("bash-echo").map((e) => ({ ...e, model: null }));
+    const prompt = events.findIndex((e) => e.type === "UserPromptSubmit");
+    const request: NormalizedEvent = {
+      ...events[prompt]!,
+      id: "otlp-api-request-1",
+      source: "otlp",
+      type: "claude_code.api_request",
+      model: "claude-opus-5-5",
+    };
+    const { spans } = mapEvents([...events.slice(0, prompt + 1), request, ...events.slice(prompt + 1)]);
+    expect(one(spans, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBe("claude-opus-5-5");
+    // A subagent's requests (often another model) say nothing about the turn's.
+    const sub = { ...request, id: "otlp-api-request-2", subagentId: "a1", model: "claude-haiku-5" };
+    const { spans: again } = mapEvents([...events.slice(0, prompt + 1), sub, ...events.slice(prompt + 1)]);
+    expect(one(again, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBeUndefined();
+  });
+
   it("gives spans a restarted server rebuilds mid-turn ids of their own (no span id twice in a trace)", () => {
     const events = replayEvents("bash-echo");
     const post = events.findIndex((e) => e.type === "PostToolUse");
