@@ -24,6 +24,8 @@ type BunApi = {
     port: number;
     development: boolean;
     reusePort: boolean;
+    /** Seconds a connection may stay idle (Bun's default is 10, its maximum 255). */
+    idleTimeout: number;
     fetch(req: Request, server: BunServer): Response | Promise<Response>;
   }): BunServer;
   file(path: string): { text(): Promise<string> };
@@ -54,10 +56,16 @@ async function listen(
       // Bun otherwise lets a second process bind the same port (SO_REUSEPORT): two Spanlights
       // would split the hooks between them instead of the second one saying the port is taken.
       reusePort: false,
+      // Bun's default is 10 s: a hook whose body stalls that long on a slow link was cut off
+      // unanswered, and lost. Node and Deno wait longer; so does this (streams are exempt below).
+      idleTimeout: 60,
       fetch(req, srv) {
-        // Bun closes connections idle for 10 s; an SSE stream is idle between heartbeats by design
+        // Bun closes idle connections; an SSE stream is idle between heartbeats by design
         // (heartbeatMs is configurable up to minutes), so streams are exempt.
         if (isStream(req)) srv.timeout(req, 0);
+        // Without a Host header (HTTP/1.0, some health checkers) Bun's req.url is the bare path, and
+        // the router then lost the path's first segment (POST /v1/hooks/… answered 404).
+        if (req.url.startsWith("/")) req = new Request(`http://localhost${req.url}`, req);
         return fetch(req);
       },
     });

@@ -105,7 +105,8 @@ export function denoRuntime(args: string[] = Deno.args): Runtime & { args: strin
     name: "deno",
     args,
     env,
-    cwd: Deno.cwd(),
+    // `deno task` runs in the directory of deno.json; INIT_CWD is where it was typed (init --project).
+    cwd: env.INIT_CWD || Deno.cwd(),
     // HOME (USERPROFILE on Windows); when neither is set to a path, the account's home, which Deno's
     // os.homedir() reads from the passwd database (it needs --allow-sys, which the tasks grant).
     home: firstHome([() => env.HOME, () => env.USERPROFILE, homedir]),

@@ -39,7 +39,12 @@ describe("the runtime's home", () => {
   });
 
   /** `home` as the entry module computes it, run on that runtime with HOME as given (undefined: unset). */
-  function homeOn(argv: string[], source: string, home: string | undefined): string {
+  function homeOn(
+    argv: string[],
+    source: string,
+    home: string | undefined,
+    extra: Record<string, string> = {},
+  ): string {
     // The runtimes' caches go to a temporary directory: under an empty HOME, Bun would put its
     // own in the current directory, the source tree.
     const tmp = createTempDir();
@@ -53,6 +58,7 @@ describe("the runtime's home", () => {
         BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
       };
       if (home !== undefined) env.HOME = home;
+      Object.assign(env, extra);
       const res = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, env, input: source, encoding: "utf8" });
       expect(res.stderr).toBe("");
       return JSON.parse(res.stdout) as string;
@@ -70,6 +76,15 @@ describe("the runtime's home", () => {
     const source = `import { denoRuntime } from "./src/runtime/deno.ts";
 console.log(JSON.stringify(denoRuntime([]).home));`;
     expect(homeOn(deno, source, home)).toBe(expected);
+  });
+
+  it("on Deno, takes the directory `deno task` was typed in (INIT_CWD) for the working directory", () => {
+    // `deno task` runs in deno.json's directory: `init --project` must still write the user's project.
+    const deno = [findDeno(), "run", "--no-prompt", ...denoPermissions("spanlight"), "-"];
+    const source = `import { denoRuntime } from "./src/runtime/deno.ts";
+console.log(JSON.stringify(denoRuntime([]).cwd));`;
+    expect(homeOn(deno, source, "/somewhere/else", { INIT_CWD: "/my/project" })).toBe("/my/project");
+    expect(homeOn(deno, source, "/somewhere/else")).toBe(ROOT);
   });
 
   const bun = join(ROOT, "node_modules", ".bin", "bun");

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { join } from "node:path";
 import root from "otlp-transformer-protobuf/build/src/generated/root.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +112,30 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(session.toolCalls.map((t) => [t.toolName, t.status, t.summary])).toEqual([
       ["Bash", "ok", "echo hello-from-harness"],
     ]);
+  });
+
+  it("routes an HTTP/1.0 request without a Host header like any other (health checkers send those)", async () => {
+    const { hostname, port } = new URL(base);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => socket.end(request));
+        let reply = "";
+        socket.on("data", (d) => {
+          reply += d.toString();
+        });
+        socket.on("end", () => resolve(reply));
+        socket.on("error", reject);
+      });
+    const health = await raw("GET /health HTTP/1.0\r\n\r\n");
+    expect(health).toMatch(/^HTTP\/1\.[01] 200/);
+    expect(health).toContain('"status":"ok"');
+    const body = JSON.stringify({ session_id: `no-host-${name}`, hook_event_name: "Notification", message: "hi" });
+    const hook = await raw(
+      `POST /v1/hooks/claude-code HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(hook).toMatch(/^HTTP\/1\.[01] 204/);
+    const res = await fetch(`${base}/api/sessions/no-host-${name}`);
+    expect(res.status).toBe(200);
   });
 
   it("serves the dashboard page and its script, byte for byte as built", async () => {
