@@ -23,12 +23,13 @@ export async function checkServer(base: string, token: string | null, checks: Ch
     });
     checkExport(health.export, checks);
   } catch (err) {
-    // Node puts the reason in `cause.code`; Bun (the compiled binary) in the message.
-    const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    // Node puts the reason in `cause.code`; Deno in `cause.message`; Bun (the binary) in the message.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
     checks.push({
       status: "fail",
       title: `Server does not answer at ${base}`,
-      detail: /ECONNREFUSED|ConnectionRefused/.test(reason) ? "connection refused" : reason,
+      detail: /ECONNREFUSED|ConnectionRefused|Connection refused/i.test(reason) ? "connection refused" : reason,
       fix: /\/\/(127\.|localhost|\[::1\])/.test(base)
         ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""} (or, if it runs at another address, point the hooks there: spanlight init --url <its URL>)`
         : "Check that the server runs and that this machine can reach it.",

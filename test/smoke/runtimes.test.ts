@@ -234,6 +234,9 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(doctor.stdout).toMatch(/✓ Command hook ran in \d+ ms and its test event arrived/);
     const uninstall = await cli("uninstall");
     expect(uninstall.code).toBe(0);
+    // A server that is not there is named as such, whatever shape the runtime gives the error.
+    const down = await cli("doctor", "--url", `http://127.0.0.1:${await freePort()}`);
+    expect(down.stdout).toMatch(/✗ Server does not answer at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
   });
 
   it("says in one line that a port is taken and exits 2", async () => {
