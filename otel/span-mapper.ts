@@ -26,8 +26,18 @@ export function isMappable(e: NormalizedEvent): boolean {
   return (
     e.source === "claude-code-hook" ||
     e.source === "telemetry" ||
-    (e.source === "otlp" && e.type === "claude_code.api_request" && e.model !== null && e.subagentId === null)
+    (e.source === "otlp" && e.type === "claude_code.api_request" && e.model !== null && turnsRequest(e))
   );
+}
+
+/**
+ * A request that runs the turn itself: the main thread's (`sdk`, `repl_main_thread`), not a
+ * subagent's, nor a side request (`auxiliary`, `compact`), which often uses a smaller model.
+ */
+function turnsRequest(e: NormalizedEvent): boolean {
+  if (e.subagentId !== null) return false;
+  const source = str(payloadOf(e).query_source);
+  return source === null || source === "sdk" || source === "repl_main_thread";
 }
 
 /**

@@ -64,6 +64,15 @@ describe("span mapper", () => {
     };
     const { spans } = mapEvents([...events.slice(0, prompt + 1), request, ...events.slice(prompt + 1)]);
     expect(one(spans, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBe("claude-opus-5-5");
+    // A side request of the main thread (a summary, a compaction) says nothing about the turn's either.
+    const side = {
+      ...request,
+      id: "otlp-api-request-3",
+      model: "claude-haiku-5",
+      payload: { query_source: "auxiliary" },
+    };
+    const { spans: aside } = mapEvents([...events.slice(0, prompt + 1), request, side, ...events.slice(prompt + 1)]);
+    expect(one(aside, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBe("claude-opus-5-5");
     // A subagent's requests (often another model) say nothing about the turn's.
     const sub = { ...request, id: "otlp-api-request-2", subagentId: "a1", model: "claude-haiku-5" };
     const { spans: again } = mapEvents([...events.slice(0, prompt + 1), sub, ...events.slice(prompt + 1)]);
