@@ -161,12 +161,13 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
       dir = target && !/[$`*?~]/.test(target) && target !== "-" ? resolvePath(target, dir) : null;
       continue;
     }
-    const values = VALUE_OPTIONS[cmd];
+    // Own properties only: a word such as `constructor` is no command or option of the table.
+    const values = Object.hasOwn(VALUE_OPTIONS, cmd) ? VALUE_OPTIONS[cmd] : undefined;
     let targetDir: string | null = null;
     const args = values ? [] : plain.slice(1);
     if (values) {
       for (let k = 1; k < plain.length; k++) {
-        const kind = values[plain[k]!];
+        const kind = Object.hasOwn(values, plain[k]!) ? values[plain[k]!] : undefined;
         if (kind === undefined || k + 1 === plain.length) args.push(plain[k]!);
         else if (kind === "target") targetDir = plain[++k]!;
         else if (kind === null) k++;

@@ -149,6 +149,16 @@ describe("file paths from tool input", () => {
         { path: "/repo/dest/b.txt", op: "write" },
       ],
     ],
+    // Words that are names of every object's properties are words like any other.
+    [
+      "touch constructor b.txt && cp __proto__ toString",
+      [
+        { path: "/repo/constructor", op: "write" },
+        { path: "/repo/b.txt", op: "write" },
+        { path: "/repo/__proto__", op: "read" },
+        { path: "/repo/toString", op: "write" },
+      ],
+    ],
     // Other commands: only words that are evidently paths (`git add x` is no evidence).
     ["git add memo.txt && python3 ./run.py", [{ path: "/repo/run.py", op: "read" }]],
   ])("bash in /repo: %s", (command, expected) => {
