@@ -1,3 +1,4 @@
+import { eventIdentity } from "../src/schema/event-identity.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { createMapperCore, LIFECYCLE, type MapperOptions } from "./mapper-core.ts";
 import type { SpanRole } from "./open-spans.ts";
@@ -119,7 +120,7 @@ export function createSpanMapper(opts: MapperOptions) {
   }
 
   function map(e: NormalizedEvent, wall: number): SpanCommand[] {
-    if (!isMappable(e) || !core.firstSight(e.id)) return [];
+    if (!isMappable(e) || !core.firstSight(eventIdentity(e))) return [];
     const parsed = Date.parse(e.sourceTime ?? e.receivedAt);
     core.begin(wall);
     dispatch(e, Number.isFinite(parsed) ? parsed : wall);

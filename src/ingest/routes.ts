@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Config } from "../config/config-schema.ts";
+import { eventIdentity } from "../schema/event-identity.ts";
 import type { EventDraft, IngestResponse, ItemResult } from "../schema/mod.ts";
 import { ApiError } from "../server/api-error.ts";
 import { boundedKey, readContext } from "./context.ts";
@@ -98,8 +99,8 @@ export function createIngest({ limits, sink, now, newId = sequentialIds() }: Ing
       };
       const draft = toDraft(kind, item.value, rx, limits, prefix, batch ? undefined : bytes.byteLength);
       if (!draft.ok) return { index, status: "rejected", error: draft.error.toBody().error };
-      // TelemetryEvent ids are unique per event by contract: they double as idempotency keys.
-      const res = sink.append(draft.draft, key ?? (kind === "telemetry" ? `telemetry:${draft.draft.id}` : null));
+      // TelemetryEvent ids are unique per event and agent by contract: they double as idempotency keys.
+      const res = sink.append(draft.draft, key ?? (kind === "telemetry" ? eventIdentity(draft.draft) : null));
       return res.status === "accepted"
         ? { index, status: "accepted", seq: res.event.seq }
         : { index, status: "duplicate", seq: res.seq };

@@ -221,6 +221,21 @@ describe("POST /telemetry", () => {
     expect(await res.json()).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
+  it("keeps two agents' events that happen to share an id; the same agent's again is a duplicate", async () => {
+    const s = testSpanlight();
+    const post = (agentId: string) =>
+      s.app.request("/telemetry", { method: "POST", body: JSON.stringify({ ...telemetry, agentId, id: "1" }) });
+    expect(await (await post("codex")).json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await (await post("aider")).json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await (await post("aider")).json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(
+      s.store
+        .query({ limit: 10 })
+        .events.map((e) => e.agentId)
+        .sort(),
+    ).toEqual(["aider", "codex"]);
+  });
+
   it("adds token usage and cost to the session", async () => {
     const s = testSpanlight();
     const usage = { inputTokens: 100, outputTokens: 20, estimatedCostUsd: 0.25, model: "m1" };

@@ -81,6 +81,24 @@ describe("TelemetryEvents as traces", () => {
     expect(bash!.events.map((e) => e.name)).toEqual(["exception"]);
   });
 
+  it("maps two agents' runs whose events share ids (each agent numbers its own)", async () => {
+    const run = (agentId: string) =>
+      stored(
+        ["agent_start", "tool_call", "agent_complete"].map((type, i) => ({
+          ...ev(type, i, { agentId, toolName: "read_file" }),
+          id: String(i + 1),
+        })),
+      );
+    const events = [...(await run("codex-1")), ...(await run("aider-2"))];
+    const spans = mapEvents(events, { capture: { prompts: false, toolInput: false, toolOutput: false } }).spans;
+    expect(spans.map((s) => s.name).sort()).toEqual([
+      "execute_tool read_file",
+      "execute_tool read_file",
+      "invoke_agent aider-2",
+      "invoke_agent codex-1",
+    ]);
+  });
+
   it("keeps commands and tool text on the machine unless otel.capture.* says otherwise", async () => {
     const call = () =>
       ev("bash_command", 1, { command: "deploy --target prod", toolResultSummary: "deployed 3 services" });
