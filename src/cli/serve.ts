@@ -5,6 +5,7 @@ import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
 import { createSpanlight } from "../server/compose.ts";
 import { parseArgs, UsageError } from "./args.ts";
+import { portInUseMessage } from "./port-in-use.ts";
 
 export const SERVE_HELP = `Usage: spanlight serve [options]
 
@@ -102,9 +103,7 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     });
   } catch (err) {
     if (err instanceof AddressInUseError) {
-      rt.err(
-        `spanlight: port ${err.port} on ${err.host} is already in use (another Spanlight?). Pick another with --port ${err.port + 1} or SPANLIGHT_PORT=${err.port + 1}.`,
-      );
+      rt.err(`spanlight: ${await portInUseMessage(err.host, err.port)}`);
       return 2;
     }
     // E.g. an address this machine does not have, or a name that does not resolve: one line, not a stack.
@@ -112,6 +111,18 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
     return 2;
   }
   spanlight.start();
+  // Before the banner: whoever reads "listening" may signal at once, and a signal that comes before
+  // the handler takes the runtime's default (exit by signal, no flush).
+  const stopped = new Promise<number>((resolve) => {
+    rt.onShutdown(async (signal) => {
+      rt.err(`spanlight: ${signal}, shutting down`);
+      // Stop accepting first, then end the streams so open SSE connections let the server close.
+      const closing = listener.close();
+      await spanlight.close();
+      await closing;
+      resolve(0);
+    });
+  });
   const base = `http://${config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host}:${listener.port}`;
   rt.out(`Spanlight ${spanlight.version} listening on ${base}`);
   rt.out(`  dashboard  ${base}/`);
@@ -130,14 +141,5 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   if (config.server.token) {
     rt.out("  auth       bearer token required (the dashboard: open it once with ?token=<token>)");
   }
-  return new Promise<number>((resolve) => {
-    rt.onShutdown(async (signal) => {
-      rt.err(`spanlight: ${signal}, shutting down`);
-      // Stop accepting first, then end the streams so open SSE connections let the server close.
-      const closing = listener.close();
-      await spanlight.close();
-      await closing;
-      resolve(0);
-    });
-  });
+  return stopped;
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOtlpArrival } from "../otlp/mod.ts";
+import { fetchFailureReason, isConnectionRefused } from "../runtime/connection-refused.ts";
 import { DOCTOR_SESSION_PREFIX, type ExportStats, type Health } from "../schema/mod.ts";
 import { type Check, type DoctorOptions, type Installed, toBaseUrl } from "./doctor-local.ts";
 import { headerValue, isInitCommand, mayContact } from "./doctor-trust.ts";
@@ -23,13 +24,10 @@ export async function checkServer(base: string, token: string | null, checks: Ch
     });
     checkExport(health.export, checks);
   } catch (err) {
-    // Node puts the reason in `cause.code`; Deno in `cause.message`; Bun (the binary) in the message.
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
     checks.push({
       status: "fail",
       title: `Server does not answer at ${base}`,
-      detail: /ECONNREFUSED|ConnectionRefused|Connection refused/i.test(reason) ? "connection refused" : reason,
+      detail: isConnectionRefused(err) ? "connection refused" : fetchFailureReason(err),
       fix: /\/\/(127\.|localhost|\[::1\])/.test(base)
         ? `Start it: spanlight serve${new URL(base).port && new URL(base).port !== "9292" ? ` --port ${new URL(base).port}` : ""} (or, if it runs at another address, point the hooks there: spanlight init --url <its URL>)`
         : "Check that the server runs and that this machine can reach it.",

@@ -239,14 +239,18 @@ describe.skipIf(QUICK).each(TARGETS)("spanlight on %s", (name) => {
     expect(down.stdout).toMatch(/✗ Server does not answer at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
   });
 
-  it("says in one line that a port is taken and exits 2", async () => {
+  it("says in one line that a Spanlight already holds the port, and exits 2", async () => {
     const taken = new URL(base).port;
     const res = await runProgram([...target(name).serve, "serve", "--port", taken], {
       env: build.env(name),
       cwd: build.dir,
     });
     expect(res.code).toBe(2);
-    expect(res.stderr.trim()).toMatch(new RegExp(`^spanlight: port ${taken} on 127\\.0\\.0\\.1 is already in use`));
+    expect(res.stderr.trim()).toMatch(
+      new RegExp(
+        `^spanlight: Spanlight \\S+ is already running on 127\\.0\\.0\\.1:${taken}: its dashboard is .*--port \\d+`,
+      ),
+    );
   });
 
   it("exits 0 on SIGTERM while a stream is open", async () => {
