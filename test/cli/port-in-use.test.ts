@@ -42,7 +42,7 @@ const other = (_req: unknown, res: { writeHead(s: number): { end(b: string): voi
 
 describe("the message when the port is taken", () => {
   it("names a Spanlight already running there, with its dashboard", async () => {
-    const port = await takeConsecutive(1, (req, res) => {
+    const port = await takeConsecutive(1, (_req, res) => {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ status: "ok", version: "1.2.3", buffer: { events: 0 }, export: {} }));
     });
