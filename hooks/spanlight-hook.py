@@ -367,14 +367,24 @@ def detach_and_flush(spool):
 def main():
     # Payloads hold prompts and commands: the spool and its files are the user's alone.
     os.umask(0o077)
-    if env("SPANLIGHT_ENABLED", env("TELEMETRY_ENABLED", "1")).lower() in ("0", "false", "no", "off"):
+    by_hand = len(sys.argv) > 1 and sys.argv[1] == "--flush"
+    # A flush by hand delivers what is spooled even when hooks are turned off (as the sh hook does).
+    if not by_hand and env("SPANLIGHT_ENABLED", env("TELEMETRY_ENABLED", "1")).lower() in ("0", "false", "no", "off"):
         sys.stdin.buffer.read()
         return
     spool = spool_dir()
     if spool is None:
+        if by_hand:
+            # By hand, say why (a hook would wait on a terminal's stdin); as a hook, drop the payload quietly.
+            sys.stderr.write(
+                "spanlight-hook: no spool: HOME is not set and %s is not a directory of your own"
+                " (set HOME or SPANLIGHT_SPOOL)\n" % os.path.join(env("TMPDIR", "/tmp"), "spanlight-%d" % os.getuid())
+            )
+            sys.stderr.flush()
+            os._exit(1)
         sys.stdin.buffer.read()
         return
-    if len(sys.argv) > 1 and sys.argv[1] == "--flush":
+    if by_hand:
         flush(spool)
         # Run by hand: say how it went (hooks themselves never print).
         left = len(pending(spool)) if os.path.isdir(spool) else 0

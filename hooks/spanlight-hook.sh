@@ -32,7 +32,12 @@ if [ -z "${SPANLIGHT_SPOOL:-}" ] && [ -z "${HOME:-}" ]; then
   # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
   tmp_home=${spool%/.spanlight/spool}
   mkdir -p "$tmp_home" 2>/dev/null
-  { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null || exec cat >/dev/null 2>&1
+  if ! { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null; then
+    # By hand, say why (a hook would wait on a terminal's stdin); as a hook, drop the payload quietly.
+    [ "${1:-}" = --flush ] || exec cat >/dev/null 2>&1
+    echo "spanlight-hook: no spool: HOME is not set and $tmp_home is not a directory of your own (set HOME or SPANLIGHT_SPOOL)" >&2
+    exit 1
+  fi
 fi
 if [ "${1:-}" != --deliver ] && [ "${1:-}" != --flush ]; then
   case "${SPANLIGHT_ENABLED:-${TELEMETRY_ENABLED:-1}}" in

@@ -34,7 +34,12 @@ if [ -z "\${SPANLIGHT_SPOOL:-}" ] && [ -z "\${HOME:-}" ]; then
   # (to read payloads, or plant a .url): use it only if it is ours, and keep it ours alone.
   tmp_home=\${spool%/.spanlight/spool}
   mkdir -p "$tmp_home" 2>/dev/null
-  { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null || exec cat >/dev/null 2>&1
+  if ! { [ -O "$tmp_home" ] && [ ! -L "$tmp_home" ] && chmod 700 "$tmp_home"; } 2>/dev/null; then
+    # By hand, say why (a hook would wait on a terminal's stdin); as a hook, drop the payload quietly.
+    [ "\${1:-}" = --flush ] || exec cat >/dev/null 2>&1
+    echo "spanlight-hook: no spool: HOME is not set and $tmp_home is not a directory of your own (set HOME or SPANLIGHT_SPOOL)" >&2
+    exit 1
+  fi
 fi
 if [ "\${1:-}" != --deliver ] && [ "\${1:-}" != --flush ]; then
   case "\${SPANLIGHT_ENABLED:-\${TELEMETRY_ENABLED:-1}}" in
@@ -774,14 +779,24 @@ def detach_and_flush(spool):
 def main():
     # Payloads hold prompts and commands: the spool and its files are the user's alone.
     os.umask(0o077)
-    if env("SPANLIGHT_ENABLED", env("TELEMETRY_ENABLED", "1")).lower() in ("0", "false", "no", "off"):
+    by_hand = len(sys.argv) > 1 and sys.argv[1] == "--flush"
+    # A flush by hand delivers what is spooled even when hooks are turned off (as the sh hook does).
+    if not by_hand and env("SPANLIGHT_ENABLED", env("TELEMETRY_ENABLED", "1")).lower() in ("0", "false", "no", "off"):
         sys.stdin.buffer.read()
         return
     spool = spool_dir()
     if spool is None:
+        if by_hand:
+            # By hand, say why (a hook would wait on a terminal's stdin); as a hook, drop the payload quietly.
+            sys.stderr.write(
+                "spanlight-hook: no spool: HOME is not set and %s is not a directory of your own"
+                " (set HOME or SPANLIGHT_SPOOL)\\n" % os.path.join(env("TMPDIR", "/tmp"), "spanlight-%d" % os.getuid())
+            )
+            sys.stderr.flush()
+            os._exit(1)
         sys.stdin.buffer.read()
         return
-    if len(sys.argv) > 1 and sys.argv[1] == "--flush":
+    if by_hand:
         flush(spool)
         # Run by hand: say how it went (hooks themselves never print).
         left = len(pending(spool)) if os.path.isdir(spool) else 0

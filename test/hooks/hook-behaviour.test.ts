@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -279,6 +280,42 @@ describe.each(HOOK_VARIANTS)("the $name hook", (variant: HookVariant) => {
     symlinkSync(elsewhere, join(planted, `spanlight-${process.getuid!()}`));
     expectQuiet(await runHook(variant, payload("Stop"), { ...noHome, TMPDIR: planted }));
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("flushed by hand without HOME and without a spool of its own, says why instead of waiting on stdin", async () => {
+    const { HOME: _, SPANLIGHT_SPOOL: __, ...noHome } = env;
+    const planted = join(tmp.path, "tmpdir3");
+    mkdirSync(planted);
+    symlinkSync(tmp.path, join(planted, `spanlight-${process.getuid!()}`));
+    // As from a terminal: stdin stays open, nothing is ever written to it.
+    const child = spawn(variant.command, [...variant.args, "--flush"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...noHome, TMPDIR: planted },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `spanlight-hook: no spool: HOME is not set and ${join(planted, `spanlight-${process.getuid!()}`)} is not a directory of your own (set HOME or SPANLIGHT_SPOOL)\n`,
+    );
+  });
+
+  it("flushes by hand even while hooks are turned off", async () => {
+    await server.stop();
+    await hook("Spooled");
+    await spoolSettles(1);
+    await hooksEnded(tmp.path);
+    await server.start();
+    const run = await runHook({ ...variant, args: [...variant.args, "--flush"] }, "", {
+      ...env,
+      SPANLIGHT_ENABLED: "0",
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/the spool .* is empty: everything is delivered/);
+    expect(eventsOf(server)).toEqual(["Spooled"]);
   });
 
   it("keeps what it spools (prompts, commands) readable by the user alone", async () => {
