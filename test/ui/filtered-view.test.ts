@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { NormalizedEvent } from "../../src/schema/wire.ts";
 import { emptyLog, mergeEvents } from "../../ui/src/state/event-log.ts";
 import { compileLiveFilter, EMPTY_FILTER, type LiveFilter } from "../../ui/src/state/event-match.ts";
+import { sortByTime } from "../../ui/src/state/event-order.ts";
 import { type FilteredView, updateFilteredView } from "../../ui/src/state/filtered-view.ts";
 import { captured, withSeq } from "./helpers/captured.ts";
 
 const real = (await captured(["failing-tool", "subagent", "file-ops"], { "x-spanlight-agent": "laptop" })).events;
 const f = (patch: Partial<LiveFilter>): LiveFilter => ({ ...EMPTY_FILTER, ...patch });
 const seqs = (v: FilteredView) => v.matches.map((e) => e.seq);
+const inTimeOrder = (events: readonly NormalizedEvent[]) => sortByTime(events).map((e) => e.seq);
 
 describe("live filters", () => {
   it.each<[string, Partial<LiveFilter>, (e: NormalizedEvent) => boolean]>([
@@ -42,7 +44,7 @@ describe("live filters", () => {
     for (let i = 0; i < real.length; i += 7) {
       log = mergeEvents(log, real.slice(i, i + 7), 25);
       view = updateFilteredView(view, log, filter);
-      expect(seqs(view)).toEqual(log.events.filter(match).map((e) => e.seq));
+      expect(seqs(view)).toEqual(inTimeOrder(log.events.filter(match)));
     }
   });
 
@@ -52,15 +54,15 @@ describe("live filters", () => {
     let view = updateFilteredView(null, log, filter);
     log = mergeEvents(log, real.slice(0, 20));
     view = updateFilteredView(view, log, filter);
-    expect(seqs(view)).toEqual(real.filter((e) => e.type === "PostToolUse").map((e) => e.seq));
+    expect(seqs(view)).toEqual(inTimeOrder(real.filter((e) => e.type === "PostToolUse")));
     const extra = Array.from({ length: 30 }, (_, i) => withSeq(real[0]!, 1000 + i, { type: "PostToolUse" }));
     log = mergeEvents(log, extra, 30);
     view = updateFilteredView(view, log, filter);
     expect(seqs(view)).toEqual(extra.map((e) => e.seq));
   });
 
-  it("passes the log through untouched without filters", () => {
+  it("holds every event of the log without filters", () => {
     const log = mergeEvents(emptyLog(), real);
-    expect(updateFilteredView(null, log, EMPTY_FILTER).matches).toBe(log.events);
+    expect(seqs(updateFilteredView(null, log, EMPTY_FILTER))).toEqual(inTimeOrder(log.events));
   });
 });

@@ -8,7 +8,7 @@ import { toEventKind } from "../../lib/event-kind.ts";
 import { payloadNumber } from "../../lib/event-summary.ts";
 import { formatAbsolute, formatCost, formatDuration } from "../../lib/format.ts";
 import { describeTokens, totalTokens } from "../../lib/usage.ts";
-import { eventTime } from "./event-row.tsx";
+import { eventTime } from "../../state/event-order.ts";
 
 function Field(props: { label: string; value: string | null | undefined; mono?: boolean }) {
   return (

@@ -4,10 +4,7 @@ import { Icon } from "../../components/icon.tsx";
 import { shortType, toEventKind, toolColorSlot } from "../../lib/event-kind.ts";
 import { rowSummary } from "../../lib/event-summary.ts";
 import { formatAbsolute, formatClock, formatDuration, formatRelative, shortId } from "../../lib/format.ts";
-
-export function eventTime(e: NormalizedEvent): string {
-  return e.sourceTime ?? e.receivedAt;
-}
+import { eventTime } from "../../state/event-order.ts";
 
 /**
  * One prettified event: icon, time, who, tool, one-line summary. Every value goes in as text.

@@ -7,10 +7,12 @@ import { scrollToReveal, toRowWindow } from "../../lib/virtual-window.ts";
 import { useApp } from "../../state/app-ctx.tsx";
 import { findEvent, indexAfter, newestSeq } from "../../state/event-log.ts";
 import { compileLiveFilter, isEmptyFilter, type LiveFilter } from "../../state/event-match.ts";
+import { indexOfEvent } from "../../state/event-order.ts";
 import { type FilteredView, updateFilteredView } from "../../state/filtered-view.ts";
 import { EventDetail } from "./event-detail.tsx";
 import { EventRow } from "./event-row.tsx";
 import { type FilterOptions, LiveFilters } from "./live-filters.tsx";
+import { anchoredScrollTop } from "./scroll-anchor.ts";
 
 // Fixed row and header heights (CSS uses the same values): constant heights make the visible
 // window a division, so scrolling 10,000 rows never measures the DOM.
@@ -46,7 +48,7 @@ export function LiveView() {
     return prevView;
   });
   const total = () => view().matches.length;
-  /** Display order is newest first; the view is oldest first. */
+  /** Display order is newest first (by when events happened); the view is oldest first. */
   const rowAt = (i: number): NormalizedEvent | undefined => view().matches[view().matches.length - 1 - i];
 
   const pending = createMemo(() => {
@@ -76,16 +78,17 @@ export function LiveView() {
     return out;
   });
 
-  // Not following: rows arriving on top push content down; shift the scroll by as much so the
-  // rows the user is reading stay where they are.
+  // Not following: rows landing above the ones the user is reading (newer events, or a late one
+  // placed by its time) push them down; scroll by as much so they stay where they are. The target
+  // is absolute, from the position before the change, so a browser's own scroll anchoring cannot
+  // add to it.
   createEffect(
     on(view, (v, prev) => {
-      if (!prev || !scroller || untrack(follow)) return;
-      if (v.key !== prev.key || v.epoch !== prev.epoch) return;
-      const lastSeen = prev.matches[prev.matches.length - 1]?.seq ?? 0;
-      const added = v.matches.length - indexAfter(v.matches, lastSeen);
-      if (added > 0) {
-        scroller.scrollTop += added * ROW_H;
+      if (!prev || !scroller || untrack(follow) || v.key !== prev.key) return;
+      const before = untrack(scrollTop);
+      const next = anchoredScrollTop(prev.matches, v.matches, before, ROW_H);
+      if (next !== before) {
+        scroller.scrollTop = next;
         setScrollTop(scroller.scrollTop);
       }
     }),
@@ -118,18 +121,18 @@ export function LiveView() {
     if (!seq) return null;
     return findEvent(app.log(), seq) ?? findEvent(app.paused() ?? app.log(), seq) ?? (prev?.seq === seq ? prev : null);
   }, null);
-  function displayIndex(seq: number): number {
+  function displayIndex(e: NormalizedEvent): number {
     const m = view().matches;
-    const i = indexAfter(m, seq - 1);
-    return m[i]?.seq === seq ? m.length - 1 - i : -1;
+    const i = indexOfEvent(m, e);
+    return i < 0 ? -1 : m.length - 1 - i;
   }
   function select(seq: number | null) {
     setSelectedSeq(seq);
     setParams({ event: seq ?? undefined }, { replace: true });
   }
   function move(delta: number) {
-    const seq = selectedSeq();
-    const from = seq ? displayIndex(seq) : -1;
+    const current = selected();
+    const from = current ? displayIndex(current) : -1;
     const to = Math.max(0, Math.min(total() - 1, from < 0 ? 0 : from + delta));
     const e = rowAt(to);
     if (!e) return;
