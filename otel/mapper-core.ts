@@ -1,15 +1,15 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
-import { BoundedMap, createSessionCtx, type OpenSpan, type SessionCtx, type SpanRef } from "./open-spans.ts";
 import {
-  AGENT_NAME,
-  type AttributeOptions,
-  hookEventAttributes,
-  sessionAttributes,
-  toSnakeCase,
-  turnAttributes,
-} from "./span-attributes.ts";
+  BoundedMap,
+  createSessionCtx,
+  type OpenSpan,
+  type SessionCtx,
+  type SpanRef,
+  setCurrentTurn,
+} from "./open-spans.ts";
+import { AGENT_NAME, type AttributeOptions, turnAttributes } from "./span-attributes.ts";
 import type { Attributes, SpanCommand, SpanResource } from "./span-command.ts";
-import { toLifecycleTraceId, toPromptKey, toSpanId, toTurnTraceId } from "./span-ids.ts";
+import { toPromptKey, toSpanId, toTurnTraceId } from "./span-ids.ts";
 
 export type MapperOptions = AttributeOptions & {
   maxOpenSpans: number;
@@ -215,17 +215,8 @@ export function createMapperCore(opts: MapperOptions) {
       attributes: turnAttributes(e, ctx.turnCount, ctx, true, opts),
       rebuilt: true,
     });
-    ctx.turnKey ??= turn.key;
+    if (ctx.turnKey === null) setCurrentTurn(ctx, turn.key, e.promptId);
     return key;
-  }
-
-  /** Structural parent of a tool call: its subagent's span, else its turn. */
-  function callParentOf(ctx: SessionCtx, e: NormalizedEvent, at: number): string {
-    if (e.subagentId) {
-      const key = `${ctx.id}|agent|${e.subagentId}`;
-      if (isKnown(key)) return key;
-    }
-    return turnOf(ctx, e, at);
   }
 
   /** The most recently started open span of a thread (a subagent, or the main thread), if any. */
@@ -236,54 +227,6 @@ export function createMapperCore(opts: MapperOptions) {
       if (span && span.agentCtx === agentCtx && span.key !== ctx.runKey) return span;
     }
     return agentCtx === null ? null : innermost(ctx, null);
-  }
-
-  /** PermissionRequest carries no tool_use_id: the latest open call of that tool in the same thread. */
-  function openCallNamed(ctx: SessionCtx, e: NormalizedEvent): OpenSpan | null {
-    if (e.toolUseId) return open.get(`${ctx.id}|tool|${e.toolUseId}`) ?? null;
-    for (let i = ctx.open.length - 1; i >= 0; i--) {
-      const span = open.get(ctx.open[i]!);
-      if (span?.role === "tool" && span.toolName === e.toolName && span.agentCtx === e.subagentId) return span;
-    }
-    return null;
-  }
-
-  /**
-   * A zero-length span for a hook outside any open span: in the trace of the turn it names when
-   * that turn already ended (a late hook), else in the session's lifecycle trace.
-   */
-  function point(ctx: SessionCtx, e: NormalizedEvent, at: number, attrs: Attributes): void {
-    const key = `${ctx.id}|point|${e.id}`;
-    if (isKnown(key)) return;
-    const turnKey = e.promptId && !LIFECYCLE.has(e.type) ? turnKeyOf(ctx, e.promptId) : null;
-    const turn = turnKey ? ended.get(turnKey) : undefined;
-    start(ctx, {
-      key,
-      role: "step",
-      traceId: turn ? turn.traceId : toLifecycleTraceId(ctx.id),
-      parentKey: turn ? turnKey : null,
-      agentCtx: e.subagentId,
-      startMs: at,
-      toolName: null,
-      resource: resourceOf(e),
-      name: toSnakeCase(e.type),
-      attributes: { ...sessionAttributes(ctx.id), ...attrs },
-    });
-    finish(key, at, null, null);
-  }
-
-  /** A span event on the innermost open span of the hook's thread; a point span when nothing is open. */
-  function hookEvent(ctx: SessionCtx, e: NormalizedEvent, at: number): void {
-    const attrs = hookEventAttributes(e, opts);
-    const permission = e.type === "PermissionRequest";
-    const target = (permission ? openCallNamed(ctx, e) : null) ?? innermost(ctx, e.subagentId);
-    if (!target) {
-      point(ctx, e, at, attrs);
-      return;
-    }
-    if (permission && target.role === "tool") target.permissionAsked = true;
-    emit({ op: "event", key: target.key, name: toSnakeCase(e.type), atMs: at, attributes: attrs });
-    touch(target.key, at);
   }
 
   /** True the first time an event id is seen: the same id again is a redelivery (spool retry, import). */
@@ -311,11 +254,7 @@ export function createMapperCore(opts: MapperOptions) {
     resourceOf,
     turnKeyOf,
     turnOf,
-    callParentOf,
     innermost,
-    openCallNamed,
-    point,
-    hookEvent,
     firstSight,
   };
 }

@@ -35,7 +35,14 @@ export type SessionCtx = {
   turnCount: number;
   cwd: string | null;
   permissionMode: string | null;
+  /** The model the next turn starts on. */
   model: string | null;
+  /**
+   * The turn whose Claude Code `api_request`s name that model: the latest one made current, until a
+   * hook names the model while no turn is open (a switch, a resume: newer than the late requests of
+   * the turn before), then `key` is null. `promptId` null: turns keyed by number (no prompt ids).
+   */
+  modelTurn: { key: string | null; promptId: string | null } | null;
   /** Keys of this session's open spans, in start order (innermost = last). */
   open: string[];
   agentCalls: AgentCall[];
@@ -92,6 +99,7 @@ export function createSessionCtx(id: string): SessionCtx {
     cwd: null,
     permissionMode: null,
     model: null,
+    modelTurn: null,
     open: [],
     agentCalls: [],
     steps: new Map(),
@@ -99,4 +107,10 @@ export function createSessionCtx(id: string): SessionCtx {
     runCount: 0,
     runEndMs: null,
   };
+}
+
+/** Makes a turn the session's open one: from now on its requests name the model (see modelTurn). */
+export function setCurrentTurn(ctx: SessionCtx, key: string, promptId: string | null): void {
+  ctx.turnKey = key;
+  ctx.modelTurn = { key, promptId };
 }

@@ -1,19 +1,14 @@
 import { eventIdentity } from "../src/schema/event-identity.ts";
 import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { hookEvent, point } from "./hook-events.ts";
 import { createMapperCore, LIFECYCLE, type MapperOptions } from "./mapper-core.ts";
 import type { SpanRole } from "./open-spans.ts";
 import { hookEventAttributes, payloadOf, str } from "./span-attributes.ts";
 import type { SpanCommand } from "./span-command.ts";
+import { onSubagentStart, onSubagentStop, rebuildSubagent } from "./subagent-hooks.ts";
 import { onTelemetryEvent } from "./telemetry-spans.ts";
-import {
-  onPermissionDenied,
-  onPostTool,
-  onPreTool,
-  onSubagentStart,
-  onSubagentStop,
-  onToolBatch,
-} from "./tool-hooks.ts";
-import { onPrompt, onStep, onStop } from "./turn-hooks.ts";
+import { onPermissionDenied, onPostTool, onPreTool, onToolBatch } from "./tool-hooks.ts";
+import { onApiRequest, onPrompt, onStep, onStop } from "./turn-hooks.ts";
 
 export type { MapperOptions } from "./mapper-core.ts";
 export type SpanMapper = ReturnType<typeof createSpanMapper>;
@@ -56,25 +51,25 @@ export function createSpanMapper(opts: MapperOptions) {
       return;
     }
     if (e.source === "otlp") {
-      // Hooks name the model only at SessionStart (and a switch); Claude Code's own requests say it.
-      if (e.model !== ctx.model) {
-        ctx.model = e.model;
-        const turn = ctx.turnKey ? core.open.get(ctx.turnKey) : undefined;
-        if (turn) core.emit({ op: "set", key: turn.key, attributes: { "gen_ai.request.model": e.model! } });
-      }
+      onApiRequest(core, ctx, e);
       return;
     }
     if (e.cwd && !e.subagentId) ctx.cwd = e.cwd;
     const mode = str(payloadOf(e).permission_mode);
     if (mode && !e.subagentId) ctx.permissionMode = mode;
-    if (e.model) ctx.model = e.model;
+    if (e.model) {
+      ctx.model = e.model;
+      // Named between turns (a switch, a resume): the late requests of the turn before are older news.
+      if (ctx.turnKey === null && ctx.modelTurn) ctx.modelTurn = { key: null, promptId: ctx.modelTurn.promptId };
+    }
+    rebuildSubagent(core, ctx, e, at);
     switch (e.type) {
       case "UserPromptSubmit":
         onPrompt(core, ctx, e, at);
         break;
       case "Stop":
       case "StopFailure":
-        if (e.subagentId) core.hookEvent(ctx, e, at);
+        if (e.subagentId) hookEvent(core, ctx, e, at);
         else onStop(core, ctx, e, at);
         break;
       case "PreToolUse":
@@ -92,7 +87,7 @@ export function createSpanMapper(opts: MapperOptions) {
         break;
       case "SubagentStart":
         if (e.subagentId) onSubagentStart(core, ctx, e, at);
-        else core.hookEvent(ctx, e, at);
+        else hookEvent(core, ctx, e, at);
         break;
       case "SubagentStop":
         onSubagentStop(core, ctx, e, at);
@@ -110,9 +105,9 @@ export function createSpanMapper(opts: MapperOptions) {
       default:
         if (LIFECYCLE.has(e.type)) {
           if (e.type === "SessionEnd") core.endAllOf(ctx, "session ended", at);
-          core.point(ctx, e, at, hookEventAttributes(e, opts));
+          point(core, ctx, e, at, hookEventAttributes(e, opts));
         } else {
-          core.hookEvent(ctx, e, at);
+          hookEvent(core, ctx, e, at);
         }
     }
     // Any hook from a thread is a sign of life for what is open there (PostToolBatch, MessageDisplay, …).

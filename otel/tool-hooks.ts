@@ -1,26 +1,33 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
+import { hookEvent, openCallNamed } from "./hook-events.ts";
 import type { MapperCore } from "./mapper-core.ts";
-import type { AgentCall, OpenSpan, SessionCtx } from "./open-spans.ts";
+import type { OpenSpan, SessionCtx } from "./open-spans.ts";
 import {
   firstLine,
   hookEventAttributes,
   isAgentTool,
-  PROVIDER_NAME,
   payloadOf,
-  sessionAttributes,
   str,
   toolEndAttributes,
   toolStartAttributes,
 } from "./span-attributes.ts";
-import type { Attributes } from "./span-command.ts";
+import { settleAgentCall, subagentKeyOf } from "./subagent-hooks.ts";
 import { toolBatchCommands } from "./tool-batch.ts";
-import { responseAttributes } from "./turn-hooks.ts";
 
 // Agent calls waiting for their SubagentStart, per session; parallel launches are a handful.
 const MAX_AGENT_CALLS = 64;
 
 export function toolKeyOf(ctx: SessionCtx, toolUseId: string): string {
   return `${ctx.id}|tool|${toolUseId}`;
+}
+
+/** Structural parent of a tool call: its subagent's span, else its turn. */
+function callParentOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): string {
+  if (e.subagentId) {
+    const key = subagentKeyOf(ctx, e.subagentId);
+    if (core.isKnown(key)) return key;
+  }
+  return core.turnOf(ctx, e, at);
 }
 
 export function onPreTool(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
@@ -37,7 +44,7 @@ export function startCall(
   at: number,
   rebuilt = false,
 ): OpenSpan {
-  const parentKey = core.callParentOf(ctx, e, at);
+  const parentKey = callParentOf(core, ctx, e, at);
   const span = core.start(ctx, {
     key,
     role: "tool",
@@ -98,9 +105,9 @@ export function emitFailure(core: MapperCore, key: string, error: string | null,
 }
 
 export function onPermissionDenied(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
-  const span = core.openCallNamed(ctx, e);
+  const span = openCallNamed(core, ctx, e);
   if (!span) {
-    core.hookEvent(ctx, e, at);
+    hookEvent(core, ctx, e, at);
     return;
   }
   const reason = str(payloadOf(e).reason) ?? "denied";
@@ -127,75 +134,4 @@ export function onToolBatch(core: MapperCore, ctx: SessionCtx, e: NormalizedEven
     fail: (key, error, kind) => emitFailure(core, key, error, kind, at),
     keyOf: (id) => toolKeyOf(ctx, id),
   });
-}
-
-/**
- * Claude Code does not say which Agent call started a subagent. Take the call whose Post already
- * named it (`tool_response.agentId`), else the oldest unmatched call asking for the same
- * subagent_type, else the oldest unmatched call (launch order). The store follows the same rule.
- */
-function matchAgentCall(ctx: SessionCtx, agentId: string, type: string | null): AgentCall | null {
-  const calls = ctx.agentCalls;
-  const wanted = type || "general-purpose";
-  let i = calls.findIndex((c) => c.agentId === agentId);
-  if (i < 0) i = calls.findIndex((c) => c.agentId === undefined && (c.subagentType ?? "general-purpose") === wanted);
-  if (i < 0) i = calls.findIndex((c) => c.agentId === undefined);
-  return i < 0 ? null : calls.splice(i, 1)[0]!;
-}
-
-/** An Agent call's Post names its subagent, or says it failed before starting one. */
-function settleAgentCall(ctx: SessionCtx, key: string, e: NormalizedEvent): void {
-  const i = ctx.agentCalls.findIndex((c) => c.key === key);
-  if (i < 0) return;
-  const response = payloadOf(e).tool_response;
-  const agentId = response && typeof response === "object" ? (response as Record<string, unknown>).agentId : undefined;
-  if (typeof agentId === "string") ctx.agentCalls[i]!.agentId = agentId;
-  else if (e.type === "PostToolUseFailure") ctx.agentCalls.splice(i, 1);
-}
-
-/** SubagentStart: invoke_agent {type} under the Agent call that launched it (which may have returned already). */
-export function onSubagentStart(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
-  const agentId = e.subagentId!;
-  const key = `${ctx.id}|agent|${agentId}`;
-  if (core.isKnown(key)) return;
-  const call = matchAgentCall(ctx, agentId, e.subagentType);
-  const parentKey = call ? call.key : core.turnOf(ctx, { ...e, subagentId: null }, at);
-  const parent = call ? call.ref : core.refOf(parentKey)!;
-  const type = e.subagentType || "subagent";
-  const attrs: Attributes = {
-    "gen_ai.operation.name": "invoke_agent",
-    "gen_ai.agent.name": type,
-    "gen_ai.agent.id": agentId,
-    "gen_ai.provider.name": PROVIDER_NAME,
-    ...sessionAttributes(ctx.id),
-  };
-  if (e.promptId) attrs["prompt.id"] = e.promptId;
-  if (call) attrs["spanlight.subagent.parent_tool_call_id"] = call.key.slice(call.key.lastIndexOf("|") + 1);
-  core.start(ctx, {
-    key,
-    role: "subagent",
-    traceId: parent.traceId,
-    parentKey,
-    agentCtx: agentId,
-    startMs: at,
-    toolName: null,
-    resource: core.resourceOf(e),
-    name: `invoke_agent ${type}`,
-    attributes: attrs,
-  });
-  core.touch(parentKey, at);
-}
-
-export function onSubagentStop(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
-  const key = `${ctx.id}|agent|${e.subagentId ?? ""}`;
-  const span = core.open.get(key);
-  // Unknown subagent (e.g. the forked agent of a /compact, which never fires SubagentStart): an event.
-  if (!span) {
-    if (!core.isKnown(key)) core.hookEvent(ctx, e, at);
-    return;
-  }
-  core.endChildren(ctx, span, at, "subagent stopped before PostToolUse");
-  core.emit({ op: "set", key, attributes: responseAttributes(core, e) });
-  core.touch(span.parentKey, at);
-  core.finish(key, at, null, null);
 }

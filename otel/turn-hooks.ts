@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from "../src/schema/mod.ts";
 import { contentAttributes } from "./content-attributes.ts";
 import type { MapperCore } from "./mapper-core.ts";
-import type { SessionCtx } from "./open-spans.ts";
+import { type SessionCtx, setCurrentTurn } from "./open-spans.ts";
 import {
   AGENT_NAME,
   firstLine,
@@ -37,7 +37,26 @@ export function onPrompt(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, 
     name: `invoke_agent ${AGENT_NAME}`,
     attributes: turnAttributes(e, ctx.turnCount, ctx, false, core.opts),
   });
-  ctx.turnKey = turn.key;
+  setCurrentTurn(ctx, turn.key, e.promptId);
+}
+
+/**
+ * Claude Code's own `api_request` names the model its turn runs on (hooks name it only at
+ * SessionStart and a switch). OTLP logs come in batches seconds late, often after the turn's Stop,
+ * so a request of the turn before can land after the next prompt: its model goes only to the turn
+ * its prompt.id names, and to the next turn only when that is the latest one.
+ */
+export function onApiRequest(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent): void {
+  const model = e.model!;
+  const latest = ctx.modelTurn;
+  // The request names no turn, no turn was seen yet, or the hooks number their turns: the open one it is.
+  const named = e.promptId && latest?.promptId ? core.turnKeyOf(ctx, e.promptId) : null;
+  if (named === null || named === latest?.key) {
+    if (model === ctx.model) return;
+    ctx.model = model;
+  }
+  const key = named ?? ctx.turnKey;
+  if (key && core.open.has(key)) core.emit({ op: "set", key, attributes: { "gen_ai.request.model": model } });
 }
 
 /** Stop / StopFailure: ends the turn (and main-thread calls left open); background subagents go on. */

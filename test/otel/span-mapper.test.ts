@@ -1,39 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createSpanAssembler } from "../../otel/span-assembler.ts";
-import type { FinishedSpan, SpanCommand } from "../../otel/span-command.ts";
+import type { FinishedSpan } from "../../otel/span-command.ts";
 import { toPromptKey, toTurnTraceId } from "../../otel/span-ids.ts";
-import { createSpanMapper } from "../../otel/span-mapper.ts";
 import type { NormalizedEvent } from "../../src/schema/mod.ts";
-import { mapEvents, mapperOptions } from "./helpers/map-scenario.ts";
+import { mapEvents } from "./helpers/map-scenario.ts";
+import { createHarness, named, one } from "./helpers/mapper-harness.ts";
 import { replayEvents } from "./helpers/replay.ts";
-
-function named(spans: FinishedSpan[], name: string): FinishedSpan[] {
-  return spans.filter((s) => s.name === name);
-}
-
-function one(spans: FinishedSpan[], name: string): FinishedSpan {
-  const found = named(spans, name);
-  expect(found.length, name).toBe(1);
-  return found[0]!;
-}
 
 function allAttributeText(spans: FinishedSpan[]): string {
   return JSON.stringify(spans.map((s) => [s.attributes, s.events, s.status]));
-}
-
-/** A mapper driven by hand: events in, finished spans collected, wall clock chosen per call. */
-function createHarness(overrides: Parameters<typeof mapperOptions>[0] = {}) {
-  const spans: FinishedSpan[] = [];
-  const assembler = createSpanAssembler((s) => spans.push(s));
-  const mapper = createSpanMapper(mapperOptions(overrides));
-  const apply = (cmds: SpanCommand[]) => assembler.applyAll(cmds);
-  return {
-    spans,
-    map: (e: NormalizedEvent, wall = 0) => apply(mapper.map(e, wall)),
-    sweep: (wall: number) => apply(mapper.sweep(wall)),
-    endAll: (reason: string) => apply(mapper.endAll(reason)),
-    openCount: () => mapper.openCount(),
-  };
 }
 
 describe("span mapper", () => {
@@ -50,57 +24,6 @@ describe("span mapper", () => {
     expect(agentCall.endMs).toBeLessThan(subagent.endMs);
     expect(subagent.endMs).toBeGreaterThan(firstTurn!.endMs);
     expect(subagent.attributes["gen_ai.agent.id"]).toBe("a255a05da7aa5d95d");
-  });
-
-  it("names the turn's model from Claude Code's own api_request when the hooks did not", () => {
-    const events = replayEvents("bash-echo").map((e) => ({ ...e, model: null }));
-    const prompt = events.findIndex((e) => e.type === "UserPromptSubmit");
-    const request: NormalizedEvent = {
-      ...events[prompt]!,
-      id: "otlp-api-request-1",
-      source: "otlp",
-      type: "claude_code.api_request",
-      model: "claude-opus-5-5",
-    };
-    const { spans } = mapEvents([...events.slice(0, prompt + 1), request, ...events.slice(prompt + 1)]);
-    expect(one(spans, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBe("claude-opus-5-5");
-    // A side request of the main thread (a summary, a compaction) says nothing about the turn's either.
-    const side = {
-      ...request,
-      id: "otlp-api-request-3",
-      model: "claude-haiku-5",
-      payload: { query_source: "auxiliary" },
-    };
-    const { spans: aside } = mapEvents([...events.slice(0, prompt + 1), request, side, ...events.slice(prompt + 1)]);
-    expect(one(aside, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBe("claude-opus-5-5");
-    // A subagent's requests (often another model) say nothing about the turn's.
-    const sub = { ...request, id: "otlp-api-request-2", subagentId: "a1", model: "claude-haiku-5" };
-    const { spans: again } = mapEvents([...events.slice(0, prompt + 1), sub, ...events.slice(prompt + 1)]);
-    expect(one(again, "invoke_agent claude-code").attributes["gen_ai.request.model"]).toBeUndefined();
-  });
-
-  it("gives spans a restarted server rebuilds mid-turn ids of their own (no span id twice in a trace)", () => {
-    const events = replayEvents("bash-echo");
-    const post = events.findIndex((e) => e.type === "PostToolUse");
-    // The first server sees the prompt and the Pre, then shuts down (its open spans end as incomplete).
-    const before = createHarness();
-    for (const e of events.slice(0, post)) before.map(e);
-    before.endAll("shutdown");
-    // The next one starts with the Post: an implicit turn, and the call rebuilt from its Post.
-    const after = createHarness();
-    for (const e of events.slice(post)) after.map(e);
-    after.endAll("shutdown");
-    const [oldTurn, newTurn] = [before, after].map((h) => one(h.spans, "invoke_agent claude-code"));
-    const [oldBash, newBash] = [before, after].map((h) => one(h.spans, "execute_tool Bash"));
-    expect(newTurn!.traceId).toBe(oldTurn!.traceId);
-    expect(newTurn!.spanId).not.toBe(oldTurn!.spanId);
-    expect(newBash!.spanId).not.toBe(oldBash!.spanId);
-    expect(newBash!.parentSpanId).toBe(newTurn!.spanId);
-    // A span that starts with its own hook keeps its deterministic id (a re-sent hook adds nothing).
-    const again = createHarness();
-    for (const e of events.slice(0, post)) again.map(e);
-    again.endAll("shutdown");
-    expect(one(again.spans, "execute_tool Bash").spanId).toBe(oldBash!.spanId);
   });
 
   it("does not nest a subagent under an earlier Agent call that failed before starting one", () => {
