@@ -29,7 +29,7 @@ export function closeBatch(
     const response = fields.tool_response;
     const error = typeof response === "string" ? oneLine(response, 500) : null;
     const known = state.toolCalls.get(id);
-    const call = known ?? refusedCall(state, e, fields, id, at, limits);
+    const call = known ?? refusedCall(state, e, fields, id, at, limits, effects);
     if (known && call.status !== "running") continue;
     finishCall(call, at, known ? null : 0, status, error);
     call.endSeq = e.seq;
@@ -51,6 +51,7 @@ function refusedCall(
   id: string,
   at: string,
   limits: SessionLimits,
+  effects: SessionEffects,
 ): ToolCall {
   const toolName = typeof item.tool_name === "string" && item.tool_name !== "" ? item.tool_name : "unknown";
   const input = item.tool_input;
@@ -68,5 +69,6 @@ function refusedCall(
       startSeq: null,
     },
     limits,
+    effects,
   );
 }

@@ -12,12 +12,16 @@ import { emptyTokens, MAX_NOTICES, type SessionLimits, type SessionState } from 
  * and metric-derived usage a usage event replaced (the store takes it off its totals).
  */
 export type SessionEffects = {
+  /** The event's own failure counts on the session: only then does the store count it store-wide. */
+  countsError: boolean;
   finishedCalls: ToolCall[];
   /** Calls finished before (interrupted by the idle timeout or the end) that ended again, and how they had ended. */
   correctedCalls?: Array<{ call: ToolCall; was: ToolCall["status"] }>;
   withdrawnUsage?: ModelUsage[];
   /** Calls a PostToolBatch reported failed without a failure hook of their own (refused before running). */
   batchFailures?: ToolCall[];
+  /** Failures counted from Claude Code's telemetry (by their text) that the hook call now starting takes over. */
+  withdrawnErrors?: string[];
 };
 
 // Notification types that mean "the agent waits for you" (Claude Code 2.1.x).
@@ -136,7 +140,13 @@ export function resolveWaits(state: SessionState, at: string) {
   if (state.status === "waiting") state.waitingFor = null;
 }
 
-export function startCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits): ToolCall {
+export function startCall(
+  state: SessionState,
+  e: NormalizedEvent,
+  at: string,
+  limits: SessionLimits,
+  effects: SessionEffects,
+): ToolCall {
   const call = addCall(
     state,
     e,
@@ -150,6 +160,7 @@ export function startCall(state: SessionState, e: NormalizedEvent, at: string, l
       startSeq: e.seq,
     },
     limits,
+    effects,
   );
   if (isAgentTool(call.toolName)) {
     const input = payloadField(e, "tool_input") as Record<string, unknown> | undefined;
@@ -177,6 +188,7 @@ export function addCall(
   at: string,
   fields: CallFields,
   limits: SessionLimits,
+  effects: SessionEffects,
 ): ToolCall {
   const turn = turnFor(state, e.promptId);
   // Field by field, not a spread: every call then has one object shape, which keeps this hot path fast.
@@ -199,7 +211,7 @@ export function addCall(
   };
   state.toolCalls.set(call.toolUseId, call);
   state.toolCallCount++;
-  if (state.earlyNative.size > 0) joinEarlyNative(state, call);
+  if (state.earlyNative.size > 0) joinEarlyNative(state, call, effects);
   // A call timed back from its duration (a Post whose Pre was missed, a TelemetryEvent) may have
   // begun before anything else the session saw: the session began then too.
   if (at < state.startedAt) state.startedAt = at;
@@ -238,13 +250,13 @@ export function endCall(
   at: string,
   limits: SessionLimits,
   effects: SessionEffects,
-) {
+): ToolCall {
   let call = e.toolUseId ? state.toolCalls.get(e.toolUseId) : undefined;
   const was = call?.status ?? "running";
   // The Pre may have been lost (hook not installed for it, evicted, out of order): rebuild from the Post.
   if (!call) {
     const startedAt = new Date(Date.parse(at) - (e.durationMs ?? 0)).toISOString();
-    call = startCall(state, e, startedAt, limits);
+    call = startCall(state, e, startedAt, limits, effects);
     call.startSeq = null;
   }
   const interrupted = payloadField(e, "is_interrupt") === true;
@@ -263,31 +275,5 @@ export function endCall(
   }
   // A failed Read read nothing, a failed Edit changed nothing.
   if (status === "ok") touchFiles(state, e, at, limits);
-  if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);
-}
-
-/**
- * An Agent call's Post names the subagent it ran (`tool_response.agentId`): that settles a match
- * made by type or order, and an Agent call that failed before starting one stops waiting for it.
- */
-export function settleAgentCall(state: SessionState, call: ToolCall, e: NormalizedEvent) {
-  const response = payloadField(e, "tool_response");
-  const agentId = response && typeof response === "object" ? (response as Record<string, unknown>).agentId : undefined;
-  const i = state.pendingAgentCalls.findIndex((p) => p.toolUseId === call.toolUseId);
-  if (typeof agentId !== "string") {
-    if (call.status !== "ok" && i >= 0) state.pendingAgentCalls.splice(i, 1);
-    return;
-  }
-  const sub = state.subagents.get(agentId);
-  if (!sub) {
-    if (i >= 0) state.pendingAgentCalls[i]!.agentId = agentId;
-    return;
-  }
-  if (sub.parentToolUseId === call.toolUseId) return;
-  // Matched to the wrong call: swap with the subagent that took this one, if any.
-  for (const other of state.subagents.values()) {
-    if (other.parentToolUseId === call.toolUseId) other.parentToolUseId = sub.parentToolUseId;
-  }
-  if (i >= 0) state.pendingAgentCalls.splice(i, 1);
-  sub.parentToolUseId = call.toolUseId;
+  return call;
 }

@@ -1,6 +1,8 @@
 import type { LlmRequest, NativeToolInfo, NormalizedEvent, ToolCall, Turn } from "../schema/mod.ts";
-import { emptyTokens, type SessionLimits, type SessionState } from "./session-state.ts";
+import type { SessionEffects } from "./session-ops.ts";
+import { type EarlyNative, emptyTokens, type SessionLimits, type SessionState } from "./session-state.ts";
 import { addAmounts } from "./session-usage.ts";
+import { errorText } from "./stats-counters.ts";
 
 /**
  * Claude Code's OTLP log events (source `otlp`) joined into a session built from hooks:
@@ -83,8 +85,8 @@ function assignTurn(state: SessionState, r: LlmRequest, turn: Turn | null): void
   if (r.traceId) state.traceTurns.set(r.traceId, turn.index);
 }
 
-/** `api_request` (ok) or `api_error` → the session's LLM request, created or completed. */
-function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits, ok: boolean): void {
+/** `api_request` (ok) or `api_error` → the session's LLM request, created or completed; whether it counted a failure. */
+function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits, ok: boolean): boolean {
   const requestId = textOf(field(e, "request_id"));
   const key = requestId ?? `#${e.seq}`;
   let r = state.llmRequests.get(key);
@@ -110,6 +112,7 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
   r.seq = e.seq;
   r.status = ok ? "ok" : "error";
   const turn = turnOfPrompt(state, e.promptId);
+  let counted = false;
   if (ok && e.usage) {
     r.inputTokens = e.usage.inputTokens;
     r.outputTokens = e.usage.outputTokens;
@@ -130,9 +133,11 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
     if (!state.hooked) {
       state.errorCount++;
       if (turn) turn.errorCount++;
+      counted = true;
     }
   }
   assignTurn(state, r, turn);
+  return counted;
 }
 
 function emptyNative(): NativeToolInfo {
@@ -146,16 +151,16 @@ const MAX_EARLY_NATIVE = 256;
  * Where a tool event's facts go: its hook call, or (when the hook has not reported the call yet)
  * a holding entry joined by `joinEarlyNative` when it does. Null without a tool_use_id.
  */
-function nativeFor(state: SessionState, e: NormalizedEvent): { info: NativeToolInfo; countedError: boolean } | null {
+function nativeFor(state: SessionState, e: NormalizedEvent): EarlyNative | null {
   if (!e.toolUseId) return null;
   const call = state.toolCalls.get(e.toolUseId);
   if (call) {
     call.native ??= emptyNative();
-    return { info: call.native, countedError: false };
+    return { info: call.native, countedError: null };
   }
   let early = state.earlyNative.get(e.toolUseId);
   if (!early) {
-    early = { info: emptyNative(), countedError: false };
+    early = { info: emptyNative(), countedError: null };
     state.earlyNative.set(e.toolUseId, early);
     // A session no hook has reported may never get one (telemetry only): it holds few.
     const max = state.hooked ? MAX_EARLY_NATIVE : MAX_EARLY_NATIVE / 8;
@@ -164,53 +169,64 @@ function nativeFor(state: SessionState, e: NormalizedEvent): { info: NativeToolI
   return early;
 }
 
-/** A hook call has started: what Claude Code's telemetry already said about it joins it. */
-export function joinEarlyNative(state: SessionState, call: ToolCall): void {
+/**
+ * A hook call has started: what Claude Code's telemetry already said about it joins it. A failure
+ * counted from the telemetry is withdrawn, here and store-wide: the call's PostToolUseFailure (or
+ * its PostToolBatch entry) counts it, with the hook's own error text.
+ */
+export function joinEarlyNative(state: SessionState, call: ToolCall, effects: SessionEffects): void {
   const early = state.earlyNative.get(call.toolUseId);
   if (!early) return;
   state.earlyNative.delete(call.toolUseId);
   call.native = early.info;
-  // Counted while no hook had reported the call; its PostToolUseFailure counts it now.
-  if (early.countedError) state.errorCount--;
+  if (early.countedError === null) return;
+  state.errorCount--;
+  effects.withdrawnErrors ??= [];
+  effects.withdrawnErrors.push(early.countedError);
 }
 
-function onToolEvent(state: SessionState, e: NormalizedEvent): void {
+/** tool_decision or tool_result joined to its call; whether it counted a failure. */
+function onToolEvent(state: SessionState, e: NormalizedEvent): boolean {
   const target = nativeFor(state, e);
   if (e.type === "claude_code.tool_decision") {
-    if (!target) return;
+    if (!target) return false;
     target.info.decision = textOf(field(e, "decision"));
     target.info.decisionSource = textOf(field(e, "source"));
-    return;
+    return false;
   }
   const success = boolOf(field(e, "success"));
   // A failure counts once: from the hook call's PostToolUseFailure when there is a hook call, else
   // here (undone by joinEarlyNative if the hook call turns up after all).
   const calledBefore = e.toolUseId ? state.toolCalls.has(e.toolUseId) : false;
-  if (success === false && !calledBefore && !target?.countedError) {
+  const counted = success === false && !calledBefore && (target === null || target.countedError === null);
+  if (counted) {
     state.errorCount++;
-    if (target) target.countedError = true;
+    if (target) target.countedError = errorText(e);
   }
-  if (!target) return;
+  if (!target) return counted;
   target.info.success = success;
   target.info.durationMs = e.durationMs;
   target.info.resultBytes = numberOf(field(e, "tool_result_size_bytes"));
   target.info.error = success === false ? (e.error ?? textOf(field(e, "error"))) : null;
+  return counted;
 }
 
-/** Applies one OTLP log event to its session (after the common bookkeeping in the reducer). */
-export function applyOtlpEvent(state: SessionState, e: NormalizedEvent, limits: SessionLimits): void {
+/**
+ * Applies one OTLP log event to its session (after the common bookkeeping in the reducer); whether
+ * the session counted a failure from it (the store-wide stats count it only then).
+ */
+export function applyOtlpEvent(state: SessionState, e: NormalizedEvent, limits: SessionLimits): boolean {
   const at = e.sourceTime ?? e.receivedAt;
   if (state.otlpLastAt === null || at > state.otlpLastAt) state.otlpLastAt = at;
   switch (e.type) {
     case "claude_code.api_request":
-      onApiEvent(state, e, at, limits, true);
-      break;
+      return onApiEvent(state, e, at, limits, true);
     case "claude_code.api_error":
-      onApiEvent(state, e, at, limits, false);
-      break;
+      return onApiEvent(state, e, at, limits, false);
     case "claude_code.tool_decision":
     case "claude_code.tool_result":
-      onToolEvent(state, e);
-      break;
+      return onToolEvent(state, e);
+    default:
+      return false;
   }
 }

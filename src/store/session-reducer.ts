@@ -9,6 +9,7 @@ import {
   finishCall,
   hasRunningSubagents,
   interruptTurn,
+  isAgentTool,
   payloadField,
   resolveWaits,
   settleStatus,
@@ -19,7 +20,13 @@ import {
 } from "./session-ops.ts";
 import { applyOtlpEvent } from "./session-otlp.ts";
 import { projectName, type SessionLimits, type SessionState } from "./session-state.ts";
-import { interruptSubagents, onSubagentStart, reviveSubagent } from "./session-subagents.ts";
+import {
+  interruptSubagents,
+  onSubagentStart,
+  onUnknownSubagentStop,
+  reviveSubagent,
+  settleAgentCall,
+} from "./session-subagents.ts";
 import { applyTelemetryEvent, expireSilentRun, startsTelemetryRun } from "./session-telemetry.ts";
 import { applyEventUsage } from "./session-usage.ts";
 
@@ -28,15 +35,15 @@ export type { SessionEffects } from "./session-ops.ts";
 /** Applies one event to its session. Mutates `state`; returns what changed for store-wide stats. */
 export function applySessionEvent(state: SessionState, e: NormalizedEvent, limits: SessionLimits): SessionEffects {
   const at = e.sourceTime ?? e.receivedAt;
-  const effects: SessionEffects = { finishedCalls: [] };
+  // OTLP events repeat failures hooks report: applyOtlpEvent says which ones are new.
+  const effects: SessionEffects = { countsError: e.status === "error" && e.source !== "otlp", finishedCalls: [] };
   state.eventCount++;
   // ISO strings compare in time order. A late-delivered event (command hooks deliver in the
   // background, so SessionStart can arrive after the first prompt) still moves the start back.
   if (at > state.lastEventAt) state.lastEventAt = at;
   if (at < state.startedAt) state.startedAt = at;
   state.lastEventMs = Date.parse(state.lastEventAt);
-  // OTLP events repeat failures hooks already reported; applyOtlpEvent counts the ones that are new.
-  if (e.status === "error" && e.source !== "otlp") state.errorCount++;
+  if (effects.countsError) state.errorCount++;
   state.agentId ??= e.agentId;
   state.hostName ??= e.hostName;
   state.containerId ??= e.containerId;
@@ -54,7 +61,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     if (withdrawn.length > 0) effects.withdrawnUsage = withdrawn;
   }
   if (e.source === "otlp") {
-    applyOtlpEvent(state, e, limits);
+    effects.countsError = applyOtlpEvent(state, e, limits);
     return effects;
   }
   if (e.source === "claude-code-hook") state.hooked = true;
@@ -76,13 +83,15 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       break;
     case "PreToolUse":
       resolveWaits(state, at);
-      startCall(state, e, at, limits);
+      startCall(state, e, at, limits, effects);
       break;
     case "PostToolUse":
-    case "PostToolUseFailure":
+    case "PostToolUseFailure": {
       resolveWaits(state, at);
-      endCall(state, e, at, limits, effects);
+      const call = endCall(state, e, at, limits, effects);
+      if (isAgentTool(call.toolName)) settleAgentCall(state, call, e);
       break;
+    }
     case "PostToolBatch":
       closeBatch(state, e, at, limits, effects);
       resolveWaits(state, at);
@@ -144,14 +153,21 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       if (sub) {
         sub.status = "completed";
         sub.endedAt = at;
-      }
+      } else onUnknownSubagentStop(state, e, at, limits);
       break;
     }
+    case "PreCompact":
+      state.compaction = { at, promptId: e.promptId };
+      break;
+    case "PostCompact":
+      state.compaction = null;
+      break;
     case "SessionEnd":
     case "agent_complete": {
       const turn = currentTurn(state);
       if (turn) interruptTurn(state, turn, at, "session ended", effects);
       interruptSubagents(state, at, "session ended", effects);
+      state.compaction = null;
       state.status = "ended";
       state.completedAt = at;
       state.waitingFor = null;
@@ -159,7 +175,7 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     }
   }
   if (e.source === "telemetry") {
-    const call = applyTelemetryEvent(state, e, at, limits);
+    const call = applyTelemetryEvent(state, e, at, limits, effects);
     if (call) effects.finishedCalls.push(call);
   }
   if (history) {
@@ -185,10 +201,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
 export function expireIdleTurn(state: SessionState, nowMs: number, timeoutMs: number): SessionEffects | null {
   const turn = currentTurn(state);
   if (!turn && !hasRunningSubagents(state)) {
-    return expireSilentRun(state, nowMs, timeoutMs) ? { finishedCalls: [] } : null;
+    return expireSilentRun(state, nowMs, timeoutMs) ? { countsError: false, finishedCalls: [] } : null;
   }
   if (nowMs - state.lastEventMs < timeoutMs) return null;
-  const effects: SessionEffects = { finishedCalls: [] };
+  const effects: SessionEffects = { countsError: false, finishedCalls: [] };
   const at = new Date(state.lastEventMs + timeoutMs).toISOString();
   // The whole session has been silent, subagents included (background ones outlive their turn).
   if (turn) interruptTurn(state, turn, at, "idle timeout", effects);

@@ -30,6 +30,13 @@ export const MAX_NOTICES = 200;
  */
 export const MAX_NATIVE_SPANS = 2000;
 
+/**
+ * What Claude Code's telemetry said about a tool call before its hook call started. `countedError`
+ * is the failure's text while the session (and the store-wide stats, under that text) count it
+ * from the telemetry: the hook call takes it over when it starts.
+ */
+export type EarlyNative = { info: NativeToolInfo; countedError: string | null };
+
 /** Live, mutable state of one session; projected to the wire types on read. */
 export type SessionState = {
   sessionId: string;
@@ -62,7 +69,6 @@ export type SessionState = {
   subagents: Map<string, Subagent>;
   files: Map<string, FileTouch>;
   notices: Notice[];
-  /** Agent tool calls not yet matched to a SubagentStart, oldest first. */
   /** Agent calls whose subagent has not started: its requested type, and its id once the call's Post named it. */
   pendingAgentCalls: Array<{ toolUseId: string; background: boolean; agentType: string | null; agentId?: string }>;
   truncated: {
@@ -93,7 +99,9 @@ export type SessionState = {
    * Claude Code's own tool events (tool_decision, tool_result) that came before the hook call
    * they describe, by tool_use_id: joined when it starts. Bounded (oldest dropped).
    */
-  earlyNative: Map<string, { info: NativeToolInfo; countedError: boolean }>;
+  earlyNative: Map<string, EarlyNative>;
+  /** A PreCompact whose forked agent has not stopped yet: that agent fires no SubagentStart. */
+  compaction: { at: string; promptId: string | null } | null;
   nativeSpans: NativeSpan[];
   /** Turn of each native trace (a Claude Code trace is one interaction), learnt from joined spans. */
   traceTurns: Map<string, number>;
@@ -153,6 +161,7 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     apiErrorCount: 0,
     hooked: false,
     earlyNative: new Map(),
+    compaction: null,
     nativeSpans: [],
     traceTurns: new Map(),
     otlpLastAt: null,

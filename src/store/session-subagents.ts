@@ -1,5 +1,5 @@
-import type { NormalizedEvent } from "../schema/mod.ts";
-import { dropOldestFinished, finishCall, type SessionEffects, turnFor } from "./session-ops.ts";
+import type { NormalizedEvent, Subagent, ToolCall } from "../schema/mod.ts";
+import { dropOldestFinished, finishCall, payloadField, type SessionEffects, turnFor } from "./session-ops.ts";
 import type { SessionLimits, SessionState } from "./session-state.ts";
 
 /**
@@ -19,7 +19,7 @@ function takePendingAgentCall(state: SessionState, e: NormalizedEvent) {
 export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
   if (!e.subagentId || state.subagents.has(e.subagentId)) return;
   const pending = takePendingAgentCall(state, e);
-  state.subagents.set(e.subagentId, {
+  addSubagent(state, limits, {
     agentId: e.subagentId,
     agentType: e.subagentType || "subagent",
     parentToolUseId: pending?.toolUseId ?? null,
@@ -30,6 +30,42 @@ export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: str
     background: pending?.background ?? false,
     toolCallCount: 0,
   });
+}
+
+/**
+ * Claude Code's own forked agents fire a SubagentStop and no SubagentStart: the one that compacts
+ * the context (`/compact`, or automatically when the context is full) stops with an empty
+ * `agent_type` between PreCompact and PostCompact. Named `compact` (its requests' `query_source`,
+ * what its PreCompact / PostCompact hooks are named after), it ran from its PreCompact. Another
+ * subagent whose start the session did not see ran from its first tool call seen, else just then.
+ */
+export function onUnknownSubagentStop(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
+  if (!e.subagentId) return;
+  const c = state.compaction;
+  const compacting = !e.subagentType && c !== null && (!c.promptId || !e.promptId || c.promptId === e.promptId);
+  let startedAt = compacting ? c.at : at;
+  let toolCallCount = 0;
+  for (const call of state.toolCalls.values()) {
+    if (call.subagentId !== e.subagentId) continue;
+    toolCallCount++;
+    if (call.startedAt < startedAt) startedAt = call.startedAt;
+  }
+  if (compacting) state.compaction = null;
+  addSubagent(state, limits, {
+    agentId: e.subagentId,
+    agentType: e.subagentType || (compacting ? "compact" : "subagent"),
+    parentToolUseId: null,
+    turnIndex: turnFor(state, e.promptId)?.index ?? null,
+    startedAt,
+    endedAt: at,
+    status: "completed",
+    background: false,
+    toolCallCount,
+  });
+}
+
+function addSubagent(state: SessionState, limits: SessionLimits, sub: Subagent) {
+  state.subagents.set(sub.agentId, sub);
   if (state.subagents.size > limits.maxToolCallsPerSession) {
     dropOldestFinished(state.subagents);
     state.truncated.subagents++;
@@ -60,4 +96,30 @@ export function reviveSubagent(state: SessionState, agentId: string, at: string)
   if (sub?.status !== "interrupted" || sub.endedAt === null || at <= sub.endedAt) return;
   sub.status = "running";
   sub.endedAt = null;
+}
+
+/**
+ * An Agent call's Post names the subagent it ran (`tool_response.agentId`): that settles a match
+ * made by type or order, and an Agent call that failed before starting one stops waiting for it.
+ */
+export function settleAgentCall(state: SessionState, call: ToolCall, e: NormalizedEvent) {
+  const response = payloadField(e, "tool_response");
+  const agentId = response && typeof response === "object" ? (response as Record<string, unknown>).agentId : undefined;
+  const i = state.pendingAgentCalls.findIndex((p) => p.toolUseId === call.toolUseId);
+  if (typeof agentId !== "string") {
+    if (call.status !== "ok" && i >= 0) state.pendingAgentCalls.splice(i, 1);
+    return;
+  }
+  const sub = state.subagents.get(agentId);
+  if (!sub) {
+    if (i >= 0) state.pendingAgentCalls[i]!.agentId = agentId;
+    return;
+  }
+  if (sub.parentToolUseId === call.toolUseId) return;
+  // Matched to the wrong call: swap with the subagent that took this one, if any.
+  for (const other of state.subagents.values()) {
+    if (other.parentToolUseId === call.toolUseId) other.parentToolUseId = sub.parentToolUseId;
+  }
+  if (i >= 0) state.pendingAgentCalls.splice(i, 1);
+  sub.parentToolUseId = call.toolUseId;
 }

@@ -2,7 +2,7 @@ import { telemetryFileOps } from "../ingest/file-paths.ts";
 import { firstLine, oneLine } from "../ingest/summarize.ts";
 import type { NormalizedEvent } from "../schema/mod.ts";
 import { recordFileOps } from "./session-files.ts";
-import { addCall, finishCall, hasRunningSubagents, payloadField } from "./session-ops.ts";
+import { addCall, finishCall, hasRunningSubagents, payloadField, type SessionEffects } from "./session-ops.ts";
 import type { SessionLimits, SessionState } from "./session-state.ts";
 
 // TelemetryEvents (POST /telemetry) on a session. The envelope has no turns and no tool-call ids:
@@ -17,7 +17,13 @@ export function startsTelemetryRun(e: NormalizedEvent): boolean {
 }
 
 /** A tool call or command the event reports as done: it started `durationMs` before (0 when unsaid). */
-function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
+function recordCall(
+  state: SessionState,
+  e: NormalizedEvent,
+  at: string,
+  limits: SessionLimits,
+  effects: SessionEffects,
+) {
   const call = addCall(
     state,
     e,
@@ -33,6 +39,7 @@ function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits:
       startSeq: e.seq,
     },
     limits,
+    effects,
   );
   finishCall(call, at, e.durationMs ?? 0, e.status === "error" ? "error" : "ok", e.error);
   call.endSeq = e.seq;
@@ -40,8 +47,14 @@ function recordCall(state: SessionState, e: NormalizedEvent, at: string, limits:
 }
 
 /** Applies a TelemetryEvent's type and lifecycle fields; returns the tool call it finished, if any. */
-export function applyTelemetryEvent(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
-  const call = TOOL_TYPES.has(e.type) ? recordCall(state, e, at, limits) : null;
+export function applyTelemetryEvent(
+  state: SessionState,
+  e: NormalizedEvent,
+  at: string,
+  limits: SessionLimits,
+  effects: SessionEffects,
+) {
+  const call = TOOL_TYPES.has(e.type) ? recordCall(state, e, at, limits, effects) : null;
   if (call || e.filePaths.length > 0)
     recordFileOps(state, telemetryFileOps(e.toolName, e.filePaths, e.command), at, limits);
   if (e.type === "agent_start") state.status = "active";

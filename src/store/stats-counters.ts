@@ -21,6 +21,15 @@ const MAX_TYPES = 500;
 const OTHER_KEY = "(other)";
 const TOP_ERRORS = 10;
 
+/** The text an error event is counted under in the top errors. */
+export function errorText(e: NormalizedEvent): string {
+  return e.error ?? e.summary;
+}
+
+function errorKey(message: string): string {
+  return message.split("\n")[0]!.slice(0, 200);
+}
+
 /** Store-wide counters behind `GET /api/stats`. */
 export class StatsCounters {
   readonly tools = new ToolStatsTable();
@@ -68,7 +77,7 @@ export class StatsCounters {
     return m;
   }
 
-  /** `countError`: false for a failure already counted from another source (see SessionState.hooked). */
+  /** `countError`: false for a failure its session does not count (already counted from another source). */
   record(e: NormalizedEvent, nowMs: number, countError = true): void {
     this.#total++;
     const typeCount = this.#byType.get(e.type);
@@ -91,8 +100,21 @@ export class StatsCounters {
     }
     if (e.status === "error" && countError) {
       this.#errorEvents++;
-      this.#addError(e.error ?? e.summary, e.sourceTime ?? e.receivedAt);
+      this.#addError(errorText(e), e.sourceTime ?? e.receivedAt);
     }
+  }
+
+  /**
+   * A failure counted from one event that another now reports and counts (a hook call taking over
+   * what Claude Code's telemetry said first): off the error rate and the top errors. Its entry keeps
+   * the time of its latest occurrence, which may have been this one.
+   */
+  withdrawError(message: string): void {
+    this.#errorEvents = Math.max(0, this.#errorEvents - 1);
+    const key = errorKey(message);
+    const entry = this.#errors.get(key);
+    // Absent when forgotten as the rarest since.
+    if (entry && --entry.count === 0) this.#errors.delete(key);
   }
 
   /**
@@ -106,7 +128,7 @@ export class StatsCounters {
   }
 
   #addError(message: string, at: string): void {
-    const key = message.split("\n")[0]!.slice(0, 200);
+    const key = errorKey(message);
     const entry = this.#errors.get(key);
     if (entry) {
       entry.count++;

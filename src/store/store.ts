@@ -58,6 +58,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     for (const call of effects.finishedCalls) counters.tools.finished(call);
     for (const { call, was } of effects.correctedCalls ?? []) counters.tools.corrected(was, call);
     for (const m of effects.withdrawnUsage ?? []) counters.adjustUsage(m.model, m, -1);
+    for (const message of effects.withdrawnErrors ?? []) counters.withdrawError(message);
   }
 
   function append(draft: EventDraft, idempotencyKey: string | null = null): AppendResult {
@@ -83,11 +84,11 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
     if (idempotencyKey) keys.set(idempotencyKey, event.seq);
     ring.push(event);
     const nowMs = clock.now();
-    // Claude Code's telemetry repeats the failures hooks report: a hooked session's count once.
-    const repeated = event.source === "otlp" && event.sessionId !== null && sessions.get(event.sessionId)?.hooked;
-    counters.record(event, nowMs, !repeated);
     if (event.type === "PreToolUse" && event.toolName) counters.tools.started(event.toolName);
     const effects = sessions.apply(event);
+    // Hooks and Claude Code's telemetry report the same failures, in either order: the session
+    // decides which source counts one (SessionEffects), and the store-wide stats follow it.
+    counters.record(event, nowMs, effects === null || effects.countsError);
     applyEffects(effects);
     if (effects?.batchFailures) counters.failedCalls(event, effects.batchFailures);
     agents.record(event, event.sourceTime ?? event.receivedAt, nowMs);
