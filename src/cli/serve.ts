@@ -1,6 +1,7 @@
 import { otelEnvToConfig, shownUrl } from "../../otel/mod.ts";
 import { unknownEnvWarnings } from "../config/env-names.ts";
-import { type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
+import { type Config, type ConfigInput, type ConfigLayer, envToConfig, resolveConfig } from "../config/mod.ts";
+import { envOrigin } from "../config/resolve-config.ts";
 import { otlpForwardFromEnv } from "../otlp/mod.ts";
 import { AddressInUseError, type Runtime } from "../runtime/runtime.ts";
 import { createSpanlight } from "../server/compose.ts";
@@ -19,7 +20,14 @@ Options:
   --config <file>   JSON config file (env SPANLIGHT_CONFIG); see docs/configuration.md
   --help            show this help
 
+Other settings (limits, store, stream, OpenTelemetry export) come from the config file, many
+also from SPANLIGHT_* variables: docs/configuration.md lists them. Export traces:
+SPANLIGHT_OTEL_ENABLED=1 (docs/otel.md).
+
 Precedence: flags > environment > config file > defaults.`;
+
+/** The flag behind each setting a flag can give, to name it in an error. */
+const FLAG_OF: Record<string, string> = { "server.port": "--port", "server.host": "--host", "server.token": "--token" };
 
 /** Builds the config layers (file < env < flags); reading the file is the runtime's job. */
 export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "readTextFile">) {
@@ -33,7 +41,9 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     try {
       text = await rt.readTextFile(file);
     } catch (err) {
-      return { ok: false as const, error: `Cannot read config file ${file}: ${(err as Error).message}` };
+      // A SPANLIGHT_CONFIG left in a profile is easy to forget: say where the path came from.
+      const from = typeof flags.config === "string" ? "--config" : "SPANLIGHT_CONFIG";
+      return { ok: false as const, error: `Cannot read config file ${file} (from ${from}): ${(err as Error).message}` };
     }
     let values: unknown;
     try {
@@ -51,18 +61,38 @@ export async function loadConfig(args: string[], rt: Pick<Runtime, "env" | "read
     }
     layers.push({ source: file, values: values as ConfigInput });
   }
-  layers.push({ source: "environment (SPANLIGHT_*)", values: envToConfig(rt.env) });
+  layers.push({
+    source: "environment (SPANLIGHT_*)",
+    values: envToConfig(rt.env),
+    origin: (path) => envOrigin(rt.env, envToConfig, path),
+  });
   const warnings: string[] = unknownEnvWarnings(rt.env);
   const otel = otelEnvToConfig(rt.env, (line) => warnings.push(line));
-  layers.push({ source: "environment (OTEL_*, SPANLIGHT_OTEL_*)", values: { otel } });
+  layers.push({
+    source: "environment (OTEL_*, SPANLIGHT_OTEL_*)",
+    values: { otel },
+    origin: (path) => envOrigin(rt.env, (env) => ({ otel: otelEnvToConfig(env) }), path),
+  });
   const fromFlags: ConfigInput = { server: {} };
   if (typeof flags.port === "string")
     // Numeric text as a number (as for SPANLIGHT_PORT), so `--port -1` is reported as out of range.
     fromFlags.server!.port = /^-?\d+$/.test(flags.port) ? Number(flags.port) : (flags.port as never);
   if (typeof flags.host === "string") fromFlags.server!.host = flags.host;
   if (typeof flags.token === "string") fromFlags.server!.token = flags.token;
-  layers.push({ source: "command-line flags", values: fromFlags });
-  return { ...resolveConfig(layers), help: flags.help === true, warnings };
+  layers.push({
+    source: "command-line flags",
+    values: fromFlags,
+    origin: (path) => (FLAG_OF[path.join(".")] ? `command-line flag ${FLAG_OF[path.join(".")]}` : undefined),
+  });
+  const result = resolveConfig(layers);
+  // The file turns export on and the environment (OTEL_SDK_DISABLED, often set for every OTel SDK
+  // of a machine) turns it off: the banner names the variable, or no trace would say why.
+  const fileExport = file ? (layers[0]!.values as ConfigInput).otel?.export?.enabled === true : false;
+  const exportOffBy =
+    fileExport && result.ok && !result.config.otel.export.enabled
+      ? (envOrigin(rt.env, (env) => ({ otel: otelEnvToConfig(env) }), ["otel", "export", "enabled"]) ?? null)
+      : null;
+  return { ...result, help: flags.help === true, warnings, exportOffBy };
 }
 
 export async function serveCommand(args: string[], rt: Runtime): Promise<number> {
@@ -128,18 +158,24 @@ export async function serveCommand(args: string[], rt: Runtime): Promise<number>
   rt.out(`  dashboard  ${base}/`);
   rt.out(`  hooks      POST ${base}/v1/hooks/claude-code   (spanlight init installs them)`);
   rt.out(`  otlp       ${base}/v1/{traces,logs,metrics}   (spanlight init --otel points Claude Code here)`);
-  if (config.otel.export.enabled)
-    rt.out(`  export     ${shownUrl(config.otel.export.endpoint)} (${config.otel.export.protocol})`);
-  else if (
-    rt.env.SPANLIGHT_OTEL_ENDPOINT ||
-    rt.env.OTEL_EXPORTER_OTLP_ENDPOINT ||
-    rt.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-  )
-    rt.out(
-      "  export     off: an export endpoint is set, but SPANLIGHT_OTEL_ENABLED=1 (or otel.export.enabled) turns export on",
-    );
+  const exportLine = exportBanner(config, rt.env, loaded.exportOffBy);
+  if (exportLine) rt.out(`  export     ${exportLine}`);
   if (config.server.token) {
     rt.out("  auth       bearer token required (the dashboard: open it once with ?token=<token>)");
   }
   return stopped;
+}
+
+/** The banner's export line: where spans go, or why not when the settings suggest they should. */
+export function exportBanner(
+  config: Config,
+  env: Record<string, string | undefined>,
+  offBy: string | null = null,
+): string | null {
+  const exp = config.otel.export;
+  if (exp.enabled) return `${shownUrl(exp.endpoint)} (${exp.protocol})`;
+  if (offBy) return `off: the config file turns it on, but ${offBy} turns it off`;
+  if (env.SPANLIGHT_OTEL_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+    return "off: an export endpoint is set, but SPANLIGHT_OTEL_ENABLED=1 (or otel.export.enabled) turns export on";
+  return null;
 }

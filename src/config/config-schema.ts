@@ -25,6 +25,25 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//i.test(u), "expected an http:// or https:// URL");
 
+/**
+ * A name the Host guard and the cross-site guard compare with what a browser sends: lower case,
+ * IPv6 in brackets, no port (the guards compare names only, and a 403 quotes the whole `Host`
+ * header, port included, so that is what people paste here).
+ */
+const allowedHost = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*:[0-9a-f:.]*|[^\s/:@[\]]+)(:\d+)?$/, {
+    message: 'expected a host name such as "spanlight.lan" or "spanlight.lan:9292" (no scheme or path)',
+  })
+  .transform((h) => {
+    if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
+    // Two colons or more: a bare IPv6 address (which has no port without brackets).
+    if (h.split(":").length > 2) return `[${h}]`;
+    return h.split(":")[0]!;
+  });
+
 export const configSchema = z.strictObject({
   /** Editors write a JSON schema reference at the top of a config file; it is not a setting. */
   $schema: z.string().optional(),
@@ -33,6 +52,9 @@ export const configSchema = z.strictObject({
       // `[::1]` is how an IPv6 address is written in a URL; listen() wants it bare.
       host: z
         .string()
+        // A value from a CRLF env file keeps its "\r": listen() would fail on it, or worse, the
+        // loopback check would not recognise "127.0.0.1\r" and demand a token.
+        .trim()
         .min(1)
         .transform((h) => h.replace(/^\[(.+)\]$/, "$1"))
         .default("127.0.0.1"),
@@ -40,7 +62,7 @@ export const configSchema = z.strictObject({
       /** Bearer token for ingest and API; required when host is not loopback. */
       token: tokenSchema.nullable().default(null),
       /** Extra Host header names accepted besides the bound address and localhost (DNS-rebinding guard). */
-      allowedHosts: z.array(z.string()).default([]),
+      allowedHosts: z.array(allowedHost).default([]),
     })
     .prefault({}),
   limits: z

@@ -53,7 +53,8 @@ const HOOKS = [
   "BATCH",
   "MANAGED_ENV",
 ];
-const TESTS = ["QUICK", "SCREENSHOTS"];
+// Tests and benchmarks (bench/ingest.ts passes its environment to the server it starts).
+const TESTS = ["QUICK", "SCREENSHOTS", "BENCH_NODE_FLAGS"];
 
 export const KNOWN_ENV = new Set([...SERVER, ...OTEL, ...HOOKS, ...TESTS].map((n) => `SPANLIGHT_${n}`));
 

@@ -1,7 +1,15 @@
 import { type Config, type ConfigInput, configSchema } from "./config-schema.ts";
 import { isLoopbackHost } from "./loopback.ts";
 
-export type ConfigLayer = { source: string; values: ConfigInput | Record<string, unknown> };
+/**
+ * One source of settings. `origin` names, for a setting path the layer sets, what set it (an
+ * environment variable, a flag), where `source` alone ("environment") would leave people guessing.
+ */
+export type ConfigLayer = {
+  source: string;
+  values: ConfigInput | Record<string, unknown>;
+  origin?: (path: readonly string[]) => string | undefined;
+};
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 
 type Plain = Record<string, unknown>;
@@ -27,7 +35,8 @@ function merge(base: Plain, over: Plain): Plain {
 
 function lookup(values: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = values;
-  for (const p of path) v = isPlain(v) ? v[String(p)] : undefined;
+  // Arrays too: an error in `allowedHosts[1]` must show that entry, not "nothing (from defaults)".
+  for (const p of path) v = isPlain(v) || Array.isArray(v) ? (v as Plain)[String(p)] : undefined;
   return v;
 }
 
@@ -49,11 +58,13 @@ function describe(v: unknown, secret = false): string {
  */
 export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
   const merged = layers.reduce<Plain>((acc, l) => merge(acc, l.values as Plain), {});
+  const sourceOf = (p: readonly PropertyKey[]) => {
+    const layer = [...layers].reverse().find((l) => setsSomething(lookup(l.values, p)));
+    return layer ? (layer.origin?.(p.map(String)) ?? layer.source) : "defaults";
+  };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const sourceOf = (p: readonly PropertyKey[]) =>
-      [...layers].reverse().find((l) => setsSomething(lookup(l.values, p)))?.source ?? "defaults";
     if (issue.code === "unrecognized_keys") {
       // Named on their own: the section's value could hold the token.
       const paths = issue.keys.map((k) => [...issue.path, k]);
@@ -74,7 +85,7 @@ export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
   if (!isLoopbackHost(config.server.host) && !config.server.token) {
     return {
       ok: false,
-      error: `Refusing to listen on ${config.server.host} without a token: anyone who can reach it could read your agents' prompts and commands. Set --token or SPANLIGHT_TOKEN (8+ characters), or bind to 127.0.0.1.`,
+      error: `Refusing to listen on ${config.server.host} (server.host, from ${sourceOf(["server", "host"])}) without a token: anyone who can reach it could read your agents' prompts and commands. Set --token or SPANLIGHT_TOKEN (8+ characters), or bind to 127.0.0.1.`,
     };
   }
   return { ok: true, config };
@@ -83,6 +94,25 @@ export function resolveConfig(layers: ConfigLayer[]): ConfigResult {
 function num(v: string | undefined): number | string | undefined {
   if (v === undefined || v === "") return undefined;
   return /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+}
+
+/**
+ * The environment variable behind a setting a layer built by `toConfig` from `env` holds: the
+ * first one whose absence changes that setting (so of OTEL_EXPORTER_OTLP_ENDPOINT and
+ * SPANLIGHT_OTEL_ENDPOINT, the one that won). Runs only to word an error.
+ */
+export function envOrigin(
+  env: Record<string, string | undefined>,
+  toConfig: (env: Record<string, string | undefined>) => unknown,
+  path: readonly string[],
+): string | undefined {
+  const value = JSON.stringify(lookup(toConfig(env), path));
+  for (const name of Object.keys(env).sort()) {
+    if (!/^(SPANLIGHT|OTEL)_/.test(name)) continue;
+    const { [name]: _, ...without } = env;
+    if (JSON.stringify(lookup(toConfig(without), path)) !== value) return `environment variable ${name}`;
+  }
+  return undefined;
 }
 
 /** `SPANLIGHT_*` environment variables → a config layer (docs/configuration.md lists them). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { envToConfig, resolveConfig } from "../../src/config/mod.ts";
+import { testSpanlight } from "../helpers/app.ts";
 
 describe("config resolution", () => {
   it("merges flag > env > file > default", () => {
@@ -21,6 +22,13 @@ describe("config resolution", () => {
     );
   });
 
+  it("shows the bad entry of a list and its source, not 'nothing (from defaults)'", () => {
+    const r = resolveConfig([{ source: "spanlight.config.json", values: { server: { allowedHosts: ["a.lan", 5] } } }]);
+    expect(!r.ok && r.error).toMatch(
+      /^Invalid setting server\.allowedHosts\.1: .*string.*; got 5 \(from spanlight\.config\.json\)\.$/,
+    );
+  });
+
   it("refuses an export endpoint without http:// or https:// at start, not at the first export", () => {
     const r = resolveConfig([
       { source: "OTEL_EXPORTER_OTLP_ENDPOINT", values: { otel: { export: { endpoint: "localhost:4318" } } } },
@@ -39,5 +47,32 @@ describe("config resolution", () => {
     expect(
       resolveConfig([{ source: "x", values: { server: { host: "0.0.0.0", token: "long-enough-token" } } }]).ok,
     ).toBe(true);
+  });
+});
+
+describe("server.allowedHosts", () => {
+  it("takes a name as the 403 quotes it (with its port), any case, IPv6 bare or in brackets", async () => {
+    const r = resolveConfig([
+      { source: "x", values: { server: { allowedHosts: [" Spanlight.LAN:9292", "fe80::1", "[fe80::2]:9292"] } } },
+    ]);
+    expect(r.ok && r.config.server.allowedHosts).toEqual(["spanlight.lan", "[fe80::1]", "[fe80::2]"]);
+    const s = testSpanlight({ server: { allowedHosts: ["spanlight.lan:9292", "fe80::1"] } });
+    for (const host of ["spanlight.lan:9292", "[fe80::1]:9292"]) {
+      const res = await s.app.request("/api/stats", { headers: { host } });
+      expect(res.status, host).toBe(200);
+    }
+    const page = await s.app.request("/api/stats", {
+      headers: { host: "127.0.0.1:9292", origin: "https://spanlight.lan" },
+    });
+    expect(page.status).toBe(200);
+  });
+
+  it("refuses a URL instead of a host name, naming the entry", () => {
+    const r = resolveConfig([
+      { source: "SPANLIGHT_ALLOWED_HOSTS", values: envToConfig({ SPANLIGHT_ALLOWED_HOSTS: "ok.lan,https://x.lan/" }) },
+    ]);
+    expect(!r.ok && r.error).toMatch(
+      /^Invalid setting server\.allowedHosts\.1: expected a host name such as .*; got "https:\/\/x\.lan\/" \(from SPANLIGHT_ALLOWED_HOSTS\)\.$/,
+    );
   });
 });

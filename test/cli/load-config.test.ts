@@ -57,8 +57,9 @@ describe("loadConfig: the config file", () => {
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
     const named = new Set<string>();
-    for (const f of [...files("src"), ...files("otel"), ...files("hooks"), ...files("docs"), "README.md"]) {
-      if (!/\.(ts|md|sh|py)$/.test(f)) continue;
+    const dirs = ["src", "otel", "hooks", "docs", "bench", "scripts"].flatMap(files);
+    for (const f of [...dirs, "README.md"]) {
+      if (!/\.(ts|mjs|md|sh|py)$/.test(f)) continue;
       for (const m of readFileSync(f, "utf8").matchAll(/SPANLIGHT_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*])/g)) named.add(m[0]);
     }
     named.delete("SPANLIGHT_PROT"); // docs/configuration.md's example of a typo
@@ -83,7 +84,7 @@ describe("loadConfig: flags", () => {
   it("reports a negative --port as out of range, as SPANLIGHT_PORT does", async () => {
     const r = await loadConfig(["--port", "-1"], rt(null));
     expect(!r.ok && r.error).toMatch(
-      /^Invalid setting server\.port: Too small: .*; got -1 \(from command-line flags\)\.$/,
+      /^Invalid setting server\.port: Too small: .*; got -1 \(from command-line flag --port\)\.$/,
     );
   });
 

@@ -137,9 +137,17 @@ describe("spanlight serve", () => {
   });
 
   it.each([
-    [["serve", "--port", "http"], {}, /Invalid setting server\.port: .*got "http" \(from command-line flags\)/],
-    [["serve"], { SPANLIGHT_PORT: "99999" }, /Invalid setting server\.port: .*got 99999 \(from environment/],
-    [["serve", "--host", "0.0.0.0"], {}, /Refusing to listen on 0\.0\.0\.0 without a token/],
+    [["serve", "--port", "http"], {}, /Invalid setting server\.port: .*got "http" \(from command-line flag --port\)/],
+    [
+      ["serve"],
+      { SPANLIGHT_PORT: "99999" },
+      /Invalid setting server\.port: .*got 99999 \(from environment variable SPANLIGHT_PORT\)/,
+    ],
+    [
+      ["serve", "--host", "0.0.0.0"],
+      {},
+      /Refusing to listen on 0\.0\.0\.0 \(server\.host, from command-line flag --host\) without a token/,
+    ],
     [["serve", "--bogus"], {}, /unknown option --bogus/],
   ])("refuses bad settings %j with one clear line and exit 2", async (args, env, message) => {
     const p = run(args, env as Record<string, string>);
