@@ -81,12 +81,25 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
   const worker = value(env, "SPANLIGHT_OTEL_WORKER");
   if (worker !== undefined) exp.worker = flag(worker);
 
+  // The standard variables are often set for other programs (Claude Code itself, an SDK): a value
+  // Spanlight cannot use is skipped with a warning rather than refusing to start, as a typo in
+  // Spanlight's own variable does.
+  const standard = (name: string, usable: (v: string) => boolean, expected: string) => {
+    const v = value(env, name);
+    if (v === undefined || usable(v)) return v;
+    warn(`${name} is not ${expected}; Spanlight ignores it`);
+    return undefined;
+  };
+  const isHttpUrl = (v: string) => /^https?:\/\//i.test(v) && URL.canParse(v);
+  const isMs = (v: string) => /^\d+$/.test(v);
+  const baseUrl = () => {
+    const base = standard("OTEL_EXPORTER_OTLP_ENDPOINT", isHttpUrl, "an http:// or https:// URL");
+    return base ? tracesUrlFromBase(base) : undefined;
+  };
   const endpoint =
     value(env, "SPANLIGHT_OTEL_ENDPOINT") ??
-    value(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
-    (value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")
-      ? tracesUrlFromBase(value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")!)
-      : undefined);
+    standard("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", isHttpUrl, "an http:// or https:// URL") ??
+    baseUrl();
   if (endpoint) exp.endpoint = endpoint;
 
   const headers = {
@@ -112,8 +125,8 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
 
   const timeout =
     value(env, "SPANLIGHT_OTEL_TIMEOUT_MS") ??
-    value(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ??
-    value(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
+    standard("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", isMs, "a whole number of milliseconds") ??
+    standard("OTEL_EXPORTER_OTLP_TIMEOUT", isMs, "a whole number of milliseconds");
   if (timeout) exp.timeoutMs = num(timeout);
 
   const numbers: Array<[string, Json, string]> = [

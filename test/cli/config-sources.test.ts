@@ -24,12 +24,21 @@ describe("a bad setting names the variable or flag that gave it", () => {
 
   it("names which of the variables for one setting won", async () => {
     const base = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" };
-    expect(await errorOf([], { ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector:4318" })).toMatch(
-      /otel\.export\.endpoint: .*; got "collector:4318" \(from environment variable OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\)\.$/,
+    expect(await errorOf([], { ...base, SPANLIGHT_OTEL_ENDPOINT: "collector:4318" })).toMatch(
+      /otel\.export\.endpoint: .*; got "collector:4318" \(from environment variable SPANLIGHT_OTEL_ENDPOINT\)\.$/,
     );
     expect(await errorOf([], { OTEL_EXPORTER_OTLP_TIMEOUT: "10", SPANLIGHT_OTEL_TIMEOUT_MS: "10s" })).toMatch(
       /otel\.export\.timeoutMs: .*; got "10s" \(from environment variable SPANLIGHT_OTEL_TIMEOUT_MS\)\.$/,
     );
+  });
+
+  it("starts with a standard OTEL_* value meant for another program, and warns", async () => {
+    const r = await loadConfig([], rt({ OTEL_EXPORTER_OTLP_TIMEOUT: "5s", OTEL_EXPORTER_OTLP_ENDPOINT: "collector" }));
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT is not an http:// or https:// URL; Spanlight ignores it",
+      "OTEL_EXPORTER_OTLP_TIMEOUT is not a whole number of milliseconds; Spanlight ignores it",
+    ]);
   });
 
   it("names the flag", async () => {

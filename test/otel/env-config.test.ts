@@ -117,6 +117,32 @@ describe("otelEnvToConfig", () => {
     ]);
   });
 
+  it("skips a standard OTEL_* value it cannot use, with a warning, where its own variable would fail the start", () => {
+    const warnings: string[] = [];
+    const env = {
+      OTEL_EXPORTER_OTLP_TIMEOUT: "5s",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "collector:4318",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel.internal:4318",
+    };
+    const otel = otelEnvToConfig(env, (l) => warnings.push(l));
+    // The next usable standard variable still applies; the start is not refused.
+    expect(otel).toEqual({ export: { endpoint: "http://otel.internal:4318/v1/traces" } });
+    expect(configSchema.safeParse({ otel }).success).toBe(true);
+    expect(warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is not an http:// or https:// URL; Spanlight ignores it",
+      "OTEL_EXPORTER_OTLP_TIMEOUT is not a whole number of milliseconds; Spanlight ignores it",
+    ]);
+    // Overridden by Spanlight's own variable: nothing to say about it.
+    warnings.length = 0;
+    otelEnvToConfig(
+      { ...env, SPANLIGHT_OTEL_ENDPOINT: "http://127.0.0.1:4318/v1/traces", SPANLIGHT_OTEL_TIMEOUT_MS: "900" },
+      (l) => warnings.push(l),
+    );
+    expect(warnings).toEqual([]);
+    const own = configSchema.safeParse({ otel: otelEnvToConfig({ SPANLIGHT_OTEL_TIMEOUT_MS: "5s" }) });
+    expect(own.success).toBe(false);
+  });
+
   it("produces input the config schema accepts", () => {
     const otel = otelEnvToConfig({
       SPANLIGHT_OTEL_ENABLED: "true",
