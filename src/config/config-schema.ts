@@ -87,7 +87,7 @@ export const configSchema = z.strictObject({
       stringChars: z.number().int().min(64).default(4096),
       // Real payloads nest < 10 deep; deeper JSON is a mistake or an attack on recursive code.
       jsonDepth: z.number().int().min(4).default(64),
-      // Items in one JSON-array or NDJSON batch; the hook spool flushes in batches of at most 500.
+      // Items in one JSON-array or NDJSON batch; the hook spool flushes in batches of at most 50.
       batchItems: z.number().int().min(1).default(1000),
     })
     .prefault({}),

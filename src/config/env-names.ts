@@ -50,7 +50,6 @@ const HOOKS = [
   "NODE_ID",
   "HOOKS_DIR",
   "HOOK_LOG",
-  "BATCH",
   "MANAGED_ENV",
 ];
 // Tests and benchmarks (bench/ingest.ts passes its environment to the server it starts).
