@@ -158,6 +158,12 @@ describe("session waterfall", () => {
     expect(rows[0]!.costUsd).toBe(detail.turns[0]!.costUsd);
   });
 
+  it("names the compaction agent of a /compact between turns as a subagent, not a tool call", async () => {
+    const detail = await detailOf("session-lifecycle", withOtlp);
+    const outside = toWaterfall(detail, 0).rows.find((r) => r.key === "outside");
+    expect(outside?.detail).toMatch(/^subagents and LLM requests not matched to a prompt \(slash commands/);
+  });
+
   it("groups the requests of a session without hooks under Outside a turn", async () => {
     const detail = await detailOf("bash-echo", { hooks: false, otlp: true });
     const rows = toWaterfall(detail, 0).rows;

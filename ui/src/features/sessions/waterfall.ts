@@ -8,6 +8,7 @@ import type {
 } from "../../../../src/schema/session.ts";
 import { readablePrompt } from "../../../../src/text/prompt-text.ts";
 import { plural } from "../../lib/format.ts";
+import { outsideText } from "./outside-group.ts";
 import { sumRequests, toLlmRow } from "./waterfall-llm.ts";
 import { callAwaitingPermission } from "./waterfall-status.ts";
 
@@ -238,12 +239,17 @@ export function toWaterfall(
       ...(mainLlm.get(k) ?? []).map((r) => [ms(r.startedAt) - originMs, ms(r.endedAt) - originMs]),
     ]);
     const outsideLlm = [...orphanTurns].flatMap((k) => mainLlm.get(k) ?? []);
-    const hasCalls = [...orphanTurns].some((k) => mainCalls.has(k) || unparented.has(k));
+    const hasCalls = [...orphanTurns].some((k) => mainCalls.has(k));
+    const hasSubagents = [...orphanTurns].some((k) => unparented.has(k));
     const row: WaterfallRow = {
       key: "outside",
       ref: { kind: "group" },
       depth: 0,
-      ...outsideText(detail.source === "telemetry", outsideLlm.length > 0, hasCalls),
+      ...outsideText(detail.source === "telemetry", {
+        calls: hasCalls,
+        subagents: hasSubagents,
+        llm: outsideLlm.length > 0,
+      }),
       startMs: Math.min(...spans.map((s) => s[0] as number)),
       endMs: Math.max(...spans.map((s) => s[1] as number)),
       finished: true,
@@ -268,20 +274,6 @@ export function toWaterfall(
   const endMs = Math.max(ms(detail.completedAt ?? detail.lastEventAt) - originMs, ...rows.map((r) => r.endMs), 1);
   const usage = allLlm.length > 0 || detail.turns.some((t) => (t.costUsd ?? 0) > 0 || (t.llmRequestCount ?? 0) > 0);
   return { rows, spanMs: endMs, originMs, usage };
-}
-
-/** The group row of calls outside any turn: another agent's run, or strays of a Claude Code session. */
-function outsideText(run: boolean, hasLlm: boolean, hasCalls: boolean): { label: string; detail: string } {
-  // Other agents (TelemetryEvents) have no prompts: their calls are the run itself, not strays.
-  if (run) return { label: "Agent run", detail: "tool calls the agent reported" };
-  return {
-    label: "Outside a turn",
-    detail: !hasLlm
-      ? "tool calls not matched to a prompt"
-      : hasCalls
-        ? "tool calls and LLM requests not matched to a prompt"
-        : "LLM requests not matched to a prompt (slash commands, compaction, no hooks)",
-  };
 }
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
