@@ -134,6 +134,8 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
       state.errorCount++;
       if (turn) turn.errorCount++;
       counted = true;
+      if (state.unhookedApiErrors.length < MAX_UNHOOKED_API_ERRORS)
+        state.unhookedApiErrors.push({ text: errorText(e), turn });
     }
   }
   assignTurn(state, r, turn);
@@ -142,6 +144,23 @@ function onApiEvent(state: SessionState, e: NormalizedEvent, at: string, limits:
 
 function emptyNative(): NativeToolInfo {
   return { decision: null, decisionSource: null, success: null, durationMs: null, resultBytes: null, error: null };
+}
+
+const MAX_UNHOOKED_API_ERRORS = 64;
+
+/**
+ * The session's first hook: hooks report its failures from now on (StopFailure for a request that
+ * failed for good), so API errors counted before, as for a telemetry-only session, are withdrawn.
+ */
+export function withdrawUnhookedApiErrors(state: SessionState, effects: SessionEffects): void {
+  if (state.unhookedApiErrors.length === 0) return;
+  effects.withdrawnErrors ??= [];
+  for (const { text, turn } of state.unhookedApiErrors) {
+    state.errorCount = Math.max(0, state.errorCount - 1);
+    if (turn) turn.errorCount = Math.max(0, turn.errorCount - 1);
+    effects.withdrawnErrors.push(text);
+  }
+  state.unhookedApiErrors = [];
 }
 
 /** Early tool events kept per session until their hook call starts (a batch of OTLP logs can beat a slow hook). */

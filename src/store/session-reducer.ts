@@ -18,7 +18,7 @@ import {
   turnFor,
   WAITING_NOTIFICATIONS,
 } from "./session-ops.ts";
-import { applyOtlpEvent } from "./session-otlp.ts";
+import { applyOtlpEvent, withdrawUnhookedApiErrors } from "./session-otlp.ts";
 import { projectName, type SessionLimits, type SessionState } from "./session-state.ts";
 import {
   interruptSubagents,
@@ -64,7 +64,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     effects.countsError = applyOtlpEvent(state, e, limits);
     return effects;
   }
-  if (e.source === "claude-code-hook") state.hooked = true;
+  if (e.source === "claude-code-hook" && !state.hooked) {
+    state.hooked = true;
+    withdrawUnhookedApiErrors(state, effects);
+  }
   // Another agent's usage report or step after its `agent_complete` does not reopen the run; a start does.
   const reopens = e.source === "telemetry" ? startsTelemetryRun(e) : e.type !== "SessionEnd";
   // Only what happened after the end: a spooled hook delivered late (a SessionStart held while the

@@ -96,6 +96,12 @@ export type SessionState = {
    */
   hooked: boolean;
   /**
+   * API errors counted before the session's first hook (so as a telemetry-only session's): when
+   * hooks turn up after all, their StopFailure counts the failure, and these are withdrawn.
+   * Bounded (past it, the rest stay counted).
+   */
+  unhookedApiErrors: Array<{ text: string; turn: Turn | null }>;
+  /**
    * Claude Code's own tool events (tool_decision, tool_result) that came before the hook call
    * they describe, by tool_use_id: joined when it starts. Bounded (oldest dropped).
    */
@@ -160,6 +166,7 @@ export function createSessionState(sessionId: string, at: string, atMs: number, 
     llmRequestCount: 0,
     apiErrorCount: 0,
     hooked: false,
+    unhookedApiErrors: [],
     earlyNative: new Map(),
     compaction: null,
     nativeSpans: [],

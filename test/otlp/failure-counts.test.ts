@@ -162,3 +162,19 @@ describe("API errors of a session no hook reports (api-error capture, telemetry 
     expect([f.errorEvents, f.listed]).toEqual([f.sessions, f.sessions]);
   });
 });
+
+describe("API errors hooks and Claude Code's telemetry both report (api-error capture)", () => {
+  it("count once whichever comes first: the hook's StopFailure, not again the api_error events before it", async () => {
+    const hooksFirst = testSpanlight();
+    await replayScenario(hooksFirst.app, "api-error");
+    await postScenarioOtlp(hooksFirst.app, "api-error");
+    const otlpFirst = testSpanlight();
+    await postScenarioOtlp(otlpFirst.app, "api-error");
+    await replayScenario(otlpFirst.app, "api-error");
+    const want = await failures(hooksFirst.app);
+    const got = await failures(otlpFirst.app);
+    expect(want.sessions).toBe(1);
+    expect([got.sessions, got.errorEvents, got.listed]).toEqual([1, 1, 1]);
+    expect(got.topErrors.map((e) => e.message)).toEqual(want.topErrors.map((e) => e.message));
+  });
+});
