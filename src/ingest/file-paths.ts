@@ -1,3 +1,5 @@
+import { shellWords, withoutHeredocBodies } from "./shell-words.ts";
+
 export type FileOp = "read" | "write" | "edit" | "search";
 export type FileTouchOp = { path: string; op: FileOp };
 
@@ -55,68 +57,6 @@ const VALUE_OPTIONS: Record<string, Record<string, OptionValue>> = {
 };
 // A word that is an option's value rather than a file (`head -n 5`, `sort -t ,`): a number or punctuation.
 const NOT_A_FILE = /^(?:[+-]?\d+[kKmMgG]?|[^\p{L}\p{N}]*)$/u;
-
-type Word = { text: string; redirect: "in" | "out" | null };
-
-/**
- * Splits a command into simple commands and their words, honouring single and double quotes and
- * backslash escapes (`'my file.txt'` is one word), and marking words that follow `>` / `>>` (out)
- * or `<` (in; a heredoc's `<<` delimiter and `<(…)` are no files).
- */
-function shellWords(command: string): Word[][] {
-  const commands: Word[][] = [[]];
-  let word = "";
-  let inWord = false;
-  let quote: "'" | '"' | null = null;
-  let redirect: Word["redirect"] | "skip" = null;
-  const end = () => {
-    if (inWord && redirect !== "skip") commands[commands.length - 1]!.push({ text: word, redirect });
-    if (inWord) redirect = null;
-    word = "";
-    inWord = false;
-  };
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === "\\" && quote === '"' && i + 1 < command.length) word += command[++i];
-      else word += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === "\\" && i + 1 < command.length) {
-      word += command[++i];
-      inWord = true;
-    } else if (c === ">") {
-      end();
-      if (command[i + 1] === ">") i++;
-      // `2>&1` and `>&2` duplicate descriptors: not files.
-      if (command[i + 1] === "&") i++;
-      else redirect = "out";
-    } else if (c === "<") {
-      end();
-      if (command[i + 1] === "<") {
-        // A heredoc (`<<EOF`, `<<-EOF`) or here-string (`<<<`): its word is no file.
-        while (command[i + 1] === "<" || command[i + 1] === "-") i++;
-        redirect = "skip";
-      } else if (command[i + 1] !== "(") redirect = "in";
-    } else if (c === ";" || c === "|" || c === "&" || c === "\n" || c === "(" || c === ")") {
-      end();
-      redirect = null;
-      if (commands[commands.length - 1]!.length > 0) commands.push([]);
-    } else if (c === " " || c === "\t") end();
-    else {
-      // A descriptor number right before `>` (2>file) is not a word of its own.
-      if (/[0-9]/.test(c) && command[i + 1] === ">" && !inWord) continue;
-      word += c;
-      inWord = true;
-    }
-  }
-  end();
-  return commands.filter((c) => c.length > 0);
-}
 
 /**
  * `path` as an absolute path: relative ones are taken from `cwd` (`memo.txt` in /repo is
@@ -196,25 +136,6 @@ export function bashFileOps(command: string, cwd: string | null = null): FileTou
     }
   }
   return ops;
-}
-
-/**
- * The command without the bodies of its heredocs (`cat > f <<'EOF'` … `EOF`): their lines are a
- * file's text, not commands (a line "file sizes matter" would read as `file` on two files).
- */
-function withoutHeredocBodies(command: string): string {
-  if (!command.includes("<<")) return command;
-  const lines = command.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    out.push(lines[i]!);
-    const delimiters = [...lines[i]!.matchAll(/<<-?[ \t]*(["']?)([\w.-]+)\1/g)].map((m) => m[2]!);
-    for (const delimiter of delimiters) {
-      while (i + 1 < lines.length && lines[i + 1]!.replace(/^\t+/, "") !== delimiter) i++;
-      i++; // the delimiter line itself
-    }
-  }
-  return out.join("\n");
 }
 
 /** A command's operands: not options, nor an option's numeric or punctuation value; all after `--`. */

@@ -161,6 +161,29 @@ describe("file paths from tool input", () => {
     ],
     // Other commands: only words that are evidently paths (`git add x` is no evidence).
     ["git add memo.txt && python3 ./run.py", [{ path: "/repo/run.py", op: "read" }]],
+    // A substitution is a command of its own; the command around it goes on after its `)`.
+    [
+      "diff <(sort a.txt) b.txt > out.diff",
+      [
+        { path: "/repo/out.diff", op: "write" },
+        { path: "/repo/b.txt", op: "read" },
+        { path: "/repo/a.txt", op: "read" },
+      ],
+    ],
+    [
+      "tar c src | tee >(gzip > src.tgz) > src.tar",
+      [
+        { path: "/repo/src.tar", op: "write" },
+        { path: "/repo/src.tgz", op: "write" },
+      ],
+    ],
+    [
+      "cp $(cat list.txt) dest/ && rm $(ls old) stale.log",
+      [
+        { path: "/repo/list.txt", op: "read" },
+        { path: "/repo/stale.log", op: "write" },
+      ],
+    ],
   ])("bash in /repo: %s", (command, expected) => {
     expect(bashFileOps(command, "/repo")).toEqual(expected);
   });
