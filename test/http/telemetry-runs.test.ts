@@ -143,3 +143,37 @@ describe("TelemetryEvent durationMs", () => {
     expect(s.store.buffer().events).toBe(0);
   });
 });
+
+describe("two agents that number their events alike (1, 2, 3), without a sessionId", () => {
+  it("keep a session and a trace each, the second named after its agent", async () => {
+    const s = testSpanlight();
+    const numbered = (agentId: string, id: string, type: string, extra: Record<string, unknown> = {}) => ({
+      ...ev(agentId, type, extra),
+      id,
+    });
+    await post(
+      s,
+      numbered("codex", "1", "agent_start"),
+      numbered("aider", "1", "agent_start"),
+      numbered("codex", "2", "tool_call", { toolName: "read_file" }),
+      numbered("aider", "2", "tool_call", { toolName: "write_file" }),
+      numbered("codex", "3", "agent_complete"),
+      numbered("aider", "3", "agent_complete"),
+    );
+    const codex = await detail(s, "1");
+    const aider = await detail(s, "aider/1");
+    expect([codex.agentId, codex.status, codex.toolCalls.map((c) => c.toolName)]).toEqual([
+      "codex",
+      "ended",
+      ["read_file"],
+    ]);
+    expect([aider.agentId, aider.status, aider.toolCalls.map((c) => c.toolName)]).toEqual([
+      "aider",
+      "ended",
+      ["write_file"],
+    ]);
+    // The same agent id in another container, numbering from 1 too: a run of its own as well.
+    await post(s, numbered("aider", "1", "agent_start", { containerId: "worker-2" }));
+    expect(s.store.sessions().map((x) => x.sessionId)).toContain(`aider/1#${s.store.buffer().newestSeq}`);
+  });
+});

@@ -82,21 +82,25 @@ describe("TelemetryEvents as traces", () => {
   });
 
   it("maps two agents' runs whose events share ids (each agent numbers its own)", async () => {
-    const run = (agentId: string) =>
-      stored(
-        ["agent_start", "tool_call", "agent_complete"].map((type, i) => ({
-          ...ev(type, i, { agentId, toolName: "read_file" }),
+    // Both agents at once, through one server.
+    const events = await stored(
+      ["agent_start", "tool_call", "agent_complete"].flatMap((type, i) =>
+        ["codex-1", "aider-2"].map((agentId) => ({
+          ...ev(type, i, { agentId, toolName: `${agentId}_tool` }),
           id: String(i + 1),
         })),
-      );
-    const events = [...(await run("codex-1")), ...(await run("aider-2"))];
+      ),
+    );
     const spans = mapEvents(events, { capture: { prompts: false, toolInput: false, toolOutput: false } }).spans;
-    expect(spans.map((s) => s.name).sort()).toEqual([
-      "execute_tool read_file",
-      "execute_tool read_file",
-      "invoke_agent aider-2",
-      "invoke_agent codex-1",
-    ]);
+    const roots = spans.filter((s) => s.name.startsWith("invoke_agent"));
+    expect(roots.map((s) => s.name).sort()).toEqual(["invoke_agent aider-2", "invoke_agent codex-1"]);
+    expect(new Set(roots.map((r) => r.traceId)).size).toBe(2);
+    for (const root of roots) {
+      const agent = root.name.replace("invoke_agent ", "");
+      const calls = spans.filter((s) => s.traceId === root.traceId && s.name.startsWith("execute_tool"));
+      expect(calls.map((c) => [c.name, c.parentSpanId])).toEqual([[`execute_tool ${agent}_tool`, root.spanId]]);
+      expect(root.attributes["spanlight.incomplete"]).toBeUndefined();
+    }
   });
 
   it("keeps commands and tool text on the machine unless otel.capture.* says otherwise", async () => {
