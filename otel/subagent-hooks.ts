@@ -96,14 +96,16 @@ const NO_REBUILD = new Set(["SubagentStart", "SubagentStop"]);
 /**
  * A hook of a subagent whose SubagentStart this server run never saw (the run before it did, then
  * restarted), or whose SubagentStart is late: the first one rebuilds the span, so the subagent's
- * calls still nest under it. Its Agent call is found as SubagentStart would find it (after a restart
- * that call was the run before's, so it goes under its turn). It starts where the hook's own work
- * started (a call rebuilt from its Post starts `duration_ms` earlier).
+ * calls still nest under it. Only a Post naming it says which Agent call launched it, else it goes
+ * under its turn: guessing by type or launch order, as SubagentStart does, could take the call of
+ * another subagent whose SubagentStart is yet to come (the store, too, matches calls only at
+ * SubagentStart). It starts where the hook's own work started (a call rebuilt from its Post starts
+ * `duration_ms` earlier).
  */
 export function rebuildSubagent(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
   if (!e.subagentId || NO_REBUILD.has(e.type) || LIFECYCLE.has(e.type)) return;
   if (core.isKnown(subagentKeyOf(ctx, e.subagentId))) return;
-  startSubagent(core, ctx, e, matchAgentCall(ctx, e.subagentId, e.subagentType), at - (e.durationMs ?? 0), true);
+  startSubagent(core, ctx, e, takeNamedCall(ctx, e.subagentId), at - (e.durationMs ?? 0), true);
 }
 
 export function onSubagentStop(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {

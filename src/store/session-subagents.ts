@@ -8,12 +8,19 @@ import type { SessionLimits, SessionState } from "./session-state.ts";
  * oldest (launch order) — the rule the span mapper follows, so API and traces agree.
  */
 function takePendingAgentCall(state: SessionState, e: NormalizedEvent) {
+  const named = takeNamedAgentCall(state, e);
+  if (named) return named;
   const pending = state.pendingAgentCalls;
   const wanted = e.subagentType || "general-purpose";
-  let i = pending.findIndex((p) => p.agentId === e.subagentId);
-  if (i < 0) i = pending.findIndex((p) => p.agentId === undefined && (p.agentType ?? "general-purpose") === wanted);
+  let i = pending.findIndex((p) => p.agentId === undefined && (p.agentType ?? "general-purpose") === wanted);
   if (i < 0) i = pending.findIndex((p) => p.agentId === undefined);
   return i < 0 ? undefined : pending.splice(i, 1)[0];
+}
+
+/** The Agent call whose Post named this subagent: no guess, whatever else is pending. */
+function takeNamedAgentCall(state: SessionState, e: NormalizedEvent) {
+  const i = state.pendingAgentCalls.findIndex((p) => p.agentId === e.subagentId);
+  return i < 0 ? undefined : state.pendingAgentCalls.splice(i, 1)[0];
 }
 
 export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
@@ -37,7 +44,8 @@ export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: str
  * the context (`/compact`, or automatically when the context is full) stops with an empty
  * `agent_type` between PreCompact and PostCompact. Named `compact` (its requests' `query_source`,
  * what its PreCompact / PostCompact hooks are named after), it ran from its PreCompact. Another
- * subagent whose start the session did not see ran from its first tool call seen, else just then.
+ * subagent whose start the session did not see ran from its first tool call seen, else just then;
+ * its parent is the Agent call whose Post named it, if any (as in the traces: no guess).
  */
 export function onUnknownSubagentStop(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
   if (!e.subagentId) return;
@@ -51,15 +59,16 @@ export function onUnknownSubagentStop(state: SessionState, e: NormalizedEvent, a
     if (call.startedAt < startedAt) startedAt = call.startedAt;
   }
   if (compacting) state.compaction = null;
+  const named = compacting ? undefined : takeNamedAgentCall(state, e);
   addSubagent(state, limits, {
     agentId: e.subagentId,
     agentType: e.subagentType || (compacting ? "compact" : "subagent"),
-    parentToolUseId: null,
+    parentToolUseId: named?.toolUseId ?? null,
     turnIndex: turnFor(state, e.promptId)?.index ?? null,
     startedAt,
     endedAt: at,
     status: "completed",
-    background: false,
+    background: named?.background ?? false,
     toolCallCount,
   });
 }

@@ -67,23 +67,19 @@ describe("span mapper across a server restart", () => {
     expect(one(second.spans, "execute_tool Agent").parentSpanId).toBe(turn.spanId);
   });
 
-  it("in one run, nests a subagent whose SubagentStart comes late under its Agent call all the same", () => {
+  it("does not give a rebuilt subagent the Agent call of another whose SubagentStart is yet to come", () => {
     const events = replayEvents("subagent");
-    const start = events.findIndex((e) => e.type === "SubagentStart");
-    const firstOwn = events.findIndex((e, i) => i > start && e.subagentId !== null);
-    // The subagent's first hook overtakes its SubagentStart.
-    const late = [...events];
-    const [startEvent] = late.splice(start, 1);
-    late.splice(firstOwn, 0, startEvent!);
-    const h = createHarness();
-    for (const e of late) h.map(e);
-    h.endAll("shutdown");
-    const agentCall = one(h.spans, "execute_tool Agent");
-    const subagent = one(h.spans, SUBAGENT);
-    expect(subagent.parentSpanId).toBe(agentCall.spanId);
-    for (const name of ["execute_tool Bash", "execute_tool Read"]) {
-      expect(one(h.spans, name).parentSpanId, name).toBe(subagent.spanId);
-    }
+    const [before, after] = splitAfter(events, "SubagentStart");
+    const agentPre = events.find((e) => e.type === "PreToolUse" && e.toolName === "Agent")!;
+    // After the restart the main thread launches another subagent; its SubagentStart comes after
+    // the first subagent's next hook.
+    const next = { ...agentPre, id: "next-pre", toolUseId: "toolu_next", seq: 90_001 };
+    const firstOwn = after.findIndex((e) => e.subagentId !== null);
+    const { second } = restartAt(before, [...after.slice(0, firstOwn), next, ...after.slice(firstOwn)]);
+    const turn = one(second.spans, "invoke_agent claude-code");
+    const rebuilt = one(second.spans, SUBAGENT);
+    expect(rebuilt.parentSpanId).toBe(turn.spanId);
+    expect(rebuilt.attributes["spanlight.subagent.parent_tool_call_id"]).toBeUndefined();
   });
 
   it("nests a rebuilt background subagent under the Agent call whose Post named it", () => {

@@ -139,3 +139,21 @@ describe("the agent Claude Code forks to compact the context", () => {
     });
   });
 });
+
+describe("a subagent whose SubagentStart the server did not see (it ran before a restart)", () => {
+  it("is listed under the Agent call whose Post named it, as the traces put it", async () => {
+    const hooks = loadHooks("subagent-background");
+    const start = hooks.findIndex((h) => h.payload.hook_event_name === "SubagentStart");
+    const s = testSpanlight();
+    for (const h of hooks.slice(start + 1)) await postHook(s.app, h.payload);
+    const sessionId = String(hooks[0]!.payload.session_id);
+    const agentPost = hooks.find(
+      (h) => h.payload.hook_event_name === "PostToolUse" && h.payload.tool_name === "Agent",
+    )!;
+    const d = await detail(s.app, sessionId);
+    const stop = captured(hooks, "SubagentStop");
+    expect(d.subagents.map((x) => [x.agentId, x.parentToolUseId])).toEqual([
+      [stop.payload.agent_id, agentPost.payload.tool_use_id],
+    ]);
+  });
+});
