@@ -91,7 +91,8 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
     return undefined;
   };
   const isHttpUrl = (v: string) => /^https?:\/\//i.test(v) && URL.canParse(v);
-  const isMs = (v: string) => /^\d+$/.test(v);
+  // The config schema's floor too: a shorter timeout would fail every export.
+  const isMs = (v: string) => /^\d+$/.test(v) && Number(v) >= 100;
   const baseUrl = () => {
     const base = standard("OTEL_EXPORTER_OTLP_ENDPOINT", isHttpUrl, "an http:// or https:// URL");
     return base ? tracesUrlFromBase(base) : undefined;
@@ -125,8 +126,8 @@ export function otelEnvToConfig(env: Env, warn: (line: string) => void = () => {
 
   const timeout =
     value(env, "SPANLIGHT_OTEL_TIMEOUT_MS") ??
-    standard("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", isMs, "a whole number of milliseconds") ??
-    standard("OTEL_EXPORTER_OTLP_TIMEOUT", isMs, "a whole number of milliseconds");
+    standard("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", isMs, "a whole number of milliseconds, at least 100") ??
+    standard("OTEL_EXPORTER_OTLP_TIMEOUT", isMs, "a whole number of milliseconds, at least 100");
   if (timeout) exp.timeoutMs = num(timeout);
 
   const numbers: Array<[string, Json, string]> = [

@@ -130,7 +130,7 @@ describe("otelEnvToConfig", () => {
     expect(configSchema.safeParse({ otel }).success).toBe(true);
     expect(warnings).toEqual([
       "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is not an http:// or https:// URL; Spanlight ignores it",
-      "OTEL_EXPORTER_OTLP_TIMEOUT is not a whole number of milliseconds; Spanlight ignores it",
+      "OTEL_EXPORTER_OTLP_TIMEOUT is not a whole number of milliseconds, at least 100; Spanlight ignores it",
     ]);
     // Overridden by Spanlight's own variable: nothing to say about it.
     warnings.length = 0;
