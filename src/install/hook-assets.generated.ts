@@ -365,7 +365,7 @@ flush() {
   agent=$(header_safe "\${SPANLIGHT_AGENT_ID:-\${CLAUDE_INSTANCE_ID:-$host}}")
   workflow=$(header_safe "\${SPANLIGHT_WORKFLOW_ID:-}")
   node=$(header_safe "\${SPANLIGHT_NODE_ID:-}")
-  batch_max=50 # as the Python hook; a server with a lower limit answers 413 and the batch is split
+  batch_max=50 # as the Python hook; a server with a lower limit refuses it (too_many_items) and it is split
   while lock_acquire; do
     failed=0
     while :; do
