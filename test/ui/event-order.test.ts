@@ -38,6 +38,12 @@ describe("event time order", () => {
     expect(seqs(held)).toEqual([1, 2, 3, 4]);
   });
 
+  it("orders an event from a fast clock (a time after it arrived) by its arrival", () => {
+    // An agent whose clock runs a minute ahead: its events would otherwise stay on top for a minute.
+    const ahead = withSeq(base, 3, { source: "otlp", sourceTime: iso(65), receivedAt: iso(5) });
+    expect(seqs(sortByTime([hook(1, 4), hook(2, 6), ahead, hook(4, 7)]))).toEqual([1, 3, 2, 4]);
+  });
+
   it("keeps arrival order among events that happened in the same millisecond", () => {
     const held = [hook(1, 1), hook(3, 2)];
     expect(seqs(insertByTime(held, [otlp(2, 2), otlp(4, 2), otlp(5, 1)]))).toEqual([1, 5, 2, 3, 4]);

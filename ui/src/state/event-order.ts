@@ -9,11 +9,17 @@ export function eventTime(e: NormalizedEvent): string {
 // events never change once received.
 const timeMs = new WeakMap<NormalizedEvent, number>();
 
+/**
+ * The time an event is ordered by. Nothing happens after Spanlight received it: a source time
+ * later than that is a clock running fast (an agent's machine or container), and ordering by it
+ * would keep such events above everything newer until the clocks met.
+ */
 function eventMs(e: NormalizedEvent): number {
   let ms = timeMs.get(e);
   if (ms === undefined) {
-    ms = Date.parse(eventTime(e));
-    if (Number.isNaN(ms)) ms = Date.parse(e.receivedAt) || 0;
+    const received = Date.parse(e.receivedAt) || 0;
+    const source = Date.parse(eventTime(e));
+    ms = Number.isNaN(source) ? received : Math.min(source, received);
     timeMs.set(e, ms);
   }
   return ms;
