@@ -41,9 +41,10 @@ async function refused(base: string, fetchFn: Fetch): Promise<boolean> {
 export async function portInUseMessage(host: string, port: number, fetchFn: Fetch = fetch): Promise<string> {
   const at = loopbackOf(host);
   const version = await spanlightAt(`http://${at}:${port}`, fetchFn);
-  let free: number | null = null;
-  for (let p = port + 1; p <= Math.min(65535, port + CANDIDATES) && free === null; p++)
-    if (await refused(`http://${at}:${p}`, fetchFn)) free = p;
+  // All at once: a listener that never answers costs the probe's timeout once, not once per port.
+  const candidates = Array.from({ length: Math.max(0, Math.min(65535 - port, CANDIDATES)) }, (_, k) => port + 1 + k);
+  const open = await Promise.all(candidates.map((p) => refused(`http://${at}:${p}`, fetchFn)));
+  const free = candidates.find((_, k) => open[k]) ?? null;
   const pick =
     free === null
       ? "Pick a free port with --port <n> or SPANLIGHT_PORT=<n>."

@@ -67,3 +67,27 @@ describe("the message when the port is taken", () => {
     expect(await listen(suggested, other)).not.toBeNull();
   });
 });
+
+describe("the probes of the ports after the taken one", () => {
+  it("run at once: a port that never answers holds the message up once, not once per port", async () => {
+    // Answers only once all twenty probes are in flight (run one after another, they never would).
+    const waiting: Array<{ url: string; settle: (r: Response | Error) => void }> = [];
+    const fetchFn = (url: string) => {
+      if (url.endsWith("/health")) return Promise.reject(new Error("socket hang up"));
+      return new Promise<Response>((resolve, reject) => {
+        waiting.push({ url, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+        if (waiting.length < 20) return;
+        for (const w of waiting) {
+          const refused = w.url.includes(":9297/");
+          w.settle(
+            refused
+              ? Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } })
+              : new Response("busy"),
+          );
+        }
+      });
+    };
+    const message = await portInUseMessage("127.0.0.1", 9292, fetchFn);
+    expect(message).toContain("--port 9297 ");
+  });
+});
