@@ -26,6 +26,7 @@ import {
   onUnknownSubagentStop,
   reviveSubagent,
   settleAgentCall,
+  subagentSeen,
 } from "./session-subagents.ts";
 import { applyTelemetryEvent, expireSilentRun, startsTelemetryRun } from "./session-telemetry.ts";
 import { applyEventUsage } from "./session-usage.ts";
@@ -78,7 +79,10 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     state.completedAt = null;
   }
   const history = state.status === "ended" && !afterEnd;
-  if (e.subagentId && !history) reviveSubagent(state, e.subagentId, at);
+  if (e.subagentId && !history) {
+    reviveSubagent(state, e.subagentId, at);
+    subagentSeen(state, e, at, limits);
+  }
 
   switch (e.type) {
     case "UserPromptSubmit":

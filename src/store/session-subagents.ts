@@ -100,6 +100,28 @@ export function interruptSubagents(state: SessionState, at: string, why: string,
 }
 
 /** A subagent the idle timeout took for gone is alive after all: an event of its own came later. */
+/**
+ * A hook of a subagent whose SubagentStart the session never saw (the server restarted while it
+ * ran, or the start was lost): listed from this first sign of it, running, under the Agent call
+ * whose Post named it if one did (as the traces rebuild it), so its calls have a row to sit in.
+ */
+export function subagentSeen(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits): void {
+  if (!e.subagentId || e.source !== "claude-code-hook" || state.subagents.has(e.subagentId)) return;
+  if (e.type === "SubagentStart" || e.type === "SubagentStop") return;
+  const named = takeNamedAgentCall(state, e);
+  addSubagent(state, limits, {
+    agentId: e.subagentId,
+    agentType: e.subagentType || "subagent",
+    parentToolUseId: named?.toolUseId ?? null,
+    turnIndex: turnFor(state, e.promptId)?.index ?? null,
+    startedAt: e.durationMs === null ? at : new Date(Date.parse(at) - e.durationMs).toISOString(),
+    endedAt: null,
+    status: "running",
+    background: named?.background ?? false,
+    toolCallCount: 0,
+  });
+}
+
 export function reviveSubagent(state: SessionState, agentId: string, at: string): void {
   const sub = state.subagents.get(agentId);
   if (sub?.status !== "interrupted" || sub.endedAt === null || at <= sub.endedAt) return;

@@ -156,4 +156,24 @@ describe("a subagent whose SubagentStart the server did not see (it ran before a
       [stop.payload.agent_id, agentPost.payload.tool_use_id],
     ]);
   });
+  it("is listed, running, from its first hook, and completed by its SubagentStop", async () => {
+    const hooks = loadHooks("subagent");
+    const start = hooks.findIndex((h) => h.payload.hook_event_name === "SubagentStart");
+    const stopAt = hooks.findIndex((h) => h.payload.hook_event_name === "SubagentStop");
+    const agentId = String(hooks[start]!.payload.agent_id);
+    const s = testSpanlight();
+    const sessionId = String(hooks[0]!.payload.session_id);
+    for (const h of hooks.slice(start + 1, stopAt)) await postHook(s.app, h.payload);
+    const running = (await detail(s.app, sessionId)).subagents;
+    const own = hooks
+      .slice(start + 1, stopAt)
+      .filter((h) => h.payload.agent_id === agentId && h.payload.hook_event_name === "PreToolUse");
+    expect(own.length).toBeGreaterThan(0);
+    expect(running.map((x) => [x.agentId, x.agentType, x.status, x.toolCallCount])).toEqual([
+      [agentId, "general-purpose", "running", own.length],
+    ]);
+    for (const h of hooks.slice(stopAt)) await postHook(s.app, h.payload);
+    const done = (await detail(s.app, sessionId)).subagents;
+    expect(done.map((x) => [x.agentId, x.status, x.toolCallCount])).toEqual([[agentId, "completed", own.length]]);
+  });
 });
