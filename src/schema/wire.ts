@@ -167,7 +167,7 @@ export const statsSchema = z.object({
 export type Stats = z.infer<typeof statsSchema>;
 
 export const agentSchema = z.object({
-  /** Agent id, or `container:<id>` for a container without an agent id. */
+  /** Agent id (`agentId@containerId` for the same agent id in a second container), or `container:<id>` for a container without an agent id. */
   key: z.string(),
   agentId: z.string().nullable(),
   containerId: z.string().nullable(),

@@ -1,10 +1,16 @@
 import type { Agent, NormalizedEvent, SessionStatus } from "../schema/mod.ts";
 import { RateWindow } from "./rate-window.ts";
+import { payloadField } from "./session-ops.ts";
+import { startsTelemetryRun } from "./session-telemetry.ts";
 
 // Sessions listed per agent card; older ones are still reachable from the session list.
 const MAX_SESSIONS_PER_AGENT = 50;
 
-type AgentState = Omit<Agent, "status" | "eventsPerMinute"> & { rate: RateWindow };
+/**
+ * `runEnd`: how a TelemetryEvent agent's own run ended, until it works again. Agents of a workflow
+ * may share a sessionId: the session is active while any of them works, but this one is done.
+ */
+type AgentState = Omit<Agent, "status" | "eventsPerMinute"> & { rate: RateWindow; runEnd: "ended" | "error" | null };
 
 /** The agent key: agent id, else the container, else the host; events with none have no agent card. */
 export function agentKey(e: Pick<NormalizedEvent, "agentId" | "containerId" | "hostName">): string | null {
@@ -12,6 +18,28 @@ export function agentKey(e: Pick<NormalizedEvent, "agentId" | "containerId" | "h
   if (e.containerId) return `container:${e.containerId}`;
   if (e.hostName) return `host:${e.hostName}`;
   return null;
+}
+
+/** How a TelemetryEvent leaves its agent's run: ended, failed, working again (null), or as it was. */
+function runEndOf(e: NormalizedEvent, was: AgentState["runEnd"]): AgentState["runEnd"] {
+  const stage = payloadField(e, "lifecycleStage");
+  if (e.type === "agent_error" || stage === "error") return "error";
+  if (e.type === "agent_complete" || stage === "finalized") return "ended";
+  const works = startsTelemetryRun(e) || e.type === "tool_call" || e.type === "bash_command" || stage !== undefined;
+  return works ? null : was;
+}
+
+/** The step a TelemetryEvent says its agent is at, taken as its session takes it; none in a new run. */
+function ownStep(a: AgentState, e: NormalizedEvent): void {
+  if (startsTelemetryRun(e)) {
+    a.currentStepIndex = null;
+    a.currentStepName = null;
+  }
+  if (typeof payloadField(e, "lifecycleStage") !== "string") return;
+  const index = payloadField(e, "stepIndex");
+  const name = payloadField(e, "stepName");
+  if (typeof index === "number") a.currentStepIndex = index;
+  if (typeof name === "string") a.currentStepName = name;
 }
 
 /** Agents and containers seen (the dashboard's agent view), bounded like sessions. */
@@ -23,8 +51,19 @@ export class AgentIndex {
     this.#max = max;
   }
 
-  record(e: NormalizedEvent, at: string, nowMs: number): void {
+  /**
+   * The card of `e`'s agent: by its id, but an agent is its id within its container (as its runs
+   * are, agent-runs.ts), so the same id in another container than its card's has a card of its own.
+   */
+  #keyOf(e: NormalizedEvent): string | null {
     const key = agentKey(e);
+    if (key === null || !e.agentId || !e.containerId) return key;
+    const known = this.#agents.get(key)?.containerId;
+    return known && known !== e.containerId ? `${key}@${e.containerId}` : key;
+  }
+
+  record(e: NormalizedEvent, at: string, nowMs: number): void {
+    const key = this.#keyOf(e);
     if (!key) return;
     let a = this.#agents.get(key);
     if (!a) {
@@ -43,6 +82,7 @@ export class AgentIndex {
         eventCount: 0,
         sessionIds: [],
         rate: new RateWindow(60, 1000),
+        runEnd: null,
       };
       if (this.#agents.size >= this.#max) this.#agents.delete(this.#agents.keys().next().value as string);
     } else this.#agents.delete(key); // re-insert: Map order is least recently active first
@@ -54,6 +94,10 @@ export class AgentIndex {
     a.hostName ??= e.hostName;
     if (e.workflowId) a.workflowId = e.workflowId;
     if (e.nodeId) a.nodeId = e.nodeId;
+    if (e.source === "telemetry") {
+      a.runEnd = runEndOf(e, a.runEnd);
+      ownStep(a, e);
+    }
     if (e.sessionId) {
       a.currentSessionId = e.sessionId;
       if (!a.sessionIds.includes(e.sessionId)) {
@@ -69,17 +113,20 @@ export class AgentIndex {
       id: string,
     ) => { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null } | null,
   ): Agent[] {
-    return [...this.#agents.values()].reverse().map(({ rate, ...a }) => {
+    return [...this.#agents.values()].reverse().map(({ rate, runEnd, ...a }) => {
       const [currentSessionId, s] = liveSession(a, session);
+      const working = s?.status === "active" || s?.status === "waiting";
+      // The agent's own step while its latest session shows: another agent of that session has its own.
+      const own = currentSessionId === a.currentSessionId;
       return {
         ...a,
         currentSessionId,
         // Sessions evicted past store.maxSessions are gone from the API: a card must not link to them.
         sessionIds: a.sessionIds.filter((id) => session(id) !== null),
-        status: s?.status ?? "idle",
+        status: runEnd !== null && working && own ? runEnd : (s?.status ?? "idle"),
         currentTool: s?.tool ?? null,
-        currentStepIndex: s?.stepIndex ?? null,
-        currentStepName: s?.stepName ?? null,
+        currentStepIndex: own ? a.currentStepIndex : (s?.stepIndex ?? null),
+        currentStepName: own ? a.currentStepName : (s?.stepName ?? null),
         eventsPerMinute: rate.total(nowMs),
       };
     });

@@ -11,6 +11,39 @@ import type { SessionLimits, SessionState } from "./session-state.ts";
 
 const TOOL_TYPES = new Set(["tool_call", "bash_command"]);
 
+/**
+ * The agents (an agentId within a containerId) whose run in a session has begun and not ended.
+ * Several agents may post under one sessionId (a workflow's): the first to complete must not end
+ * the session while another still works. Beside the state rather than in it, by the state (so it
+ * goes with an evicted session).
+ */
+const openRuns = new WeakMap<SessionState, Set<string>>();
+
+/** Records that `e`'s agent began or ended a run; whether any agent of the session still runs one. */
+function trackRun(state: SessionState, e: NormalizedEvent, begins: boolean): boolean {
+  let runs = openRuns.get(state);
+  if (!runs) {
+    if (!begins) return false;
+    runs = new Set();
+    openRuns.set(state, runs);
+  }
+  const agent = `${e.agentId ?? ""}\u0000${e.containerId ?? ""}`;
+  if (begins) runs.add(agent);
+  else runs.delete(agent);
+  return runs.size > 0;
+}
+
+/**
+ * The call's id in its session: the event's id, unless a call already holds it (event ids are
+ * unique per agent only: two agents of one session both number theirs 1, 2, 3). Then, as for runs
+ * (agent-runs.ts), the agent's id goes in front, and the event's sequence number after it if needed.
+ */
+function callId(state: SessionState, e: NormalizedEvent): string {
+  if (!state.toolCalls.has(e.id)) return e.id;
+  const scoped = `${e.agentId ?? "agent"}/${e.id}`;
+  return state.toolCalls.has(scoped) ? `${scoped}#${e.seq}` : scoped;
+}
+
 /** Whether an event begins a run: the only TelemetryEvent that reopens an ended session. */
 export function startsTelemetryRun(e: NormalizedEvent): boolean {
   return e.type === "agent_start" || payloadField(e, "lifecycleStage") === "start";
@@ -29,7 +62,7 @@ function recordCall(
     e,
     e.durationMs ? new Date(Date.parse(at) - e.durationMs).toISOString() : at,
     {
-      toolUseId: e.id,
+      toolUseId: callId(state, e),
       toolName: e.toolName ?? "unknown",
       filePaths: e.filePaths,
       command: e.command,
@@ -54,8 +87,11 @@ export function applyTelemetryEvent(
   limits: SessionLimits,
   effects: SessionEffects,
 ) {
+  // Ended before this event (the reducer reopens an ended session for a start that came after its end).
+  const late = state.status === "ended";
   const call = TOOL_TYPES.has(e.type) ? recordCall(state, e, at, limits, effects) : null;
-  if (call || e.filePaths.length > 0)
+  // A call that failed touched nothing (a failed write wrote nothing), as on the hook path.
+  if (call ? call.status === "ok" : e.filePaths.length > 0)
     recordFileOps(state, telemetryFileOps(e.toolName, e.filePaths, e.command), at, limits);
   if (e.type === "agent_start") state.status = "active";
   else if (e.type === "agent_error") state.status = "error";
@@ -75,6 +111,14 @@ export function applyTelemetryEvent(
       state.waitingFor = null;
     } else if (state.status !== "ended") state.status = "active";
   }
+  const ends = e.type === "agent_complete" || e.type === "agent_error" || stage === "finalized" || stage === "error";
+  // An ended session only takes late reports (a start timed before its end included); one with
+  // hooks ends as Claude Code's sessions do.
+  const begins = !ends && !late && (startsTelemetryRun(e) || call !== null || stage !== undefined);
+  if (!state.hooked && (begins || ends) && trackRun(state, e, begins) && state.status === "ended") {
+    state.status = "active";
+    state.completedAt = null;
+  }
   return call;
 }
 
@@ -84,6 +128,8 @@ export function applyTelemetryEvent(
  */
 export function expireSilentRun(state: SessionState, nowMs: number, timeoutMs: number): boolean {
   if (state.status !== "active" || nowMs - state.lastEventMs < timeoutMs || hasRunningSubagents(state)) return false;
+  // Every run of the session is over: an agent that posts again begins anew.
+  openRuns.delete(state);
   state.status = "interrupted";
   state.waitingFor = null;
   return true;
