@@ -19,6 +19,10 @@ import { emitFailure } from "./tool-hooks.ts";
 // implicit run, it made a second trace of one session, with a root that only the turn timeout
 // or shutdown ended. So it goes into the ended run's trace: a tool call as a child ending after
 // its parent (as background subagents do), anything else as a zero-length child span.
+//
+// Runs are kept per agent (an agentId within a containerId, as in the store): several agents may
+// post under one sessionId (a workflow's), and one agent's start, calls or end must not end,
+// adopt or end another's run. Event ids are unique per agent only, so span keys name the agent.
 
 const TOOL_TYPES = new Set(["tool_call", "bash_command"]);
 
@@ -61,10 +65,39 @@ function runAttributes(e: NormalizedEvent, index: number, implicit: boolean, max
   return out;
 }
 
+/** One agent's runs in a session; `ctx` holds their spans, apart from the hooks' turns of the session. */
+type AgentRuns = {
+  ctx: SessionCtx;
+  open: string | null;
+  /** The agent's latest run that ended, and when an event ended it (null: a timeout or eviction did). */
+  ended: string | null;
+  endedMs: number | null;
+};
+
+// By the agent's own ctx, which the core evicts and ends like a session's: its runs go with it.
+const agentRuns = new WeakMap<SessionCtx, AgentRuns>();
+
+function runsOf(core: MapperCore, session: SessionCtx, e: NormalizedEvent): AgentRuns {
+  const ctx = core.sessionCtx(`${session.id}\u0000${e.agentId ?? ""}\u0000${e.containerId ?? ""}`);
+  let runs = agentRuns.get(ctx);
+  if (!runs) {
+    runs = { ctx, open: null, ended: null, endedMs: null };
+    agentRuns.set(ctx, runs);
+  }
+  if (runs.open !== null && !core.open.has(runs.open)) {
+    runs.ended = runs.open;
+    runs.endedMs = null;
+    runs.open = null;
+  }
+  return runs;
+}
+
 /** Ends a run, at its earliest call's start when one began before the run did (see toolCall). */
-function endRun(core: MapperCore, ctx: SessionCtx, run: OpenSpan, at: number, incomplete: string | null): void {
-  // In a session the agent names, a report timed after this may be the first of a run that sent no start (lateRunOf).
-  ctx.runEndMs = Math.max(at, run.startMs);
+function endRun(core: MapperCore, runs: AgentRuns, run: OpenSpan, at: number, incomplete: string | null): void {
+  // In a session the agent names, a report timed before this may be late for it (lateRunOf).
+  runs.ended = run.key;
+  runs.endedMs = Math.max(at, run.startMs);
+  runs.open = null;
   core.finish(run.key, at, run.startMs, incomplete);
 }
 
@@ -72,38 +105,37 @@ function endRun(core: MapperCore, ctx: SessionCtx, run: OpenSpan, at: number, in
  * The ended run a report that is not a start belongs to, else null. Without `sessionId` in the
  * envelope the session is one run (src/store/agent-runs.ts), so anything after its end is late.
  * A session the agent names can hold many runs, and an agent may send no starts at all: there a
- * report is late when it is timed no later than the run's end, else it begins an implicit run.
+ * report is late when it is timed no later than the run's end (also once the next run is open),
+ * and an end that finds no run open (`finalized` after `error`) closes nothing new: it is late too.
  */
-function lateRunOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): string | null {
-  if (ctx.runCount === 0 || startsRun(e) || (ctx.runKey && core.open.has(ctx.runKey))) return null;
-  const key = runKeyOf(ctx, ctx.runCount);
-  if (core.open.has(key) || !core.refOf(key)) return null;
-  return field(e, "sessionId") === undefined || at <= (ctx.runEndMs ?? Number.NEGATIVE_INFINITY) ? key : null;
+function lateRunOf(core: MapperCore, runs: AgentRuns, e: NormalizedEvent, at: number): string | null {
+  if (runs.ended === null || startsRun(e) || !core.refOf(runs.ended)) return null;
+  if (runs.endedMs !== null && at <= runs.endedMs) return runs.ended;
+  if (runs.open !== null) return null;
+  return field(e, "sessionId") === undefined || endsRun(e) !== null ? runs.ended : null;
 }
 
-const runKeyOf = (ctx: SessionCtx, n: number) => `${ctx.id}|run|${n}`;
-
-/** The open run of the session; a new one when `e` starts a run or none is open (started at `startMs`). */
-function runOf(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, startMs: number): string {
-  const current = ctx.runKey ? core.open.get(ctx.runKey) : undefined;
+/** The agent's open run; a new one when `e` starts a run or none is open (started at `startMs`). */
+function runOf(core: MapperCore, session: SessionCtx, runs: AgentRuns, e: NormalizedEvent, startMs: number): string {
   const starts = startsRun(e);
-  if (current && !starts) return current.key;
-  if (current) endRun(core, ctx, current, startMs, "new run without agent_complete");
-  ctx.runCount++;
-  const key = runKeyOf(ctx, ctx.runCount);
-  core.start(ctx, {
+  if (runs.open !== null && !starts) return runs.open;
+  if (runs.open !== null) endRun(core, runs, core.open.get(runs.open)!, startMs, "new run without agent_complete");
+  // Numbered across the session's agents: each run's trace id stays its own.
+  const n = ++session.runCount;
+  const key = `${session.id}|run|${n}`;
+  core.start(runs.ctx, {
     key,
     role: "turn",
-    traceId: toTurnTraceId(ctx.id, `run-${ctx.runCount}`),
+    traceId: toTurnTraceId(session.id, `run-${n}`),
     parentKey: null,
     agentCtx: null,
     startMs,
     toolName: null,
     resource: core.resourceOf(e),
     name: `invoke_agent ${e.agentId ?? "agent"}`,
-    attributes: runAttributes(e, ctx.runCount, !starts, core.opts.maxAttributeChars),
+    attributes: runAttributes(e, n, !starts, core.opts.maxAttributeChars),
   });
-  ctx.runKey = key;
+  runs.open = key;
   return key;
 }
 
@@ -112,22 +144,29 @@ function exitCodeOf(e: NormalizedEvent): number | null {
   return typeof code === "number" ? code : null;
 }
 
-function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number, late: string | null): void {
+function toolCall(
+  core: MapperCore,
+  session: SessionCtx,
+  runs: AgentRuns,
+  e: NormalizedEvent,
+  at: number,
+  late: string | null,
+): void {
   const { opts } = core;
   const startMs = at - (e.durationMs ?? 0);
-  const parent = late ?? runOf(core, ctx, e, startMs);
+  const parent = late ?? runOf(core, session, runs, e, startMs);
   // Calls are reported when done: one that ran longer than those before it began before an
   // implicit run's start (its first report). The run covers its calls, so its start moves back.
   const run = core.open.get(parent);
   if (run && startMs < run.startMs) run.startMs = startMs;
-  const key = `${ctx.id}|tool|${e.id}`;
+  const key = `${runs.ctx.id}|tool|${e.id}`;
   const toolName = e.toolName ?? "unknown";
   const attributes: Attributes = {
     "gen_ai.operation.name": "execute_tool",
     "gen_ai.tool.name": toolName,
     "gen_ai.tool.type": "function",
     "gen_ai.tool.call.id": e.id,
-    ...sessionAttributes(ctx.id),
+    ...sessionAttributes(session.id),
   };
   const paths = e.filePaths.map((path) => cap(path, opts.maxAttributeChars));
   if (paths.length > 0) attributes["file.path"] = paths[0]!;
@@ -157,7 +196,7 @@ function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: num
   const exit = exitCodeOf(e);
   if (exit !== null) attributes["process.exit.code"] = exit;
   if (e.durationMs !== null) attributes["spanlight.tool.duration_ms"] = e.durationMs;
-  core.start(ctx, {
+  core.start(runs.ctx, {
     key,
     role: "tool",
     traceId: core.refOf(parent)!.traceId,
@@ -170,6 +209,11 @@ function toolCall(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: num
     attributes,
   });
   if (e.error !== null) emitFailure(core, key, e.error, "tool_error", at);
+  // The call's tokenUsage counts as any event's: on the run, or on the call once the run has ended.
+  if (usageOf(e)) {
+    if (core.open.has(parent)) runEvent(core, parent, e, at);
+    else core.emit({ op: "event", key, name: "usage", atMs: at, attributes: reportOf(e).attributes });
+  }
   core.touch(parent, at);
   core.finish(key, at, null, null);
 }
@@ -203,10 +247,17 @@ function runEvent(core: MapperCore, run: string, e: NormalizedEvent, at: number)
 }
 
 /** A report after its run ended: an ended span takes no more events, so a zero-length child. */
-function lateReport(core: MapperCore, ctx: SessionCtx, run: string, e: NormalizedEvent, at: number): void {
-  const key = `${ctx.id}|point|${e.id}`;
+function lateReport(
+  core: MapperCore,
+  session: SessionCtx,
+  runs: AgentRuns,
+  run: string,
+  e: NormalizedEvent,
+  at: number,
+): void {
+  const key = `${runs.ctx.id}|point|${e.id}`;
   const { name, attributes } = reportOf(e);
-  core.start(ctx, {
+  core.start(runs.ctx, {
     key,
     role: "step",
     traceId: core.refOf(run)!.traceId,
@@ -216,26 +267,27 @@ function lateReport(core: MapperCore, ctx: SessionCtx, run: string, e: Normalize
     toolName: null,
     resource: core.resourceOf(e),
     name,
-    attributes: { ...sessionAttributes(ctx.id), ...attributes },
+    attributes: { ...sessionAttributes(session.id), ...attributes },
   });
   if (endsRun(e) === "error") emitFailure(core, key, e.error, "agent_error", at);
   core.finish(key, at, null, null);
 }
 
 /** One TelemetryEvent of a session → span commands on the core. */
-export function onTelemetryEvent(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
-  const late = lateRunOf(core, ctx, e, at);
+export function onTelemetryEvent(core: MapperCore, session: SessionCtx, e: NormalizedEvent, at: number): void {
+  const runs = runsOf(core, session, e);
+  const late = lateRunOf(core, runs, e, at);
   if (TOOL_TYPES.has(e.type)) {
-    toolCall(core, ctx, e, at, late);
+    toolCall(core, session, runs, e, at, late);
     return;
   }
   if (late) {
-    lateReport(core, ctx, late, e, at);
+    lateReport(core, session, runs, late, e, at);
     return;
   }
-  const run = runOf(core, ctx, e, at);
+  const run = runOf(core, session, runs, e, at);
   if (!startsRun(e) || field(e, "stepName") !== undefined || usageOf(e)) runEvent(core, run, e, at);
   const end = endsRun(e);
   if (end === "error") emitFailure(core, run, e.error, "agent_error", at);
-  if (end) endRun(core, ctx, core.open.get(run)!, at, null);
+  if (end) endRun(core, runs, core.open.get(run)!, at, null);
 }

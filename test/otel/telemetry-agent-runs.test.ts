@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { FinishedSpan } from "../../otel/span-command.ts";
+import type { NormalizedEvent } from "../../src/schema/mod.ts";
+import { postTelemetry, testSpanlight } from "../helpers/app.ts";
+import { mapEvents } from "./helpers/map-scenario.ts";
+
+// TelemetryEvent runs as traces when several agents share a sessionId (a workflow's), when reports
+// come late or out of order, and when a call carries its own tokenUsage: each run's spans stay in
+// that run's trace, whole, and timed by their events.
+
+const T0 = Date.parse("2026-11-21T10:00:00Z");
+
+function ev(agentId: string, id: string, type: string, atS: number, extra: Record<string, unknown> = {}) {
+  return { id, type, agentId, timestamp: new Date(T0 + atS * 1000).toISOString(), data: {}, ...extra };
+}
+
+async function spansOf(...batches: unknown[][]): Promise<FinishedSpan[]> {
+  const s = testSpanlight();
+  for (const batch of batches) expect((await postTelemetry(s.app, batch)).status).toBe(202);
+  const events: NormalizedEvent[] = [...s.store.query({ limit: 1000 }).events].reverse();
+  return mapEvents(events, { capture: { prompts: false, toolInput: false, toolOutput: false } }).spans;
+}
+
+const named = (spans: FinishedSpan[], name: string) => spans.filter((s) => s.name === name);
+const one = (spans: FinishedSpan[], name: string) => {
+  const found = named(spans, name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+describe("agents sharing a sessionId", () => {
+  it("give each agent's run a trace of its own, with its own calls, neither ended by the other", async () => {
+    const sessionId = "wf-run-7";
+    const spans = await spansOf([
+      ev("planner", "1", "agent_start", 0, { sessionId }),
+      ev("coder", "1", "agent_start", 1, { sessionId }),
+      ev("planner", "2", "tool_call", 2, { sessionId, toolName: "plan", durationMs: 500 }),
+      ev("coder", "2", "tool_call", 3, { sessionId, toolName: "edit", durationMs: 700 }),
+      ev("planner", "3", "agent_complete", 4, { sessionId }),
+      ev("coder", "3", "bash_command", 5, { sessionId, command: "npm test", commandExitCode: 0 }),
+      ev("coder", "4", "agent_complete", 6, { sessionId }),
+    ]);
+    const planner = one(spans, "invoke_agent planner");
+    const coder = one(spans, "invoke_agent coder");
+    expect([planner.startMs, planner.endMs, coder.startMs, coder.endMs]).toEqual([T0, T0 + 4000, T0 + 1000, T0 + 6000]);
+    expect(planner.traceId).not.toBe(coder.traceId);
+    const calls = (root: FinishedSpan) =>
+      spans.filter((s) => s.parentSpanId === root.spanId && s.traceId === root.traceId).map((s) => s.name);
+    expect(calls(planner)).toEqual(["execute_tool plan"]);
+    expect(calls(coder)).toEqual(["execute_tool edit", "execute_tool Bash"]);
+    expect(new Set(spans.map((s) => s.spanId)).size).toBe(spans.length);
+    expect(spans.filter((s) => s.attributes["spanlight.incomplete"])).toEqual([]);
+    expect(new Set(spans.map((s) => s.attributes["session.id"]))).toEqual(new Set([sessionId]));
+  });
+});
+
+describe("late and out-of-order reports in a named session", () => {
+  it("keeps a report timed within the run before in that run, though the next one is open", async () => {
+    const sessionId = "s-1";
+    const spans = await spansOf(
+      [ev("a", "1", "agent_start", 0, { sessionId }), ev("a", "2", "agent_complete", 4, { sessionId })],
+      [ev("a", "3", "agent_start", 10, { sessionId })],
+      // Run 1's call, delivered after run 2 began (a retried batch).
+      [ev("a", "4", "tool_call", 3, { sessionId, toolName: "late", durationMs: 1000 })],
+      [ev("a", "5", "agent_complete", 14, { sessionId })],
+    );
+    const [first, second] = named(spans, "invoke_agent a");
+    const late = one(spans, "execute_tool late");
+    expect([late.traceId, late.parentSpanId]).toEqual([first!.traceId, first!.spanId]);
+    expect([second!.startMs, second!.endMs]).toEqual([T0 + 10_000, T0 + 14_000]);
+  });
+
+  it("makes no second trace of an end that follows an error (error, then finalized)", async () => {
+    const sessionId = "s-2";
+    const spans = await spansOf([
+      ev("a", "1", "custom", 0, { sessionId, lifecycleStage: "start" }),
+      ev("a", "2", "custom", 2, { sessionId, lifecycleStage: "error", errorMessage: "build failed" }),
+      ev("a", "3", "custom", 3, { sessionId, lifecycleStage: "finalized" }),
+    ]);
+    const run = one(spans, "invoke_agent a");
+    expect(run.status).toEqual({ code: "error", message: "build failed" });
+    const finalized = one(spans, "lifecycle_finalized");
+    expect([finalized.parentSpanId, finalized.startMs, finalized.endMs]).toEqual([run.spanId, T0 + 3000, T0 + 3000]);
+  });
+});
+
+describe("tokenUsage on a tool call", () => {
+  it("is a usage event on the run, as on any event; on the call itself once the run has ended", async () => {
+    const usage = (n: number) => ({ inputTokens: n, outputTokens: 1, estimatedCostUsd: 0.01, model: "gpt-x" });
+    const spans = await spansOf([
+      ev("a", "1", "agent_start", 0),
+      ev("a", "2", "tool_call", 1, { toolName: "search", tokenUsage: usage(300) }),
+      ev("a", "3", "agent_complete", 2),
+      ev("a", "4", "bash_command", 3, { command: "ls", tokenUsage: usage(40) }),
+    ]);
+    const run = one(spans, "invoke_agent a");
+    expect(run.attributes["gen_ai.request.model"]).toBe("gpt-x");
+    const onRun = run.events.filter((e) => e.name === "usage");
+    expect(onRun.map((e) => [e.atMs, e.attributes["gen_ai.usage.input_tokens"]])).toEqual([[T0 + 1000, 300]]);
+    const late = one(spans, "execute_tool Bash");
+    expect(late.parentSpanId).toBe(run.spanId);
+    expect(late.events.find((e) => e.name === "usage")?.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": 40,
+      "gen_ai.request.model": "gpt-x",
+    });
+  });
+});
