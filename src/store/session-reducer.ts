@@ -171,6 +171,8 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
       break;
     case "SessionEnd":
     case "agent_complete": {
+      // A wrapper's run ending in a session Claude Code's hooks report ends nothing of Claude Code's.
+      if (e.type === "agent_complete" && state.hooked) break;
       const turn = currentTurn(state);
       if (turn) interruptTurn(state, turn, at, "session ended", effects);
       interruptSubagents(state, at, "session ended", effects);

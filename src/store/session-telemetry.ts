@@ -79,6 +79,22 @@ function recordCall(
   return call;
 }
 
+/** What a TelemetryEvent says of its session's status, in a session no hook reports. */
+function applyRunStatus(state: SessionState, e: NormalizedEvent, isCall: boolean, stage: unknown, at: string) {
+  if (e.type === "agent_start") state.status = "active";
+  else if (e.type === "agent_error") state.status = "error";
+  // Tool activity means the agent works now, whatever an earlier error or silence said.
+  else if (isCall && state.status !== "ended") state.status = "active";
+  if (typeof stage !== "string") return;
+  if (stage === "error") state.status = "error";
+  else if (stage === "finalized") {
+    // The same end as agent_complete (session-reducer.ts), which also says when it came.
+    state.status = "ended";
+    state.completedAt = at;
+    state.waitingFor = null;
+  } else if (state.status !== "ended") state.status = "active";
+}
+
 /** Applies a TelemetryEvent's type and lifecycle fields; returns the tool call it finished, if any. */
 export function applyTelemetryEvent(
   state: SessionState,
@@ -93,24 +109,16 @@ export function applyTelemetryEvent(
   // A call that failed touched nothing (a failed write wrote nothing), as on the hook path.
   if (call ? call.status === "ok" : e.filePaths.length > 0)
     recordFileOps(state, telemetryFileOps(e.toolName, e.filePaths, e.command), at, limits);
-  if (e.type === "agent_start") state.status = "active";
-  else if (e.type === "agent_error") state.status = "error";
-  // Tool activity means the agent works now, whatever an earlier error or silence said.
-  else if (call && state.status !== "ended") state.status = "active";
   const stage = payloadField(e, "lifecycleStage");
   if (typeof stage === "string") {
     const index = payloadField(e, "stepIndex");
     const name = payloadField(e, "stepName");
     if (typeof index === "number") state.currentStepIndex = index;
     if (typeof name === "string") state.currentStepName = name;
-    if (stage === "error") state.status = "error";
-    else if (stage === "finalized") {
-      // The same end as agent_complete (session-reducer.ts), which also says when it came.
-      state.status = "ended";
-      state.completedAt = at;
-      state.waitingFor = null;
-    } else if (state.status !== "ended") state.status = "active";
   }
+  // In a session Claude Code's hooks report, they say what it does: a wrapper's run (another
+  // agent posting under the same sessionId) adds its calls and steps, not its status.
+  if (!state.hooked) applyRunStatus(state, e, call !== null, stage, at);
   const ends = e.type === "agent_complete" || e.type === "agent_error" || stage === "finalized" || stage === "error";
   // An ended session only takes late reports (a start timed before its end included); one with
   // hooks ends as Claude Code's sessions do.

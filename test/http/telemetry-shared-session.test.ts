@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Agent, SessionDetail } from "../../src/schema/mod.ts";
-import { postTelemetry, testSpanlight } from "../helpers/app.ts";
+import { postHook, postTelemetry, testSpanlight } from "../helpers/app.ts";
+import { loadHooks } from "../helpers/fixtures.ts";
 
 // Several agents of a workflow posting under one sessionId, each numbering its events 1, 2, 3 (ids
 // are unique per agent only), and one agent id run in several containers: what the API says about
@@ -111,5 +112,36 @@ describe("files of TelemetryEvent calls", () => {
     ]);
     expect((await get<Array<{ path: string }>>(s, "/api/files")).map((f) => f.path)).toEqual(["/r/c.ts"]);
     expect((await detail(s)).fileCount).toBe(1);
+  });
+});
+
+describe("a wrapper agent posting under the session id of the Claude Code session it runs", () => {
+  it("ends nothing of Claude Code's: its turn and call run on, and end by Claude Code's own hooks", async () => {
+    const s = testSpanlight();
+    const hooks = loadHooks("bash-echo");
+    const sessionId = String(hooks[0]!.payload.session_id);
+    const post = hooks.findIndex((h) => h.payload.hook_event_name === "PostToolUse");
+    for (const h of hooks.slice(0, post)) await postHook(s.app, h.payload);
+    const wrapper = (id: string, type: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type,
+      agentId: "orchestrator",
+      sessionId,
+      timestamp: new Date().toISOString(),
+      data: {},
+      ...extra,
+    });
+    await postTelemetry(s.app, [
+      wrapper("w1", "agent_error", { errorMessage: "step timed out" }),
+      wrapper("w2", "agent_complete"),
+    ]);
+    const during = await get<SessionDetail>(s, `/api/sessions/${sessionId}`);
+    expect(during.status).toBe("active");
+    expect(during.turns.at(-1)?.status).toBe("running");
+    expect(during.toolCalls.find((c) => c.toolName === "Bash")?.status).toBe("running");
+    for (const h of hooks.slice(post)) await postHook(s.app, h.payload);
+    const after = await get<SessionDetail>(s, `/api/sessions/${sessionId}`);
+    expect(after.turns.at(-1)?.status).toBe("completed");
+    expect(after.toolCalls.find((c) => c.toolName === "Bash")?.status).toBe("ok");
   });
 });
