@@ -77,6 +77,20 @@ describe.skipIf(QUICK)("dashboard layout at 1280 and 800 px", () => {
     },
   );
 
+  it("shows the otel tag of a long OTLP event type whole, cutting the name instead", async () => {
+    await open("/live?q=assistant_response", "table.events tbody tr.row .src-tag", NARROW);
+    const fit = await dashboard.browser.page.$$eval("table.events tbody tr.row td.c-type", (cells) =>
+      cells.map((td) => {
+        const cell = td.getBoundingClientRect();
+        const tag = td.querySelector(".src-tag")!.getBoundingClientRect();
+        const name = td.querySelector(".type-name")!;
+        return { inside: tag.right <= cell.right + 0.5 && tag.width > 10, cut: name.scrollWidth > name.clientWidth };
+      }),
+    );
+    expect(fit.length).toBeGreaterThan(0);
+    for (const row of fit) expect(row.inside).toBe(true);
+  });
+
   it("keeps a Files path readable at 800 px: a wide column, broken only between directories", async () => {
     await open("/files", "table.files tbody tr", NARROW);
     expect((await rect("table.files thead th"))!.width).toBeGreaterThanOrEqual(180);

@@ -33,15 +33,17 @@ export function EventRow(props: {
       onClick={() => props.onSelect(e.seq)}
     >
       <td class="c-type">
-        <Icon name={kind.icon} class={`tone-icon tone-${kind.tone}`} />
-        <span class="type-name" title={e.type}>
-          {shortType(e)}
-        </span>
-        {e.source === "otlp" ? (
-          <span class="src-tag" title="From Claude Code's own telemetry (OTLP)">
-            otel
+        <span class="type-cell">
+          <Icon name={kind.icon} class={`tone-icon tone-${kind.tone}`} />
+          <span class="type-name" title={e.type}>
+            {shortType(e)}
           </span>
-        ) : null}
+          {e.source === "otlp" ? (
+            <span class="src-tag" title="From Claude Code's own telemetry (OTLP)">
+              otel
+            </span>
+          ) : null}
+        </span>
       </td>
       <td
         class="c-time mono"
