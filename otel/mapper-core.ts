@@ -24,8 +24,10 @@ export type MapperOptions = AttributeOptions & {
 };
 
 // Sessions whose state (turn counter, model, pending Agent calls) is kept; the least recently
-// active go first. Far above the number of sessions one machine runs at once.
-const MAX_SESSIONS = 1000;
+// active go first. Far above the number of sessions one machine runs at once. Each agent that posts
+// TelemetryEvents in a session has a context of its own beside the session's (telemetry-spans.ts),
+// so an agent run without a sessionId takes two: room for 2,000 such runs at once.
+const MAX_SESSIONS = 4000;
 // Ended span keys (and event ids) remembered so a re-sent hook cannot start a second span.
 const RECENT_ENDED = 20_000;
 

@@ -105,3 +105,21 @@ describe("tokenUsage on a tool call", () => {
     });
   });
 });
+
+describe("many agents at once", () => {
+  it("keeps 600 concurrent runs without a sessionId whole: none evicted, each its own trace", async () => {
+    const agents = Array.from({ length: 600 }, (_, i) => `worker-${i}`);
+    const s = testSpanlight();
+    for (const [k, type] of ["agent_start", "tool_call", "agent_complete"].entries()) {
+      const batch = agents.map((a) => ev(a, String(k + 1), type, k, { toolName: "run" }));
+      expect((await postTelemetry(s.app, batch)).status).toBe(202);
+    }
+    const events: NormalizedEvent[] = [...s.store.query({ limit: 2000 }).events].reverse();
+    expect(events).toHaveLength(1800);
+    const spans = mapEvents(events, { capture: { prompts: false, toolInput: false, toolOutput: false } }).spans;
+    const roots = spans.filter((x) => x.name.startsWith("invoke_agent"));
+    expect(roots).toHaveLength(600);
+    expect(roots.filter((r) => r.attributes["spanlight.incomplete"])).toEqual([]);
+    expect(new Set(spans.map((x) => `${x.traceId}/${x.spanId}`)).size).toBe(spans.length);
+  });
+});
