@@ -110,6 +110,10 @@ function endRun(core: MapperCore, runs: AgentRuns, run: OpenSpan, at: number, in
  */
 function lateRunOf(core: MapperCore, runs: AgentRuns, e: NormalizedEvent, at: number): string | null {
   if (runs.ended === null || startsRun(e) || !core.refOf(runs.ended)) return null;
+  // Timed within the open run, it is that run's, also at the very moment the last one ended
+  // (second-precision clocks end one run and start the next within the same second).
+  const open = runs.open === null ? undefined : core.open.get(runs.open);
+  if (open && at >= open.startMs) return null;
   if (runs.endedMs !== null && at <= runs.endedMs) return runs.ended;
   if (runs.open !== null) return null;
   return field(e, "sessionId") === undefined || endsRun(e) !== null ? runs.ended : null;

@@ -123,3 +123,23 @@ describe("many agents at once", () => {
     expect(new Set(spans.map((x) => `${x.traceId}/${x.spanId}`)).size).toBe(spans.length);
   });
 });
+
+describe("runs that end and start within the same second (second-precision clocks)", () => {
+  it("give the new run what is timed at its start, its own end included", async () => {
+    const sessionId = "s";
+    const spans = await spansOf([
+      ev("bot", "1", "agent_start", 0, { sessionId }),
+      ev("bot", "2", "agent_complete", 5, { sessionId }),
+      ev("bot", "3", "agent_start", 5, { sessionId }),
+      ev("bot", "4", "tool_call", 5, { sessionId, toolName: "quick" }),
+      ev("bot", "5", "agent_complete", 5, { sessionId }),
+    ]);
+    const roots = named(spans, "invoke_agent bot").sort(
+      (a, b) => (a.attributes["spanlight.turn.index"] as number) - (b.attributes["spanlight.turn.index"] as number),
+    );
+    expect(roots).toHaveLength(2);
+    const call = one(spans, "execute_tool quick");
+    expect(call.traceId).toBe(roots[1]!.traceId);
+    expect(roots.map((r) => r.attributes["spanlight.incomplete"])).toEqual([undefined, undefined]);
+  });
+});
