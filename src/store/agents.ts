@@ -57,7 +57,9 @@ export class AgentIndex {
    */
   #keyOf(e: NormalizedEvent): string | null {
     const key = agentKey(e);
-    if (key === null || !e.agentId || !e.containerId) return key;
+    // TelemetryEvents only: Claude Code's HTTP hooks may name the container by $HOSTNAME while its
+    // command hooks name it by id, and one Claude Code is one card.
+    if (key === null || e.source !== "telemetry" || !e.agentId || !e.containerId) return key;
     const known = this.#agents.get(key)?.containerId;
     return known && known !== e.containerId ? `${key}@${e.containerId}` : key;
   }

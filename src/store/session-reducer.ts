@@ -70,7 +70,9 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
     withdrawUnhookedApiErrors(state, effects);
   }
   // Another agent's usage report or step after its `agent_complete` does not reopen the run; a start does.
-  const reopens = e.source === "telemetry" ? startsTelemetryRun(e) : e.type !== "SessionEnd";
+  // In a session Claude Code's hooks report, a wrapper's TelemetryEvents change no status (nor could
+  // its agent_complete end the session again): only Claude Code's own hooks bring it back.
+  const reopens = e.source === "telemetry" ? !state.hooked && startsTelemetryRun(e) : e.type !== "SessionEnd";
   // Only what happened after the end: a spooled hook delivered late (a SessionStart held while the
   // server was down) carries its own, earlier time and must not bring the ended session back.
   const afterEnd = state.completedAt === null || at > state.completedAt;

@@ -145,3 +145,40 @@ describe("a wrapper agent posting under the session id of the Claude Code sessio
     expect(after.toolCalls.find((c) => c.toolName === "Bash")?.status).toBe("ok");
   });
 });
+
+describe("a wrapper's run after Claude Code's session ended", () => {
+  it("leaves the session ended: a start does not reopen what its complete could not end", async () => {
+    const s = testSpanlight();
+    const hooks = loadHooks("bash-echo");
+    const sessionId = String(hooks[0]!.payload.session_id);
+    for (const h of hooks) await postHook(s.app, h.payload);
+    // After the session's end as the server timed it (its clock: 10:00, hooks carry no time of their own).
+    const at = (k: number) => new Date(Date.parse("2026-11-21T10:30:00Z") + k * 1000).toISOString();
+    const wrapper = (id: string, type: string, k: number) => ({
+      id,
+      type,
+      agentId: "orchestrator",
+      sessionId,
+      timestamp: at(k),
+      data: {},
+    });
+    await postTelemetry(s.app, [wrapper("w1", "agent_start", 1), wrapper("w2", "agent_complete", 2)]);
+    expect((await get<SessionDetail>(s, `/api/sessions/${sessionId}`)).status).toBe("ended");
+  });
+});
+
+describe("one Claude Code in a container whose HTTP hooks name it by host name", () => {
+  it("is one agent card, whatever container name each kind of hook sends", async () => {
+    const s = testSpanlight();
+    const hooks = loadHooks("bash-echo");
+    const headers = (container: string) => ({
+      "x-spanlight-agent": "worker-pod-7",
+      "x-spanlight-container": container,
+    });
+    // SessionStart is a command hook (the container's id); the rest come as HTTP hooks ($HOSTNAME).
+    for (const [i, h] of hooks.entries())
+      await postHook(s.app, h.payload, headers(i === 0 ? "3f2a9c0d1e7b" : "worker-pod-7"));
+    const cards = (await get<Agent[]>(s, "/api/agents")).filter((a) => a.key.startsWith("worker-pod-7"));
+    expect(cards.map((c) => [c.key, c.eventCount])).toEqual([["worker-pod-7", hooks.length]]);
+  });
+});
