@@ -24,7 +24,19 @@ function takeNamedAgentCall(state: SessionState, e: NormalizedEvent) {
 }
 
 export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
-  if (!e.subagentId || state.subagents.has(e.subagentId)) return;
+  if (!e.subagentId) return;
+  const seen = state.subagents.get(e.subagentId);
+  if (seen) {
+    // Listed from a hook that overtook its SubagentStart (subagentSeen): the start still says
+    // which Agent call launched it.
+    if (seen.parentToolUseId === null && seen.status === "running") {
+      const pending = takePendingAgentCall(state, e);
+      seen.parentToolUseId = pending?.toolUseId ?? null;
+      seen.background = pending?.background ?? seen.background;
+      if (at < seen.startedAt) seen.startedAt = at;
+    }
+    return;
+  }
   const pending = takePendingAgentCall(state, e);
   addSubagent(state, limits, {
     agentId: e.subagentId,
@@ -44,8 +56,9 @@ export function onSubagentStart(state: SessionState, e: NormalizedEvent, at: str
  * the context (`/compact`, or automatically when the context is full) stops with an empty
  * `agent_type` between PreCompact and PostCompact. Named `compact` (its requests' `query_source`,
  * what its PreCompact / PostCompact hooks are named after), it ran from its PreCompact. Another
- * subagent whose start the session did not see ran from its first tool call seen, else just then;
- * its parent is the Agent call whose Post named it, if any (as in the traces: no guess).
+ * subagent whose SubagentStop is the first sign of it (a live one is listed from its first hook,
+ * subagentSeen) ran from its first tool call held, else just then; its parent is the Agent call
+ * whose Post named it, if any (as in the traces: no guess).
  */
 export function onUnknownSubagentStop(state: SessionState, e: NormalizedEvent, at: string, limits: SessionLimits) {
   if (!e.subagentId) return;
@@ -99,7 +112,6 @@ export function interruptSubagents(state: SessionState, at: string, why: string,
   }
 }
 
-/** A subagent the idle timeout took for gone is alive after all: an event of its own came later. */
 /**
  * A hook of a subagent whose SubagentStart the session never saw (the server restarted while it
  * ran, or the start was lost): listed from this first sign of it, running, under the Agent call
@@ -122,6 +134,7 @@ export function subagentSeen(state: SessionState, e: NormalizedEvent, at: string
   });
 }
 
+/** A subagent the idle timeout took for gone is alive after all: an event of its own came later. */
 export function reviveSubagent(state: SessionState, agentId: string, at: string): void {
   const sub = state.subagents.get(agentId);
   if (sub?.status !== "interrupted" || sub.endedAt === null || at <= sub.endedAt) return;

@@ -177,3 +177,23 @@ describe("a subagent whose SubagentStart the server did not see (it ran before a
     expect(done.map((x) => [x.agentId, x.status, x.toolCallCount])).toEqual([[agentId, "completed", own.length]]);
   });
 });
+
+describe("a subagent's hook that overtakes its SubagentStart", () => {
+  it("lists it at once, and its SubagentStart still names the Agent call that launched it", async () => {
+    const hooks = loadHooks("subagent");
+    const start = hooks.findIndex((h) => h.payload.hook_event_name === "SubagentStart");
+    const agentId = hooks[start]!.payload.agent_id;
+    const firstOwn = hooks.findIndex((h, i) => i > start && h.payload.agent_id === agentId);
+    const order = [...hooks];
+    const [startHook] = order.splice(start, 1);
+    order.splice(firstOwn, 0, startHook!);
+    const s = testSpanlight();
+    // Up to the late SubagentStart: the Agent call's Post, which names the subagent too, is yet to come.
+    for (const h of order.slice(0, firstOwn + 1)) await postHook(s.app, h.payload);
+    const agentPre = hooks.find((h) => h.payload.hook_event_name === "PreToolUse" && h.payload.tool_name === "Agent")!;
+    const d = await detail(s.app, String(hooks[0]!.payload.session_id));
+    expect(d.subagents.map((x) => [x.agentId, x.status, x.parentToolUseId])).toEqual([
+      [agentId, "running", agentPre.payload.tool_use_id],
+    ]);
+  });
+});
