@@ -225,8 +225,7 @@ export function createMapperCore(opts: MapperOptions) {
   function innermost(ctx: SessionCtx, agentCtx: string | null): OpenSpan | null {
     for (let i = ctx.open.length - 1; i >= 0; i--) {
       const span = open.get(ctx.open[i]!);
-      // A wrapper agent's TelemetryEvent run is another trace: hooks never land in it.
-      if (span && span.agentCtx === agentCtx && span.key !== ctx.runKey) return span;
+      if (span && span.agentCtx === agentCtx) return span;
     }
     return agentCtx === null ? null : innermost(ctx, null);
   }

@@ -49,13 +49,11 @@ export type SessionCtx = {
   /** Open Pre…/Post… pairs (compact, model_switch) by name. */
   steps: Map<string, string>;
   /**
-   * TelemetryEvent runs, apart from the hooks' turns: an agent that wraps Claude Code may post
-   * envelopes under the same session id, and its agent_complete must not end Claude Code's turn.
+   * TelemetryEvent runs started in the session, numbered across its agents (each run's trace id is
+   * its own). The runs themselves live in each agent's own context (telemetry-spans.ts), apart from
+   * the hooks' turns: an agent wrapping Claude Code must not end Claude Code's turn.
    */
-  runKey: string | null;
   runCount: number;
-  /** When the last run was ended by an event (its time), for reports that come late. */
-  runEndMs: number | null;
 };
 
 /**
@@ -103,9 +101,7 @@ export function createSessionCtx(id: string): SessionCtx {
     open: [],
     agentCalls: [],
     steps: new Map(),
-    runKey: null,
     runCount: 0,
-    runEndMs: null,
   };
 }
 
