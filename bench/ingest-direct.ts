@@ -1,6 +1,6 @@
 /**
  * Ingest CPU per event in one process, no HTTP: `ingestDirect` (validate, redact, normalize, store)
- * over the file-ops Edit PostToolUse with fresh tool ids, after a warm-up. With another checkout's
+ * over the file-ops Edit PreToolUse and PostToolUse, a fresh tool id per call, after a warm-up. With another checkout's
  * root as argument, runs it and this tree alternately (each in its own process, with the server's
  * V8 flags) and prints the ratio: the way to tell whether a change costs anything per event.
  *
@@ -20,19 +20,32 @@ async function measure(root: string): Promise<number> {
   const { createSpanlight } = await import(join(root, "src/server/compose.ts"));
   const { configSchema } = await import(join(root, "src/config/config-schema.ts"));
   const lines = readFileSync(join(root, "test/fixtures/claude-code/file-ops/hooks.jsonl"), "utf8").split("\n");
-  const payload = JSON.parse(lines.find((l) => l.includes('"PostToolUse"') && l.includes('"Edit"'))!);
+  const edit = (event: string) => JSON.parse(lines.find((l) => l.includes(`"${event}"`) && l.includes('"Edit"'))!);
+  const [pre, post] = [edit("PreToolUse"), edit("PostToolUse")];
   const s = createSpanlight({ config: configSchema.parse({}), log: () => {}, hostName: "bench" });
   const encoder = new TextEncoder();
   const headers = { get: (n: string) => ({ host: "127.0.0.1:9292", "content-type": "application/json" })[n] ?? null };
-  // 50 sessions, fresh tool ids: what a busy server sees, not one repeated event.
-  const bodies = Array.from({ length: 2000 }, (_, i) =>
-    encoder.encode(JSON.stringify({ ...payload, session_id: `s${i % 50}`, tool_use_id: `t${i}` })),
-  );
-  for (let i = 0; i < 20_000; i++) s.ingestDirect("hook", bodies[i % bodies.length]!, headers);
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < EVENTS; i++) s.ingestDirect("hook", bodies[i % bodies.length]!, headers);
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / EVENTS;
+  // What a busy server sees: each call's Pre and Post with a tool id of its own, over 50 sessions.
+  // Bodies are made a chunk at a time, outside the measured CPU.
+  const chunk = (from: number) =>
+    Array.from({ length: 2000 }, (_, i) => {
+      const n = from + (i >> 1);
+      return encoder.encode(
+        JSON.stringify({ ...(i & 1 ? post : pre), session_id: `s${n % 50}`, tool_use_id: `t${n}` }),
+      );
+    });
+  let us = 0;
+  let done = 0;
+  for (let ids = 0; done < 20_000 + EVENTS; ids += 1000) {
+    const bodies = chunk(ids);
+    const c0 = process.cpuUsage();
+    for (const body of bodies) s.ingestDirect("hook", body, headers);
+    const c = process.cpuUsage(c0);
+    // The first 20,000 events warm the JIT up: not counted.
+    if (done >= 20_000) us += c.user + c.system;
+    done += bodies.length;
+  }
+  return us / EVENTS;
 }
 
 if (process.env.BENCH_CHILD) {
