@@ -117,7 +117,6 @@ export class AgentIndex {
   ): Agent[] {
     return [...this.#agents.values()].reverse().map(({ rate, runEnd, ...a }) => {
       const [currentSessionId, s] = liveSession(a, session);
-      const working = s?.status === "active" || s?.status === "waiting";
       // The agent's own step while its latest session shows: another agent of that session has its own.
       const own = currentSessionId === a.currentSessionId;
       return {
@@ -125,7 +124,9 @@ export class AgentIndex {
         currentSessionId,
         // Sessions evicted past store.maxSessions are gone from the API: a card must not link to them.
         sessionIds: a.sessionIds.filter((id) => session(id) !== null),
-        status: runEnd !== null && working && own ? runEnd : (s?.status ?? "idle"),
+        // Its own run's end while it shows its latest session: the session may go on (another
+        // agent of it works) or have ended otherwise (another agent failed last).
+        status: runEnd !== null && own ? runEnd : (s?.status ?? "idle"),
         currentTool: s?.tool ?? null,
         currentStepIndex: own ? a.currentStepIndex : (s?.stepIndex ?? null),
         currentStepName: own ? a.currentStepName : (s?.stepName ?? null),

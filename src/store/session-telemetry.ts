@@ -123,7 +123,9 @@ export function applyTelemetryEvent(
   // An ended session only takes late reports (a start timed before its end included); one with
   // hooks ends as Claude Code's sessions do.
   const begins = !ends && !late && (startsTelemetryRun(e) || call !== null || stage !== undefined);
-  if (!state.hooked && (begins || ends) && trackRun(state, e, begins) && state.status === "ended") {
+  // One agent's end or failure is not the session's while another agent's run goes on.
+  const over = state.status === "ended" || state.status === "error";
+  if (!state.hooked && (begins || ends) && trackRun(state, e, begins) && over) {
     state.status = "active";
     state.completedAt = null;
   }

@@ -65,6 +65,27 @@ describe("a session several agents post to", () => {
     expect([(await card(s, "planner"))?.status, (await card(s, "coder"))?.status]).toEqual(["active", "ended"]);
   });
 
+  it("is not in error for one agent's failure while another works, and each card keeps its own end", async () => {
+    const s = testSpanlight();
+    await postTelemetry(s.app, [
+      ev("planner", "1", "agent_start", 0),
+      ev("coder", "1", "agent_start", 1),
+      ev("planner", "2", "agent_error", 2, { errorMessage: "no plan" }),
+    ]);
+    // Right after the failure, before the coder's next call: the coder still works.
+    expect((await detail(s)).status).toBe("active");
+    expect([(await card(s, "planner"))?.status, (await card(s, "coder"))?.status]).toEqual(["error", "active"]);
+    // The other way round: the planner done, then the coder fails last.
+    const t = testSpanlight();
+    await postTelemetry(t.app, [
+      ev("planner", "1", "agent_start", 0),
+      ev("coder", "1", "agent_start", 1),
+      ev("planner", "2", "agent_complete", 2),
+      ev("coder", "2", "agent_error", 3, { errorMessage: "tests fail" }),
+    ]);
+    expect([(await card(t, "planner"))?.status, (await card(t, "coder"))?.status]).toEqual(["ended", "error"]);
+  });
+
   it("shows on each agent's card the step that agent is at", async () => {
     const s = testSpanlight();
     const step = (agentId: string, id: string, atS: number, stepIndex: number, stepName: string) =>
