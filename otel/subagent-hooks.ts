@@ -85,8 +85,19 @@ function startSubagent(
 
 export function onSubagentStart(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
   const agentId = e.subagentId!;
-  if (core.isKnown(subagentKeyOf(ctx, agentId))) return;
-  startSubagent(core, ctx, e, matchAgentCall(ctx, agentId, e.subagentType), at, false);
+  const key = subagentKeyOf(ctx, agentId);
+  if (!core.isKnown(key)) {
+    startSubagent(core, ctx, e, matchAgentCall(ctx, agentId, e.subagentType), at, false);
+    return;
+  }
+  // Late, after a hook of the subagent rebuilt its span (under its turn): the start still takes its
+  // Agent call, as in the store, so the next subagent cannot; the span, already started, keeps its
+  // parent but names the call.
+  const call = core.open.has(key) ? matchAgentCall(ctx, agentId, e.subagentType) : null;
+  if (call) {
+    const id = call.key.slice(call.key.lastIndexOf("|") + 1);
+    core.emit({ op: "set", key, attributes: { "spanlight.subagent.parent_tool_call_id": id } });
+  }
 }
 
 // Hooks that never rebuild a subagent's span besides the lifecycle ones: its own Start and Stop (a
@@ -98,9 +109,9 @@ const NO_REBUILD = new Set(["SubagentStart", "SubagentStop"]);
  * restarted), or whose SubagentStart is late: the first one rebuilds the span, so the subagent's
  * calls still nest under it. Only a Post naming it says which Agent call launched it, else it goes
  * under its turn: guessing by type or launch order, as SubagentStart does, could take the call of
- * another subagent whose SubagentStart is yet to come (the store, too, matches calls only at
- * SubagentStart). It starts where the hook's own work started (a call rebuilt from its Post starts
- * `duration_ms` earlier).
+ * another subagent whose SubagentStart is yet to come (the store, too, guesses only at
+ * SubagentStart; a late one takes its call then, see onSubagentStart). It starts where the hook's
+ * own work started (a call rebuilt from its Post starts `duration_ms` earlier).
  */
 export function rebuildSubagent(core: MapperCore, ctx: SessionCtx, e: NormalizedEvent, at: number): void {
   if (!e.subagentId || NO_REBUILD.has(e.type) || LIFECYCLE.has(e.type)) return;

@@ -5,7 +5,8 @@ import type { SessionLimits, SessionState } from "./session-state.ts";
 /**
  * Claude Code does not say which Agent call started a subagent. The call whose Post already named
  * it (`tool_response.agentId`), else the oldest call asking for the same `subagent_type`, else the
- * oldest (launch order) — the rule the span mapper follows, so API and traces agree.
+ * oldest (launch order) — the rule the span mapper follows at SubagentStart, so API and traces
+ * agree (for a subagent first seen by another hook, the trace can only name the call it takes).
  */
 function takePendingAgentCall(state: SessionState, e: NormalizedEvent) {
   const named = takeNamedAgentCall(state, e);

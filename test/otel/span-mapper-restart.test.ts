@@ -82,6 +82,30 @@ describe("span mapper across a server restart", () => {
     expect(rebuilt.attributes["spanlight.subagent.parent_tool_call_id"]).toBeUndefined();
   });
 
+  it("in one run, lets a late SubagentStart take its Agent call, so the next subagent cannot", () => {
+    const events = replayEvents("subagent");
+    const start = events.findIndex((e) => e.type === "SubagentStart");
+    const firstOwn = events.findIndex((e, i) => i > start && e.subagentId !== null);
+    const late = [...events];
+    const [startEvent] = late.splice(start, 1);
+    late.splice(firstOwn, 0, startEvent!);
+    // Another subagent of the same type starts next, with no Agent call of its own.
+    const other = { ...startEvent!, id: "other-start", seq: 90_002, subagentId: "agent-other" };
+    late.splice(firstOwn + 1, 0, other);
+    const h = createHarness();
+    for (const e of late) h.map(e);
+    h.endAll("shutdown");
+    const agentCall = one(h.spans, "execute_tool Agent");
+    const subs = named(h.spans, SUBAGENT);
+    const mine = subs.find((x) => x.attributes["gen_ai.agent.id"] !== "agent-other");
+    const theirs = subs.find((x) => x.attributes["gen_ai.agent.id"] === "agent-other");
+    expect(mine!.attributes["spanlight.subagent.parent_tool_call_id"]).toBe(
+      agentCall.attributes["gen_ai.tool.call.id"],
+    );
+    expect(theirs!.attributes["gen_ai.agent.id"]).toBe("agent-other");
+    expect(theirs!.parentSpanId).not.toBe(agentCall.spanId);
+  });
+
   it("nests a rebuilt background subagent under the Agent call whose Post named it", () => {
     const events = replayEvents("subagent-background");
     const { second } = restartAt(...splitAfter(events, "SubagentStart"));
