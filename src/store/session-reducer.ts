@@ -75,7 +75,12 @@ export function applySessionEvent(state: SessionState, e: NormalizedEvent, limit
   const reopens = e.source === "telemetry" ? !state.hooked && startsTelemetryRun(e) : e.type !== "SessionEnd";
   // Only what happened after the end: a spooled hook delivered late (a SessionStart held while the
   // server was down) carries its own, earlier time and must not bring the ended session back.
-  const afterEnd = state.completedAt === null || at > state.completedAt;
+  // A TelemetryEvent start timed at the end itself is after it: second-precision clocks end one run
+  // and start the next within the same second.
+  const afterEnd =
+    state.completedAt === null ||
+    at > state.completedAt ||
+    (reopens && e.source === "telemetry" && at === state.completedAt);
   if (state.status === "ended" && reopens && afterEnd) {
     state.status = "idle"; // resumed (claude --resume / --continue reuses the session id)
     state.completedAt = null;

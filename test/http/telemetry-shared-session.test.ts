@@ -203,3 +203,16 @@ describe("one Claude Code in a container whose HTTP hooks name it by host name",
     expect(cards.map((c) => [c.key, c.eventCount])).toEqual([["worker-pod-7", hooks.length]]);
   });
 });
+
+describe("a run that starts in the same second as the one before ended (second-precision clocks)", () => {
+  it("makes the session active again for the new run", async () => {
+    const s = testSpanlight();
+    await postTelemetry(s.app, [
+      ev("bot", "1", "agent_start", 0),
+      ev("bot", "2", "agent_complete", 5),
+      ev("bot", "3", "agent_start", 5),
+      ev("bot", "4", "tool_call", 6, { toolName: "edit" }),
+    ]);
+    expect([(await detail(s)).status, (await card(s, "bot"))?.status]).toEqual(["active", "active"]);
+  });
+});
