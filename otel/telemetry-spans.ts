@@ -113,7 +113,7 @@ function lateRunOf(core: MapperCore, runs: AgentRuns, e: NormalizedEvent, at: nu
   // Timed within the open run, it is that run's, also at the very moment the last one ended
   // (second-precision clocks end one run and start the next within the same second).
   const open = runs.open === null ? undefined : core.open.get(runs.open);
-  if (open && at >= open.startMs) return null;
+  if (open && at >= open.startMs && (runs.endedMs === null || at >= runs.endedMs)) return null;
   if (runs.endedMs !== null && at <= runs.endedMs) return runs.ended;
   if (runs.open !== null) return null;
   return field(e, "sessionId") === undefined || endsRun(e) !== null ? runs.ended : null;

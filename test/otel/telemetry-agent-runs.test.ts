@@ -142,4 +142,22 @@ describe("runs that end and start within the same second (second-precision clock
     expect(call.traceId).toBe(roots[1]!.traceId);
     expect(roots.map((r) => r.attributes["spanlight.incomplete"])).toEqual([undefined, undefined]);
   });
+
+  it("still gives the run before a report timed before its end, though the next run now starts earlier", async () => {
+    const sessionId = "s";
+    const spans = await spansOf([
+      ev("bot", "1", "agent_start", 0, { sessionId }),
+      ev("bot", "2", "agent_complete", 10, { sessionId }),
+      ev("bot", "3", "agent_start", 12, { sessionId }),
+      // Reported at 20 after 15 s of work: run 2 now reaches back to 5.
+      ev("bot", "4", "tool_call", 20, { sessionId, toolName: "long", durationMs: 15_000 }),
+      // A retried report of run 1, timed before its end.
+      ev("bot", "5", "tool_call", 8, { sessionId, toolName: "retried" }),
+    ]);
+    const roots = named(spans, "invoke_agent bot").sort(
+      (a, b) => (a.attributes["spanlight.turn.index"] as number) - (b.attributes["spanlight.turn.index"] as number),
+    );
+    expect(one(spans, "execute_tool retried").traceId).toBe(roots[0]!.traceId);
+    expect(one(spans, "execute_tool long").traceId).toBe(roots[1]!.traceId);
+  });
 });
