@@ -106,7 +106,8 @@ function endRun(core: MapperCore, runs: AgentRuns, run: OpenSpan, at: number, in
  * envelope the session is one run (src/store/agent-runs.ts), so anything after its end is late.
  * A session the agent names can hold many runs, and an agent may send no starts at all: there a
  * report is late when it is timed no later than the run's end (also once the next run is open),
- * and an end that finds no run open (`finalized` after `error`) closes nothing new: it is late too.
+ * and an end that finds no run open (`finalized` after `error`), or a report of no work while none
+ * is open (a usage total after `agent_complete`), belongs to the run before too.
  */
 function lateRunOf(core: MapperCore, runs: AgentRuns, e: NormalizedEvent, at: number): string | null {
   if (runs.ended === null || startsRun(e) || !core.refOf(runs.ended)) return null;
@@ -116,7 +117,9 @@ function lateRunOf(core: MapperCore, runs: AgentRuns, e: NormalizedEvent, at: nu
   if (open && at >= open.startMs && (runs.endedMs === null || at >= runs.endedMs)) return null;
   if (runs.endedMs !== null && at <= runs.endedMs) return runs.ended;
   if (runs.open !== null) return null;
-  return field(e, "sessionId") === undefined || endsRun(e) !== null ? runs.ended : null;
+  // A report of no work of its own (a usage total, a custom event) opens no run: it is the last one's.
+  const work = TOOL_TYPES.has(e.type) || field(e, "lifecycleStage") !== undefined;
+  return field(e, "sessionId") === undefined || endsRun(e) !== null || !work ? runs.ended : null;
 }
 
 /** The agent's open run; a new one when `e` starts a run or none is open (started at `startMs`). */

@@ -161,3 +161,20 @@ describe("runs that end and start within the same second (second-precision clock
     expect(one(spans, "execute_tool long").traceId).toBe(roots[1]!.traceId);
   });
 });
+
+describe("a usage report after a named session's run ended", () => {
+  it("goes to that run, opening no run of its own that only a timeout would end", async () => {
+    const sessionId = "s";
+    const usage = { inputTokens: 10, outputTokens: 2, estimatedCostUsd: 0.01, model: "m" };
+    const spans = await spansOf([
+      ev("bot", "1", "agent_start", 0, { sessionId }),
+      ev("bot", "2", "agent_complete", 5, { sessionId }),
+      ev("bot", "3", "metric", 6, { sessionId, tokenUsage: usage }),
+    ]);
+    const [root, ...others] = named(spans, "invoke_agent bot");
+    expect(others).toEqual([]);
+    expect(root!.attributes["spanlight.incomplete"]).toBeUndefined();
+    const report = spans.find((x) => x.name === "usage");
+    expect(report?.traceId).toBe(root!.traceId);
+  });
+});
