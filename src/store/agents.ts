@@ -10,7 +10,12 @@ const MAX_SESSIONS_PER_AGENT = 50;
  * `runEnd`: how a TelemetryEvent agent's own run ended, until it works again. Agents of a workflow
  * may share a sessionId: the session is active while any of them works, but this one is done.
  */
-type AgentState = Omit<Agent, "status" | "eventsPerMinute"> & { rate: RateWindow; runEnd: "ended" | "error" | null };
+type AgentState = Omit<Agent, "status" | "eventsPerMinute"> & {
+  rate: RateWindow;
+  runEnd: "ended" | "error" | null;
+  /** Posts TelemetryEvents: in a session Claude Code's hooks report, the running tool is Claude Code's. */
+  telemetry: boolean;
+};
 
 /** The agent key: agent id, else the container, else the host; events with none have no agent card. */
 export function agentKey(e: Pick<NormalizedEvent, "agentId" | "containerId" | "hostName">): string | null {
@@ -85,6 +90,7 @@ export class AgentIndex {
         sessionIds: [],
         rate: new RateWindow(60, 1000),
         runEnd: null,
+        telemetry: false,
       };
       if (this.#agents.size >= this.#max) this.#agents.delete(this.#agents.keys().next().value as string);
     } else this.#agents.delete(key); // re-insert: Map order is least recently active first
@@ -97,6 +103,7 @@ export class AgentIndex {
     if (e.workflowId) a.workflowId = e.workflowId;
     if (e.nodeId) a.nodeId = e.nodeId;
     if (e.source === "telemetry") {
+      a.telemetry = true;
       a.runEnd = runEndOf(e, a.runEnd);
       ownStep(a, e);
     }
@@ -109,13 +116,8 @@ export class AgentIndex {
     }
   }
 
-  list(
-    nowMs: number,
-    session: (
-      id: string,
-    ) => { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null } | null,
-  ): Agent[] {
-    return [...this.#agents.values()].reverse().map(({ rate, runEnd, ...a }) => {
+  list(nowMs: number, session: (id: string) => SessionView | null): Agent[] {
+    return [...this.#agents.values()].reverse().map(({ rate, runEnd, telemetry, ...a }) => {
       const [currentSessionId, s] = liveSession(a, session);
       // The agent's own step while its latest session shows: another agent of that session has its own.
       const own = currentSessionId === a.currentSessionId;
@@ -127,7 +129,8 @@ export class AgentIndex {
         // Its own run's end while it shows its latest session: the session may go on (another
         // agent of it works) or have ended otherwise (another agent failed last).
         status: runEnd !== null && own ? runEnd : (s?.status ?? "idle"),
-        currentTool: s?.tool ?? null,
+        // A wrapper's card does not claim the tool Claude Code runs in the session they share.
+        currentTool: telemetry && s?.hooked ? null : (s?.tool ?? null),
         currentStepIndex: own ? a.currentStepIndex : (s?.stepIndex ?? null),
         currentStepName: own ? a.currentStepName : (s?.stepName ?? null),
         eventsPerMinute: rate.total(nowMs),
@@ -136,7 +139,14 @@ export class AgentIndex {
   }
 }
 
-type SessionView = { status: SessionStatus; tool: string | null; stepIndex: number | null; stepName: string | null };
+type SessionView = {
+  status: SessionStatus;
+  tool: string | null;
+  stepIndex: number | null;
+  stepName: string | null;
+  /** Claude Code's hooks report the session. */
+  hooked: boolean;
+};
 
 /**
  * The session an agent card shows: the one of its latest event, unless that one is over while

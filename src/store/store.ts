@@ -147,6 +147,7 @@ export function createStore({ store: limits, clock = systemClock }: StoreOptions
       tool: tool?.toolName ?? null,
       stepIndex: s.currentStepIndex,
       stepName: s.currentStepName,
+      hooked: s.hooked,
     };
   }
 

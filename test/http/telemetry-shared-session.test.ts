@@ -158,6 +158,8 @@ describe("a wrapper agent posting under the session id of the Claude Code sessio
     ]);
     const during = await get<SessionDetail>(s, `/api/sessions/${sessionId}`);
     expect(during.status).toBe("active");
+    // The wrapper's card does not claim the Bash call Claude Code runs.
+    expect((await card(s, "orchestrator"))?.currentTool).toBeNull();
     expect(during.turns.at(-1)?.status).toBe("running");
     expect(during.toolCalls.find((c) => c.toolName === "Bash")?.status).toBe("running");
     for (const h of hooks.slice(post)) await postHook(s.app, h.payload);
