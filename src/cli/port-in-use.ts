@@ -8,6 +8,7 @@ import { isConnectionRefused } from "../runtime/connection-refused.ts";
 // Long enough for a busy server on this machine to answer; short enough not to stall the exit.
 const PROBE_MS = 1500;
 const CANDIDATES = 20;
+const BATCH = 5;
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -41,10 +42,15 @@ async function refused(base: string, fetchFn: Fetch): Promise<boolean> {
 export async function portInUseMessage(host: string, port: number, fetchFn: Fetch = fetch): Promise<string> {
   const at = loopbackOf(host);
   const version = await spanlightAt(`http://${at}:${port}`, fetchFn);
-  // All at once: a listener that never answers costs the probe's timeout once, not once per port.
+  // A few at a time: a listener that never answers costs the probe's timeout once per batch, not
+  // once per port, and the ports after a free one are not knocked on at all.
   const candidates = Array.from({ length: Math.max(0, Math.min(65535 - port, CANDIDATES)) }, (_, k) => port + 1 + k);
-  const open = await Promise.all(candidates.map((p) => refused(`http://${at}:${p}`, fetchFn)));
-  const free = candidates.find((_, k) => open[k]) ?? null;
+  let free: number | null = null;
+  for (let i = 0; i < candidates.length && free === null; i += BATCH) {
+    const batch = candidates.slice(i, i + BATCH);
+    const open = await Promise.all(batch.map((p) => refused(`http://${at}:${p}`, fetchFn)));
+    free = batch.find((_, k) => open[k]) ?? null;
+  }
   const pick =
     free === null
       ? "Pick a free port with --port <n> or SPANLIGHT_PORT=<n>."

@@ -69,16 +69,18 @@ describe("the message when the port is taken", () => {
 });
 
 describe("the probes of the ports after the taken one", () => {
-  it("run at once: a port that never answers holds the message up once, not once per port", async () => {
-    // Answers only once all twenty probes are in flight (run one after another, they never would).
+  it("run five at once, and stop at the batch that finds a free port", async () => {
+    // Answers only once five probes are in flight (run one after another, they never would).
     const waiting: Array<{ url: string; settle: (r: Response | Error) => void }> = [];
+    const probed: string[] = [];
     const fetchFn = (url: string) => {
       if (url.endsWith("/health")) return Promise.reject(new Error("socket hang up"));
+      probed.push(url);
       return new Promise<Response>((resolve, reject) => {
         waiting.push({ url, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
-        if (waiting.length < 20) return;
-        for (const w of waiting) {
-          const refused = w.url.includes(":9297/");
+        if (waiting.length < 5) return;
+        for (const w of waiting.splice(0)) {
+          const refused = w.url.includes(":9299/");
           w.settle(
             refused
               ? Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } })
@@ -88,6 +90,8 @@ describe("the probes of the ports after the taken one", () => {
       });
     };
     const message = await portInUseMessage("127.0.0.1", 9292, fetchFn);
-    expect(message).toContain("--port 9297 ");
+    expect(message).toContain("--port 9299 ");
+    // Two batches (9293–9297, 9298–9302): none of the fifteen ports after.
+    expect(probed).toHaveLength(10);
   });
 });
