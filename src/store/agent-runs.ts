@@ -1,17 +1,5 @@
 import type { NormalizedEvent } from "../schema/mod.ts";
-import { startsTelemetryRun } from "./session-telemetry.ts";
-
-/**
- * A new run's session name: its first event's id, unless a session already has that name (ids are
- * unique per agent only: two agents numbering their events 1, 2, 3 would share a session and a
- * trace). Then the agent's id goes in front, and if that is taken too (the same agent in another
- * container, or numbering from 1 again), the event's sequence number after it.
- */
-function newRunName(e: NormalizedEvent, known: (sessionId: string) => boolean): string {
-  if (!known(e.id)) return e.id;
-  const scoped = `${e.agentId ?? "agent"}/${e.id}`;
-  return known(scoped) ? `${scoped}#${e.seq}` : scoped;
-}
+import { startsTelemetryRun, untakenName } from "./session-telemetry.ts";
 
 /** An agent's current run: its session, when its first event says it began, and the run before it. */
 type Run = { session: string; startedAt: string; previous: string | null };
@@ -20,7 +8,7 @@ type Run = { session: string; startedAt: string; previous: string | null };
  * Sessions for TelemetryEvents that name none (`sessionId` is optional in the envelope: an agent
  * outside a container may have no CLAUDE_SESSION_ID). Without one, an agent's tool calls, files and
  * cost would belong to no session at all; instead each agent's run becomes a session named by the
- * id of the run's first event (a name already taken is made unique, see newRunName). A start
+ * id of the run's first event (a name already taken is made unique, see untakenName). A start
  * (`agent_start`, `lifecycleStage: "start"`) begins a new run; anything else joins the agent's
  * current run, even once it ended, as a late usage report of a finished run belongs to it, unless
  * it is timed before the current run began: then it is the run before's. An agent is its id within
@@ -45,7 +33,7 @@ export class AgentRuns {
     // A run whose session was evicted is over for good: re-creating it would show a stub of it.
     if (run === undefined || startsTelemetryRun(e) || !known(run.session)) {
       const previous = run !== undefined && known(run.session) ? run.session : null;
-      run = { session: newRunName(e, known), startedAt: at, previous };
+      run = { session: untakenName(e, known), startedAt: at, previous };
       session = run.session;
     } else {
       // Timed before this run began, it is the run before's (a retried batch of its end, delivered

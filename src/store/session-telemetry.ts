@@ -34,14 +34,15 @@ function trackRun(state: SessionState, e: NormalizedEvent, begins: boolean): boo
 }
 
 /**
- * The call's id in its session: the event's id, unless a call already holds it (event ids are
- * unique per agent only: two agents of one session both number theirs 1, 2, 3). Then, as for runs
- * (agent-runs.ts), the agent's id goes in front, and the event's sequence number after it if needed.
+ * A name for what `e` begins (a run's session, a call in a session) that no other holds: its id,
+ * unless taken (TelemetryEvent ids are unique per agent only: two agents both number theirs 1, 2,
+ * 3); then the agent's id in front, and if that is taken too (the same agent id in another
+ * container, or numbering from 1 again) the event's sequence number after it.
  */
-function callId(state: SessionState, e: NormalizedEvent): string {
-  if (!state.toolCalls.has(e.id)) return e.id;
+export function untakenName(e: NormalizedEvent, taken: (name: string) => boolean): string {
+  if (!taken(e.id)) return e.id;
   const scoped = `${e.agentId ?? "agent"}/${e.id}`;
-  return state.toolCalls.has(scoped) ? `${scoped}#${e.seq}` : scoped;
+  return taken(scoped) ? `${scoped}#${e.seq}` : scoped;
 }
 
 /** Whether an event begins a run: the only TelemetryEvent that reopens an ended session. */
@@ -62,7 +63,7 @@ function recordCall(
     e,
     e.durationMs ? new Date(Date.parse(at) - e.durationMs).toISOString() : at,
     {
-      toolUseId: callId(state, e),
+      toolUseId: untakenName(e, (id) => state.toolCalls.has(id)),
       toolName: e.toolName ?? "unknown",
       filePaths: e.filePaths,
       command: e.command,
